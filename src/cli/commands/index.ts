@@ -1,0 +1,6 @@
+import type { Command } from "commander";
+
+/** A command module adds its subcommands to the program. Keep this list sorted by name. */
+export type CommandRegistration = (program: Command) => void;
+
+export const COMMANDS: readonly CommandRegistration[] = [];

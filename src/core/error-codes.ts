@@ -1,0 +1,91 @@
+// The one table of stable error codes. docs/errors.md lists the same codes and a test keeps
+// the two in sync: add a row to both when you add a code. Grouped by the module that raises it.
+
+export interface ErrorCodeInfo {
+  /** What went wrong, in one line. */
+  readonly summary: string;
+  /** What the user can do about it (used when the error itself has no more specific hint). */
+  readonly hint: string;
+}
+
+export const ERROR_CODES = {
+  // core / cli
+  E_USAGE: {
+    summary: "The command line is malformed (unknown option, missing argument, bad value).",
+    hint: "Run the command with --help to see its arguments and options.",
+  },
+  E_INVALID_ARGUMENT: {
+    summary: "A value passed to a function or option is out of range or of the wrong kind.",
+    hint: "Check the value against the documentation of the option or function.",
+  },
+  E_FILE_NOT_FOUND: {
+    summary: "An input file or directory does not exist or cannot be read.",
+    hint: "Check the path and its permissions.",
+  },
+  E_IO: {
+    summary: "Reading or writing a file failed.",
+    hint: "Check disk space, permissions and that the path is on a writable file system.",
+  },
+  E_INTERNAL: {
+    summary: "An unexpected internal failure (a bug in mlsec).",
+    hint: "Please report it with the command line and input that triggered it.",
+  },
+  // tensors and data
+  E_SHAPE_MISMATCH: {
+    summary: "A tensor does not have the shape that the model or operation expects.",
+    hint: "Check the input's shape against `mlsec model info` or the data file's arrays.",
+  },
+  E_DTYPE: {
+    summary: "A tensor or array has a data type that is not supported here.",
+    hint: "Convert the data to float32 features and integer labels.",
+  },
+  E_NON_FINITE: {
+    summary: "The input holds NaN or Infinity values.",
+    hint: "Clean the data (impute or drop rows with NaN/Infinity) before using it.",
+  },
+  E_OUT_OF_BOUNDS: {
+    summary: "Input values lie outside the model's declared input bounds.",
+    hint: "Scale the data to the model's bounds, or pass --bounds to declare the right range.",
+  },
+  E_DATA_FORMAT: {
+    summary: "A data file (.npy, .npz, CSV, JSONL) is malformed or truncated.",
+    hint: "Re-export the file; .npz files must be zip archives of .npy arrays.",
+  },
+  E_DATA_MISSING_ARRAY: {
+    summary: "A data file lacks an array the command needs (for example `x` or `y`).",
+    hint: "Data files hold features in an array `x` (float32 [N,...]) and labels in `y` (integer [N]).",
+  },
+  E_LIMIT_EXCEEDED: {
+    summary: "An input exceeds a safety bound (size, nesting depth, element count or time).",
+    hint: "The input may be hostile; if it is genuine, raise the limit with the documented option.",
+  },
+  // onnx engine
+  E_ONNX_PARSE: {
+    summary: "The file is not a valid ONNX model (truncated, not protobuf, or not a ModelProto).",
+    hint: "Check that the file is a complete .onnx model, for example by re-exporting it.",
+  },
+  E_ONNX_INVALID_GRAPH: {
+    summary: "The ONNX graph is malformed (cycle, missing initializer or input, duplicate output).",
+    hint: "Validate the model with the exporter's checker (onnx.checker) and re-export it.",
+  },
+  E_ONNX_EXTERNAL_DATA: {
+    summary:
+      "A tensor's external data file is missing, out of range, or outside the model directory.",
+    hint: "Keep external data files next to the model; paths must stay inside its directory.",
+  },
+  E_UNSUPPORTED_OP: {
+    summary:
+      "An operator (or attribute of it) is not supported by mlsec's autodiff or shape inference.",
+    hint: "Predictions still work (black-box use); white-box methods need a differentiable graph.",
+  },
+  E_ONNX_RUNTIME: {
+    summary: "onnxruntime refused or failed to run the model.",
+    hint: "Check the model with `mlsec model info`; the message from onnxruntime follows.",
+  },
+  E_TRAINING: {
+    summary: "Training failed (diverged to NaN, or the configuration is inconsistent).",
+    hint: "Lower the learning rate, check the data, or change the configuration.",
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,18 @@
+export type { Classifier, Differentiable, LossGradient, LossKind } from "./classifier.js";
+export { isDifferentiable } from "./classifier.js";
+export { ERROR_CODES, type ErrorCode, type ErrorCodeInfo } from "./error-codes.js";
+export { isMlsecError, MlsecError, type MlsecErrorOptions, toMlsecError } from "./errors.js";
+export { noProgress, type ProgressEvent, type ProgressListener } from "./progress.js";
+export { createRng, type Rng } from "./rng.js";
+export {
+  argmaxRows,
+  batchSize,
+  concatBatches,
+  firstNonFinite,
+  sampleShape,
+  sizeOf,
+  sliceBatch,
+  type Tensor,
+  takeRows,
+  tensor,
+} from "./tensor.js";
