@@ -86,6 +86,51 @@ export const ERROR_CODES = {
     summary: "Training failed (diverged to NaN, or the configuration is inconsistent).",
     hint: "Lower the learning rate, check the data, or change the configuration.",
   },
+  // artifacts: hashing, signing, verification, encryption at rest (issue 8)
+  E_SYMLINK_REFUSED: {
+    summary: "The model contains a symbolic link and symlinks are not allowed.",
+    hint: "Replace the link by the file it points to, or pass --allow-symlinks if you trust it.",
+  },
+  E_SIGNATURE_FORMAT: {
+    summary: "The signature file is not a valid model-signing Sigstore bundle.",
+    hint: "Check that the file is a model.sig written by mlsec or the model_signing tool.",
+  },
+  E_SIGNATURE_UNSUPPORTED: {
+    summary: "The signature uses a method, hash or key type that mlsec cannot verify.",
+    hint: "Supported: files/shards serialization with sha256, ECDSA P-256/P-384/P-521, Ed25519.",
+  },
+  E_SIGNATURE_INVALID: {
+    summary: "The signature does not verify with the given key (wrong key or altered signature).",
+    hint: "Check that you verify with the signer's public key; otherwise the signature was altered.",
+  },
+  E_CERT_CHAIN_INVALID: {
+    summary: "The signing certificate does not chain to the trusted CA or may not sign.",
+    hint: "Pass the root CA that issued the signer's chain; the leaf needs digitalSignature usage.",
+  },
+  E_SIGSTORE_INVALID: {
+    summary: "Keyless Sigstore verification failed (identity, issuer, log entry or timestamp).",
+    hint: "Check --identity and --issuer against the signer and the trusted root file.",
+  },
+  E_MODEL_MODIFIED: {
+    summary: "The model's files differ from the signed manifest (changed, missing or extra file).",
+    hint: "Do not use this model: restore the signed files or ask the signer for a new signature.",
+  },
+  E_KEY_FORMAT: {
+    summary: "A key file is unreadable or holds an unsupported kind of key.",
+    hint: "Use a PEM key (ECDSA P-256/P-384 or Ed25519) or create one with `mlsec keygen`.",
+  },
+  E_ENCRYPTED_FORMAT: {
+    summary: "The file is not an mlsec encrypted file or its header is malformed.",
+    hint: "Check that the file was written by `mlsec encrypt` and is complete.",
+  },
+  E_WRONG_KEY: {
+    summary: "The key or passphrase does not open this encrypted file.",
+    hint: "Use the key file or passphrase the file was encrypted (or last re-keyed) with.",
+  },
+  E_DECRYPT_AUTH: {
+    summary: "Encrypted data failed authentication (tampered, truncated, reordered or appended).",
+    hint: "Do not use the file: restore it from a trusted copy.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
