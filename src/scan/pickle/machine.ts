@@ -1,0 +1,551 @@
+// Symbolic pickle machine (protocols 0-5), after CPython Lib/pickle.py `_Unpickler` and
+// Lib/pickletools.py: it runs every opcode on symbolic values, never importing or calling.
+import { HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
+import {
+  decodeLatin1,
+  decodeRawUnicodeEscape,
+  decodeStringLiteral,
+  decodeUtf8,
+} from "./strings.js";
+import {
+  DEFAULT_PICKLE_LIMITS,
+  type PickleCall,
+  type PickleImport,
+  type PickleLimits,
+  type PickleMutation,
+  type PickleStatus,
+  type PickleTrace,
+} from "./trace.js";
+
+/** Symbolic values: enough to name what is imported and called, nothing more. */
+type Sym =
+  | { readonly t: "str"; readonly v: string | undefined } // undefined: too long to keep
+  | { readonly t: "scalar"; readonly d: string }
+  | { readonly t: "tuple"; readonly items: readonly Sym[]; readonly n: number }
+  | { readonly t: "coll"; readonly d: string }
+  | { readonly t: "global"; readonly i: number }
+  | { readonly t: "call"; readonly i: number }
+  | { readonly t: "pid" };
+
+/** Strings longer than this are kept only as their length (names are short). */
+const MAX_KEPT_STRING = 1024;
+const MAX_TUPLE_ITEMS_KEPT = 8;
+const MAX_DESCRIPTION = 240;
+
+class Stop extends Error {
+  constructor(
+    readonly kind: "truncated" | "malformed" | "limit",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads one pickle starting at `start` (through its STOP opcode) and returns what it imports,
+ * calls and mutates. Never throws for bad input: the trace's `status` says how it ended, and
+ * everything seen before a failure is kept (a real unpickler has already run it by then).
+ */
+export function tracePickle(
+  bytes: Uint8Array,
+  start = 0,
+  limits: Partial<PickleLimits> = {},
+): PickleTrace {
+  const lim = { ...DEFAULT_PICKLE_LIMITS, ...limits };
+  const end = Math.min(bytes.length, start + lim.maxBytes);
+  const imports: PickleImport[] = [];
+  const calls: PickleCall[] = [];
+  const mutations: PickleMutation[] = [];
+  const memo = new Map<number, Sym>();
+  let stack: Sym[] = [];
+  const metastack: Sym[][] = [];
+  let metaItems = 0;
+  let pos = start;
+  let opIndex = -1;
+  let opOffset = start;
+  let opName = "";
+  let protocol = 0;
+  let persistentIds = 0;
+  let stopped = false;
+  const began = Date.now();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  const need = (n: number): number => {
+    if (n > end - pos) {
+      throw new Stop(
+        end < bytes.length ? "limit" : "truncated",
+        `${opName} needs ${n} bytes at offset ${pos}, ${end - pos} left`,
+      );
+    }
+    const p = pos;
+    pos += n;
+    return p;
+  };
+  const readLine = (): Uint8Array => {
+    const limit = Math.min(end, pos + lim.maxLineBytes + 1);
+    for (let i = pos; i < limit; i++) {
+      if (bytes[i] === 0x0a) {
+        const line = bytes.subarray(pos, i);
+        pos = i + 1;
+        return line;
+      }
+    }
+    if (limit === end) {
+      const kind = end < bytes.length ? "limit" : "truncated";
+      throw new Stop(kind, `${opName}: no newline before end of data`);
+    }
+    throw new Stop("limit", `${opName}: line longer than ${lim.maxLineBytes} bytes`);
+  };
+  const push = (v: Sym): void => {
+    if (stack.length + metaItems + metastack.length >= lim.maxStackDepth) {
+      throw new Stop("limit", `stack deeper than ${lim.maxStackDepth}`);
+    }
+    stack.push(v);
+  };
+  const pop = (): Sym => {
+    const v = stack.pop();
+    if (v === undefined) throw new Stop("malformed", `${opName}: stack underflow`);
+    return v;
+  };
+  const top = (): Sym => {
+    const v = stack[stack.length - 1];
+    if (v === undefined) throw new Stop("malformed", `${opName}: stack underflow`);
+    return v;
+  };
+  const popMark = (): Sym[] => {
+    const items = stack;
+    const prev = metastack.pop();
+    if (prev === undefined) throw new Stop("malformed", `${opName}: no MARK on the stack`);
+    metaItems -= prev.length;
+    stack = prev;
+    return items;
+  };
+  const str = (bytesOf: Uint8Array, decode: (b: Uint8Array) => string): Sym =>
+    bytesOf.length > MAX_KEPT_STRING
+      ? { t: "str", v: undefined }
+      : { t: "str", v: decode(bytesOf) };
+  const tuple = (items: Sym[]): Sym => ({
+    t: "tuple",
+    items: items.slice(0, MAX_TUPLE_ITEMS_KEPT),
+    n: items.length,
+  });
+  const memoPut = (index: number, v: Sym): void => {
+    if (!memo.has(index) && memo.size >= lim.maxMemo) {
+      throw new Stop("limit", `memo larger than ${lim.maxMemo} entries`);
+    }
+    memo.set(index, v);
+  };
+  const memoGet = (index: number): Sym => {
+    const v = memo.get(index);
+    if (v === undefined) throw new Stop("malformed", `${opName}: memo key ${index} not found`);
+    return v;
+  };
+  const lineInt = (line: Uint8Array): number => {
+    const text = decodeLatin1(line).trim();
+    if (!/^[+-]?\d+$/.test(text)) throw new Stop("malformed", `${opName}: bad integer "${text}"`);
+    return Number(text);
+  };
+  const addImport = (module: string, name: string, resolved: boolean, note?: string): Sym => {
+    imports.push({ module, name, resolved, opcode: opName, offset: opOffset, opIndex, note });
+    return { t: "global", i: imports.length - 1 };
+  };
+  const addCall = (callee: Sym, args: Sym): Sym => {
+    calls.push({
+      callee: describe(callee),
+      importIndex: callee.t === "global" ? callee.i : undefined,
+      args: describe(args),
+      opcode: opName,
+      offset: opOffset,
+      opIndex,
+    });
+    return { t: "call", i: calls.length - 1 };
+  };
+  const mutate = (target: Sym, what: string): void => {
+    if (target.t === "global") {
+      mutations.push({
+        target: describe(target),
+        importIndex: target.i,
+        what,
+        opcode: opName,
+        offset: opOffset,
+        opIndex,
+      });
+    }
+  };
+  const describe = (v: Sym, depth = 0): string => {
+    const d = describeInner(v, depth);
+    return d.length > MAX_DESCRIPTION ? `${d.slice(0, MAX_DESCRIPTION - 3)}...` : d;
+  };
+  const describeInner = (v: Sym, depth: number): string => {
+    if (depth > 4) return "...";
+    switch (v.t) {
+      case "str":
+        return v.v === undefined ? "<long str>" : JSON.stringify(v.v.slice(0, 80));
+      case "scalar":
+        return v.d;
+      case "coll":
+        return v.d;
+      case "pid":
+        return "<persistent id>";
+      case "tuple": {
+        const parts = v.items.map((x) => describe(x, depth + 1));
+        if (v.n > v.items.length) parts.push(`... ${v.n - v.items.length} more`);
+        return `(${parts.join(", ")}${v.n === 1 ? "," : ""})`;
+      }
+      case "global": {
+        const g = imports[v.i];
+        return g.resolved ? `${g.module}.${g.name}` : `<${g.note ?? "unresolved import"}>`;
+      }
+      case "call": {
+        const c = calls[v.i];
+        return `${c.callee}${c.args.startsWith("(") ? c.args : `(*${c.args})`}`;
+      }
+    }
+  };
+  const asName = (v: Sym): string | undefined => (v.t === "str" ? v.v : undefined);
+
+  let status: PickleStatus = { kind: "complete" };
+  try {
+    while (!stopped) {
+      if (pos >= end) {
+        throw new Stop(
+          end < bytes.length ? "limit" : "truncated",
+          `no STOP opcode before ${end < bytes.length ? "the byte limit" : "end of data"}`,
+        );
+      }
+      opIndex += 1;
+      if (opIndex >= lim.maxOps) throw new Stop("limit", `more than ${lim.maxOps} opcodes`);
+      if ((opIndex & 0xfff) === 0 && Date.now() - began > lim.maxTimeMs) {
+        throw new Stop("limit", `parsing took longer than ${lim.maxTimeMs} ms`);
+      }
+      opOffset = pos;
+      const code = bytes[pos];
+      const info = OPCODES[code];
+      if (info === undefined) {
+        opName = `0x${code.toString(16).padStart(2, "0")}`;
+        throw new Stop("malformed", `invalid opcode 0x${code.toString(16)} at offset ${pos}`);
+      }
+      opName = info.name;
+      pos += 1;
+      switch (info.name) {
+        // --- scalars -------------------------------------------------------------------
+        case "INT":
+        case "LONG": {
+          const text = decodeLatin1(readLine()).trim();
+          if (!/^[+-]?\d+L?$/.test(text)) {
+            throw new Stop("malformed", `${opName}: bad integer "${text.slice(0, 40)}"`);
+          }
+          push({ t: "scalar", d: text.replace(/L$/, "") });
+          break;
+        }
+        case "BININT":
+          push({ t: "scalar", d: String(view.getInt32(need(4), true)) });
+          break;
+        case "BININT1":
+          push({ t: "scalar", d: String(bytes[need(1)]) });
+          break;
+        case "BININT2":
+          push({ t: "scalar", d: String(view.getUint16(need(2), true)) });
+          break;
+        case "LONG1":
+          need(bytes[need(1)]);
+          push({ t: "scalar", d: "<int>" });
+          break;
+        case "LONG4": {
+          const n = view.getInt32(need(4), true);
+          if (n < 0) throw new Stop("malformed", "LONG4: negative byte count");
+          need(n);
+          push({ t: "scalar", d: "<int>" });
+          break;
+        }
+        case "FLOAT": {
+          const text = decodeLatin1(readLine()).trim();
+          if (!Number.isFinite(Number(text)) && !/^[+-]?(inf|nan)$/i.test(text)) {
+            throw new Stop("malformed", `FLOAT: bad number "${text.slice(0, 40)}"`);
+          }
+          push({ t: "scalar", d: text });
+          break;
+        }
+        case "BINFLOAT":
+          push({ t: "scalar", d: String(view.getFloat64(need(8), false)) });
+          break;
+        case "NONE":
+          push({ t: "scalar", d: "None" });
+          break;
+        case "NEWTRUE":
+        case "NEWFALSE":
+          push({ t: "scalar", d: info.name === "NEWTRUE" ? "True" : "False" });
+          break;
+        // --- strings and bytes -----------------------------------------------------------
+        case "STRING": {
+          const decoded = decodeStringLiteral(decodeLatin1(readLine()).trimEnd());
+          if (decoded === undefined) throw new Stop("malformed", "STRING: not a quoted literal");
+          push({ t: "str", v: decoded.length > MAX_KEPT_STRING ? undefined : decoded });
+          break;
+        }
+        case "UNICODE": {
+          const decoded = decodeRawUnicodeEscape(decodeLatin1(readLine()));
+          push({ t: "str", v: decoded.length > MAX_KEPT_STRING ? undefined : decoded });
+          break;
+        }
+        case "SHORT_BINSTRING":
+        case "SHORT_BINUNICODE": {
+          const n = bytes[need(1)];
+          const p = need(n);
+          const decode = info.name === "SHORT_BINSTRING" ? decodeLatin1 : decodeUtf8;
+          push(str(bytes.subarray(p, p + n), decode));
+          break;
+        }
+        case "BINSTRING":
+        case "BINUNICODE": {
+          const n = view.getUint32(need(4), true);
+          if (info.name === "BINSTRING" && n > 0x7fffffff) {
+            throw new Stop("malformed", "BINSTRING: negative length");
+          }
+          const p = need(n);
+          const decode = info.name === "BINSTRING" ? decodeLatin1 : decodeUtf8;
+          push(str(bytes.subarray(p, p + n), decode));
+          break;
+        }
+        case "BINUNICODE8": {
+          const n = Number(view.getBigUint64(need(8), true));
+          const p = need(n);
+          push(str(bytes.subarray(p, p + n), decodeUtf8));
+          break;
+        }
+        case "SHORT_BINBYTES":
+          need(bytes[need(1)]);
+          push({ t: "scalar", d: "<bytes>" });
+          break;
+        case "BINBYTES":
+          need(view.getUint32(need(4), true));
+          push({ t: "scalar", d: "<bytes>" });
+          break;
+        case "BINBYTES8":
+        case "BYTEARRAY8":
+          need(Number(view.getBigUint64(need(8), true)));
+          push({ t: "scalar", d: info.name === "BINBYTES8" ? "<bytes>" : "<bytearray>" });
+          break;
+        case "NEXT_BUFFER":
+          push({ t: "scalar", d: "<out-of-band buffer>" });
+          break;
+        case "READONLY_BUFFER":
+          top();
+          break;
+        // --- containers ------------------------------------------------------------------
+        case "EMPTY_LIST":
+          push({ t: "coll", d: "[]" });
+          break;
+        case "EMPTY_DICT":
+          push({ t: "coll", d: "{}" });
+          break;
+        case "EMPTY_SET":
+          push({ t: "coll", d: "set()" });
+          break;
+        case "EMPTY_TUPLE":
+          push(tuple([]));
+          break;
+        case "LIST":
+          popMark();
+          push({ t: "coll", d: "[...]" });
+          break;
+        case "DICT":
+          if (popMark().length % 2 !== 0) throw new Stop("malformed", "DICT: odd item count");
+          push({ t: "coll", d: "{...}" });
+          break;
+        case "FROZENSET":
+          popMark();
+          push({ t: "coll", d: "frozenset(...)" });
+          break;
+        case "TUPLE":
+          push(tuple(popMark()));
+          break;
+        case "TUPLE1":
+          push(tuple([pop()]));
+          break;
+        case "TUPLE2": {
+          const b = pop();
+          push(tuple([pop(), b]));
+          break;
+        }
+        case "TUPLE3": {
+          const c = pop();
+          const b = pop();
+          push(tuple([pop(), b, c]));
+          break;
+        }
+        case "APPEND":
+          pop();
+          mutate(top(), "append");
+          break;
+        case "APPENDS":
+          popMark();
+          mutate(top(), "extend");
+          break;
+        case "SETITEM":
+          pop();
+          pop();
+          mutate(top(), "__setitem__");
+          break;
+        case "SETITEMS":
+          if (popMark().length % 2 !== 0) throw new Stop("malformed", "SETITEMS: odd item count");
+          mutate(top(), "__setitem__");
+          break;
+        case "ADDITEMS":
+          popMark();
+          mutate(top(), "add");
+          break;
+        // --- stack and memo --------------------------------------------------------------
+        case "POP":
+          if (stack.length > 0) stack.pop();
+          else popMark();
+          break;
+        case "DUP":
+          push(top());
+          break;
+        case "MARK":
+          if (stack.length + metaItems + metastack.length >= lim.maxStackDepth) {
+            throw new Stop("limit", `stack deeper than ${lim.maxStackDepth}`);
+          }
+          metastack.push(stack);
+          metaItems += stack.length;
+          stack = [];
+          break;
+        case "POP_MARK":
+          popMark();
+          break;
+        case "GET":
+          push(memoGet(lineInt(readLine())));
+          break;
+        case "BINGET":
+          push(memoGet(bytes[need(1)]));
+          break;
+        case "LONG_BINGET":
+          push(memoGet(view.getUint32(need(4), true)));
+          break;
+        case "PUT":
+          memoPut(lineInt(readLine()), top());
+          break;
+        case "BINPUT":
+          memoPut(bytes[need(1)], top());
+          break;
+        case "LONG_BINPUT":
+          memoPut(view.getUint32(need(4), true), top());
+          break;
+        case "MEMOIZE":
+          memoPut(memo.size, top());
+          break;
+        // --- imports and calls: what a scanner is for ------------------------------------
+        case "GLOBAL":
+        case "INST": {
+          const module = decodeUtf8(readLine());
+          const name = decodeUtf8(readLine());
+          const g = addImport(module, name, true);
+          if (info.name === "GLOBAL") push(g);
+          else push(addCall(g, tuple(popMark())));
+          break;
+        }
+        case "STACK_GLOBAL": {
+          const nameSym = pop();
+          const moduleSym = pop();
+          for (const s of [moduleSym, nameSym]) {
+            if (s.t !== "str" && s.t !== "call") {
+              throw new Stop("malformed", "STACK_GLOBAL requires str operands");
+            }
+          }
+          const module = asName(moduleSym);
+          const name = asName(nameSym);
+          if (module !== undefined && name !== undefined) push(addImport(module, name, true));
+          else {
+            const note = `computed name ${describe(moduleSym)}.${describe(nameSym)}`;
+            push(addImport(module ?? "?", name ?? "?", false, note));
+          }
+          break;
+        }
+        case "EXT1":
+        case "EXT2":
+        case "EXT4": {
+          const p = need(info.name === "EXT1" ? 1 : info.name === "EXT2" ? 2 : 4);
+          const codeValue =
+            info.name === "EXT1"
+              ? bytes[p]
+              : info.name === "EXT2"
+                ? view.getUint16(p, true)
+                : view.getInt32(p, true);
+          if (codeValue <= 0) throw new Stop("malformed", `${opName}: extension code must be > 0`);
+          push(addImport("?", "?", false, `copyreg extension code ${codeValue}`));
+          break;
+        }
+        case "REDUCE": {
+          const args = pop();
+          push(addCall(pop(), args));
+          break;
+        }
+        case "OBJ": {
+          const items = popMark();
+          const cls = items.shift();
+          if (cls === undefined) throw new Stop("malformed", "OBJ: no class after MARK");
+          push(addCall(cls, tuple(items)));
+          break;
+        }
+        case "NEWOBJ": {
+          const args = pop();
+          push(addCall(pop(), args));
+          break;
+        }
+        case "NEWOBJ_EX": {
+          pop(); // kwargs
+          const args = pop();
+          push(addCall(pop(), args));
+          break;
+        }
+        case "BUILD": {
+          pop();
+          mutate(top(), "__setstate__/setattr");
+          break;
+        }
+        case "PERSID":
+          readLine();
+          persistentIds += 1;
+          push({ t: "pid" });
+          break;
+        case "BINPERSID":
+          pop();
+          persistentIds += 1;
+          push({ t: "pid" });
+          break;
+        // --- framing -----------------------------------------------------------------------
+        case "PROTO": {
+          protocol = bytes[need(1)];
+          if (protocol > HIGHEST_PROTOCOL) {
+            throw new Stop("malformed", `unsupported pickle protocol ${protocol}`);
+          }
+          break;
+        }
+        case "FRAME":
+          need(8);
+          break;
+        case "STOP":
+          pop();
+          stopped = true;
+          break;
+        default:
+          throw new Stop("malformed", `opcode ${info.name} is not handled`);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Stop)) throw error;
+    status = { kind: error.kind, message: error.message, offset: opOffset, opIndex };
+  }
+  return {
+    start,
+    end: pos,
+    protocol,
+    opCount: opIndex + 1,
+    persistentIds,
+    imports,
+    calls,
+    mutations,
+    status,
+  };
+}
