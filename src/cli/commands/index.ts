@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { registerIncident } from "./incident.js";
 
 /** A command module adds its subcommands to the program. Keep this list sorted by name. */
 export type CommandRegistration = (program: Command) => void;
 
-export const COMMANDS: readonly CommandRegistration[] = [];
+export const COMMANDS: readonly CommandRegistration[] = [registerIncident];
