@@ -1,0 +1,41 @@
+export {
+  A,
+  type Attr,
+  attrFloat,
+  attrInt,
+  attrInts,
+  attrString,
+  attrTensor,
+  hasAttr,
+} from "./attributes.js";
+export { GraphBuilder, MLSEC_IR_VERSION, MLSEC_OPSET, makeModel, valueInfo } from "./builder.js";
+export {
+  BOUNDS_METADATA_KEY,
+  boundsFromMetadata,
+  boundsMetadataValue,
+  type ClassifierOptions,
+  classifierSignature,
+  type ModelSignature,
+  OnnxClassifier,
+} from "./classifier.js";
+export { describeModel, type ModelSummary, type ValueSummary } from "./describe.js";
+export { crossEntropy, type Evaluation, evaluateClassifier } from "./evaluate.js";
+export { type GraphIndex, indexGraph, nodeLabel, opHistogram, topologicalNodes } from "./graph.js";
+export * from "./ir.js";
+export { type LoadOptions, loadModel, parseModel, saveModel } from "./model-io.js";
+export {
+  DEFAULT_DECODE_LIMITS,
+  type DecodeLimits,
+  decodeModel,
+  encodeModel,
+} from "./proto/codec.js";
+export { feed, floatOutput, OrtSession, type SessionOptions } from "./session.js";
+export {
+  type DecodedTensor,
+  decodeTensor,
+  floatTensor,
+  int32Tensor,
+  int64Tensor,
+  tensorToFloat32,
+  tensorToNumbers,
+} from "./tensor-data.js";
