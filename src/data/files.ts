@@ -1,0 +1,57 @@
+// File I/O for data files: bounded reads with typed errors, and atomic writes (a temporary
+// file in the same directory, renamed over the target) so bad input never leaves partial output.
+
+import { randomBytes } from "node:crypto";
+import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { MlsecError } from "../core/index.js";
+
+/** Default ceiling for one data file read into memory (4 GiB). */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 2 ** 30;
+
+/** Reads a whole file, refusing files larger than `maxBytes`. */
+export async function readFileBounded(
+  path: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new MlsecError("E_FILE_NOT_FOUND", `${path} is not a regular file`);
+    size = s.size;
+  } catch (e) {
+    if (e instanceof MlsecError) throw e;
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(e as Error).message}`, {
+      cause: e,
+      details: { path },
+    });
+  }
+  if (size > maxBytes) {
+    throw new MlsecError("E_LIMIT_EXCEEDED", `${path} is ${size} bytes (limit ${maxBytes})`, {
+      details: { path },
+    });
+  }
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new MlsecError("E_IO", `reading ${path} failed: ${(e as Error).message}`, {
+      cause: e,
+      details: { path },
+    });
+  }
+}
+
+/** Writes `bytes` to `path` atomically: temp file in the same directory, then rename. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await writeFile(temp, bytes, { flag: "wx" });
+    await rename(temp, path);
+  } catch (e) {
+    await unlink(temp).catch(() => {});
+    throw new MlsecError("E_IO", `writing ${path} failed: ${(e as Error).message}`, {
+      cause: e,
+      details: { path },
+    });
+  }
+}

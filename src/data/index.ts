@@ -1,0 +1,36 @@
+// Public surface of the data layer: .npy/.npz, CSV and JSONL readers, dataset helpers.
+
+export {
+  type Dataset,
+  datasetFromArrays,
+  loadDataset,
+  type ReadLimits,
+  readNpy,
+  readNpz,
+  saveDataset,
+  toLabels,
+  toTensor,
+  writeNpy,
+  writeNpz,
+} from "./dataset.js";
+export { DEFAULT_MAX_FILE_BYTES, readFileBounded, writeFileAtomic } from "./files.js";
+export {
+  allocate,
+  DTYPES,
+  type DType,
+  type DTypeArrays,
+  itemSize,
+  type NdArray,
+  ndarray,
+  type TypedArray,
+} from "./ndarray.js";
+export { DEFAULT_NPY_LIMITS, decodeNpy, encodeNpy, type NpyLimits } from "./npy.js";
+export { decodeNpz, encodeNpz, type NpzLimits, type NpzWriteOptions } from "./npz.js";
+export {
+  crc32,
+  DEFAULT_ZIP_LIMITS,
+  listZip,
+  readZip,
+  type ZipEntry,
+  type ZipLimits,
+} from "./zip.js";
