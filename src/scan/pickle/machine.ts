@@ -8,6 +8,7 @@ import {
   decodeUtf8,
 } from "./strings.js";
 import {
+  callText,
   DEFAULT_PICKLE_LIMITS,
   type PickleCall,
   type PickleImport,
@@ -198,7 +199,7 @@ export function tracePickle(
       }
       case "call": {
         const c = calls[v.i];
-        return `${c.callee}${c.args.startsWith("(") ? c.args : `(*${c.args})`}`;
+        return callText(c.callee, c.args);
       }
     }
   };

@@ -78,3 +78,9 @@ export interface PickleTrace {
   readonly mutations: readonly PickleMutation[];
   readonly status: PickleStatus;
 }
+
+/** `f("a",)` -> `f("a")`; a non-tuple argument (computed) is shown as `f(*args)`. */
+export function callText(callee: string, args: string): string {
+  if (!args.startsWith("(")) return `${callee}(*${args})`;
+  return `${callee}${args.endsWith(",)") ? `${args.slice(0, -2)})` : args}`;
+}
