@@ -86,6 +86,23 @@ export const ERROR_CODES = {
     summary: "Training failed (diverged to NaN, or the configuration is inconsistent).",
     hint: "Lower the learning rate, check the data, or change the configuration.",
   },
+  // store, incidents, STIX 2.1 / TAXII 2.1 sharing (issue 14)
+  E_STORE: {
+    summary: "The store (SQLite file or PostgreSQL) cannot be opened, migrated or queried.",
+    hint: "Check --store / MLSEC_STORE: the file's folder must be writable, the server reachable.",
+  },
+  E_NOT_FOUND: {
+    summary: "No record (incident, collection, object or status) has the given ID.",
+    hint: "List the records (for example `mlsec incident list`) and use one of their IDs.",
+  },
+  E_STIX_FORMAT: {
+    summary: "A STIX 2.1 bundle or object is malformed, or of a type that is not accepted.",
+    hint: "Check the JSON against the STIX 2.1 spec; pass --keep-unknown to keep custom types.",
+  },
+  E_TAXII: {
+    summary: "A TAXII 2.1 server refused the request or did not answer in TAXII 2.1.",
+    hint: "Check the server URL, the API root and collection IDs, and the access token.",
+  },
   // artifacts: hashing, signing, verification, encryption at rest (issue 8)
   E_SYMLINK_REFUSED: {
     summary: "The model contains a symbolic link and symlinks are not allowed.",
