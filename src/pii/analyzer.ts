@@ -1,0 +1,146 @@
+// The analyzer: runs recognizers, applies context words (Presidio's context-aware enhancement:
+// a context word shortly before a span raises its score, a negative one lowers it), keeps the
+// best of overlapping findings, and reports offsets in code points (default) or UTF-16 units.
+
+import { MlsecError } from "../core/index.js";
+import { codePointOffsets } from "./offsets.js";
+import { DEFAULT_RECOGNIZERS } from "./recognizers/index.js";
+import type { EntityType, Finding, OffsetUnit, RawFinding, Recognizer } from "./types.js";
+
+export interface AnalyzeOptions {
+  /** Only these entity types (default: all). */
+  readonly entities?: readonly EntityType[];
+  /** Findings scoring below this are dropped (default 0.4, as Presidio's evaluation). */
+  readonly minScore?: number;
+  readonly offsets?: OffsetUnit;
+  /** Recognizers to run (default: all built-in ones; add a NER model's recognizer here). */
+  readonly recognizers?: readonly Recognizer[];
+  /** Longest text accepted, in UTF-16 units (default 64 Mi). */
+  readonly maxTextLength?: number;
+  /** Longest line accepted, in UTF-16 units (default 1 Mi). */
+  readonly maxLineLength?: number;
+  /** How many words before a span are searched for context words (default 5). */
+  readonly contextWindow?: number;
+}
+
+export const DEFAULT_MIN_SCORE = 0.4;
+export const DEFAULT_MAX_TEXT_LENGTH = 64 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
+const CONTEXT_BOOST = 0.35;
+const CONTEXT_FLOOR = 0.4;
+const NEGATIVE_PENALTY = 0.35;
+
+/** The lower-cased words in `text[from, to)`, split on anything that is not a letter or digit. */
+function wordsBefore(text: string, end: number, count: number): string[] {
+  // Look back at most 20 characters per word: bounded work per finding.
+  const from = Math.max(0, end - count * 20);
+  const words = text
+    .slice(from, end)
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}'#_]+/u)
+    .filter((w) => w.length > 0);
+  if (from > 0) words.shift(); // probably cut in half
+  return words.slice(-count);
+}
+
+function contextScore(text: string, f: RawFinding, window: number): number {
+  if (f.context === undefined && f.negativeContext === undefined) return f.score;
+  const before = wordsBefore(text, f.start, window);
+  let score = f.score;
+  if (f.negativeContext?.some((w) => before.includes(w))) {
+    score = Math.max(0, score - NEGATIVE_PENALTY);
+  } else if (f.context?.some((w) => before.includes(w))) {
+    score = Math.max(CONTEXT_FLOOR, Math.min(1, score + CONTEXT_BOOST));
+  }
+  return score;
+}
+
+/**
+ * Greedy overlap resolution: the highest score wins, then the longer span, then the recognizer
+ * listed first. A kept finding excludes every finding overlapping it.
+ */
+export function resolveOverlaps<T extends RawFinding>(
+  findings: readonly T[],
+  priority: (f: T) => number = () => 0,
+): T[] {
+  const order = [...findings].sort(
+    (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || priority(a) - priority(b),
+  );
+  const kept: T[] = []; // sorted by start
+  for (const f of order) {
+    // Binary search the first kept span ending after f.start.
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid].end <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < kept.length && kept[lo].start < f.end) continue;
+    kept.splice(lo, 0, f);
+  }
+  return kept;
+}
+
+function checkLimits(text: string, maxText: number, maxLine: number): void {
+  if (text.length > maxText) {
+    throw new MlsecError(
+      "E_LIMIT_EXCEEDED",
+      `text of ${text.length} characters exceeds the limit of ${maxText}`,
+      { details: { length: text.length, limit: maxText } },
+    );
+  }
+  if (text.length <= maxLine) return;
+  let lineStart = 0;
+  for (;;) {
+    const nl = text.indexOf("\n", lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (lineEnd - lineStart > maxLine) {
+      throw new MlsecError(
+        "E_LIMIT_EXCEEDED",
+        `a line of ${lineEnd - lineStart} characters exceeds the limit of ${maxLine}`,
+        { details: { offset: lineStart, limit: maxLine } },
+      );
+    }
+    if (nl < 0) return;
+    lineStart = nl + 1;
+  }
+}
+
+/** Finds PII in one text. Findings are sorted by start offset and never overlap. */
+export function analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
+  const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+  if (!(minScore >= 0 && minScore <= 1)) {
+    throw new MlsecError("E_INVALID_ARGUMENT", `minScore must be in [0, 1], got ${minScore}`);
+  }
+  checkLimits(
+    text,
+    options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
+    options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+  );
+  const wanted = options.entities === undefined ? undefined : new Set(options.entities);
+  const recognizers = (options.recognizers ?? DEFAULT_RECOGNIZERS).filter(
+    (r) => wanted === undefined || r.entities.some((e) => wanted.has(e)),
+  );
+  const window = options.contextWindow ?? 5;
+  const rank = new Map(recognizers.map((r, i) => [r.name, i]));
+  const raw: RawFinding[] = [];
+  for (const r of recognizers) {
+    for (const f of r.detect(text)) {
+      if (wanted !== undefined && !wanted.has(f.type)) continue;
+      const score = contextScore(text, f, window);
+      if (score >= minScore) raw.push({ ...f, score });
+    }
+  }
+  const kept = resolveOverlaps(raw, (f) => rank.get(f.recognizer) ?? 0);
+  const toOffset = options.offsets === "utf16" ? (i: number) => i : codePointOffsets(text);
+  return kept.map((f) => ({
+    type: f.type,
+    start: toOffset(f.start),
+    end: toOffset(f.end),
+    score: Math.round(f.score * 1000) / 1000,
+    recognizer: f.recognizer,
+    text: text.slice(f.start, f.end),
+    ...(f.detail === undefined ? {} : { detail: f.detail }),
+  }));
+}

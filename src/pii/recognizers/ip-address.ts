@@ -1,0 +1,43 @@
+// IP addresses: candidates by pattern, validated by node:net isIP (RFC 791 dotted quad without
+// leading zeros, RFC 4291 §2.2 text forms of IPv6).
+
+import { isIP } from "node:net";
+import type { RawFinding, Recognizer } from "../types.js";
+import { finding, matches } from "./util.js";
+
+const V4 = /(?<![\p{L}\p{N}.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\p{L}\p{N}]|\.\d)/gu;
+// Hex groups and colons (and a trailing dotted quad); at most 45 characters (RFC 4291 max).
+const V6 = /(?<![\p{L}\p{N}:.])[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![\p{L}\p{N}:])/gu;
+
+export const ipAddressRecognizer: Recognizer = {
+  name: "ip-address",
+  entities: ["IP_ADDRESS"],
+  detect(text: string): RawFinding[] {
+    const out: RawFinding[] = [];
+    const extra = {
+      context: ["ip", "ipv4", "ipv6", "address", "host", "server", "client"],
+      negativeContext: ["version", "v", "release", "build"],
+    };
+    for (const { start, end, match } of matches(V4, text)) {
+      const [addr] = match[0].split("/");
+      if (isIP(addr) !== 4) continue;
+      out.push(finding("IP_ADDRESS", start, end, 0.6, "ip-address", { ...extra, detail: "v4" }));
+    }
+    if (text.includes(":")) {
+      for (const { start, match } of matches(V6, text)) {
+        let addr = match[0];
+        while (addr.endsWith(".")) addr = addr.slice(0, -1);
+        // Needs at least two colons and a hex digit: rules out times (10:30) and "::".
+        if ((addr.match(/:/g)?.length ?? 0) < 2 || !/[0-9A-Fa-f]/.test(addr)) continue;
+        if (isIP(addr) !== 6) continue;
+        out.push(
+          finding("IP_ADDRESS", start, start + addr.length, 0.6, "ip-address", {
+            ...extra,
+            detail: "v6",
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,178 @@
+// Locations: gazetteer places (countries, US states, major cities), capitalized words after
+// locative phrases ("in", "from", "city of"), and street addresses built from the street-type
+// words of postal conventions (USPS Publication 28 suffixes and their European counterparts),
+// house numbers, unit designators (Apt, Suite, PSC/APO boxes) and the town lines that follow.
+
+import type { RawFinding, Recognizer } from "../types.js";
+import { MAX_PLACE_WORDS, PLACES } from "./gazetteer.js";
+import { firstNameSet } from "./names-data.js";
+import {
+  adjacent,
+  COMMON_WORDS,
+  FUNCTION_WORDS,
+  isAllCaps,
+  isCapitalized,
+  MONTH_AND_DAY_WORDS,
+  tokenize,
+} from "./tokens.js";
+import { matches } from "./util.js";
+
+const LOCATIVES: readonly (readonly string[])[] = [
+  ["in"],
+  ["from"],
+  ["near"],
+  ["city", "of"],
+  ["town", "of"],
+  ["village", "of"],
+  ["arrived", "at"],
+  ["moved", "to"],
+  ["live", "in"],
+  ["lives", "in"],
+  ["born", "in"],
+  ["based", "in"],
+  ["located", "in"],
+  ["travel", "to"],
+  ["trip", "to"],
+  ["flight", "to"],
+  ["visit"],
+  ["visiting"],
+  ["capital"],
+];
+
+const SUFFIXES =
+  "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista";
+const PREFIXES =
+  "Rue|Avenue|Avenida|Av|Via|Viale|Vicolo|Calle|Carrer|Camino|Paseo|Rua|Praça|Largo|Travessa|Estrada|Piazza|Plac|Aleja|Al|ul|ulica|Boulevard|Bd|Chaussée|Chemin|Place|Allée|Impasse|Quai|Route|Strada|Corso|Ulica|Trg|Odos|Leoforos|Plateia";
+// Compound European street names end in a street word: Hammarvägen, Brixtonlaan, Harjukuja.
+const COMPOUND =
+  "(?:vägen|gatan|gränd|stigen|torget|straße|strasse|str\\.|gasse|weg|allee|platz|ring|damm|ufer|laan|straat|steeg|plein|dreef|kade|singel|gracht|kuja|tie|katu|polku|kaari|gade|vej|stræde|allé|veien|vegen|gata|gate|utca|iela|tee|tänav|gatve|cesta|ulice|náměstí|út|körút)";
+const NAME = "\\p{Lu}[\\p{L}\\p{M}'’.-]{0,30}";
+const LOWER_PARTICLE =
+  "(?:de|du|des|da|do|dos|das|del|della|di|la|le|les|van|von|der|den|y|e|d'|l')";
+const HOUSE = "\\d{1,5}[A-Za-z]?";
+
+const STREET = new RegExp(
+  [
+    // "74 Sikelianou Street", "363 52 Huntly Street", "22 Talga Court"
+    `(?:${HOUSE} ){1,2}(?:${NAME} ){0,3}${NAME} (?:${SUFFIXES})\\.?(?![\\p{L}\\p{N}])`,
+    // "Isaac Lodge", "Eriksson Bridge" (no number): name then suffix, at least 2 words
+    `(?:${NAME} ){1,2}(?:${SUFFIXES})(?![\\p{L}\\p{N}])`,
+    // "Rue de Piétrain 371", "Avenida Otoniel Dutra 1277", "ul. Więckowskiego Stefana 28"
+    `(?:${HOUSE} )?(?:${PREFIXES})\\.?(?: (?:${LOWER_PARTICLE} ?|${NAME})){1,4}(?: ${HOUSE})?`,
+    // "Hammarvägen 15", "Harjukuja 54", "Brixtonlaan 380"
+    `(?:${HOUSE} )?\\p{Lu}[\\p{L}\\p{M}-]{0,30}${COMPOUND}(?: ${HOUSE})?`,
+    // "Apt. 931", "Suite 727", "PSC 0272, Box 1651", "APO AA 94530"
+    `(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|PO Box|P\\.O\\. Box|PSC|Unit|Bldg|Building)\\.? ?#?\\d{1,6}[A-Za-z]?`,
+    `(?:APO|FPO|DPO) (?:AA|AE|AP) \\d{5}`,
+  ]
+    .map((p) => `(?<![\\p{L}\\p{N}])(?:${p})`)
+    .join("|"),
+  "gu",
+);
+
+// What may follow an address on the same line after ", " or on the next line: town names
+// (Title or upper case, possibly several words), state or country codes, postcodes.
+const TAIL = new RegExp(
+  `^(?:,? ?\\n? ?|, )(?:(?:\\p{Lu}[\\p{L}\\p{M}'’-]{0,30}|${LOWER_PARTICLE})(?: (?:\\p{Lu}[\\p{L}\\p{M}'’-]{0,30}|${LOWER_PARTICLE})){0,3}(?: \\d{4,5}(?:-\\d{4})?)?|\\d{4,5}(?:-\\d{4})?|[A-Z]{2} \\d{5}(?:-\\d{4})?)(?![\\p{L}\\p{N}])`,
+  "u",
+);
+
+function extendTail(text: string, end: number): number {
+  let e = end;
+  for (let k = 0; k < 5; k++) {
+    const m = TAIL.exec(text.slice(e, e + 80));
+    if (m === null) break;
+    const words = m[0].replace(/^[,\s]+/, "").split(" ");
+    if (words.some((w) => FUNCTION_WORDS.has(w.toLowerCase()) && !/^(?:de|la|y)$/i.test(w))) {
+      break;
+    }
+    e += m[0].length;
+  }
+  return e;
+}
+
+function gazetteerFindings(text: string): RawFinding[] {
+  const tokens = tokenize(text);
+  const names = firstNameSet();
+  const out: RawFinding[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (!isCapitalized(t.word) && !isAllCaps(t.word)) {
+      i++;
+      continue;
+    }
+    // Longest gazetteer match first.
+    let matched = -1;
+    let phrase = t.lower;
+    for (let j = i; j < tokens.length && j - i < MAX_PLACE_WORDS; j++) {
+      if (j > i) {
+        if (!adjacent(text, tokens[j - 1], tokens[j])) break;
+        phrase += ` ${tokens[j].lower}`;
+      }
+      if (PLACES.has(phrase)) matched = j;
+    }
+    if (matched >= 0) {
+      out.push({
+        type: "LOCATION",
+        start: t.start,
+        end: tokens[matched].end,
+        score: 0.75,
+        recognizer: "location",
+        context: ["in", "from", "city", "country", "town", "live", "address"],
+      });
+      i = matched + 1;
+      continue;
+    }
+    const introduced = LOCATIVES.some(
+      (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
+    );
+    const plain = (w: string) =>
+      !COMMON_WORDS.has(w) && !MONTH_AND_DAY_WORDS.has(w) && !FUNCTION_WORDS.has(w);
+    if (introduced && isCapitalized(t.word) && plain(t.lower) && !names.has(t.lower)) {
+      let j = i;
+      while (
+        j + 1 < tokens.length &&
+        j - i < 2 &&
+        adjacent(text, tokens[j], tokens[j + 1]) &&
+        isCapitalized(tokens[j + 1].word) &&
+        plain(tokens[j + 1].lower)
+      ) {
+        j++;
+      }
+      out.push({
+        type: "LOCATION",
+        start: t.start,
+        end: tokens[j].end,
+        score: 0.5,
+        recognizer: "location",
+      });
+      i = j + 1;
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+export const locationRecognizer: Recognizer = {
+  name: "location",
+  entities: ["LOCATION"],
+  detect(text: string): RawFinding[] {
+    const out = gazetteerFindings(text);
+    for (const { start, end } of matches(STREET, text)) {
+      let e = end;
+      while (e > start && /[.,\s]/.test(text[e - 1])) e--;
+      e = extendTail(text, e);
+      out.push({
+        type: "LOCATION",
+        start,
+        end: e,
+        score: 0.7,
+        recognizer: "address",
+        context: ["address", "live", "at", "street", "deliver", "sent", "ship"],
+      });
+    }
+    return out;
+  },
+};

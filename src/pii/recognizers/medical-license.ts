@@ -1,0 +1,32 @@
+// DEA registration numbers (US medical licence used on prescriptions): two letters and seven
+// digits whose last is a check digit: (d1 + d3 + d5) + 2 × (d2 + d4 + d6), last digit (21 CFR 1301).
+
+import type { RawFinding, Recognizer } from "../types.js";
+import { finding, matches } from "./util.js";
+
+export function deaValid(value: string): boolean {
+  const m = /^[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}$/.exec(value.toUpperCase());
+  if (m === null) return false;
+  const d = value.slice(2).split("").map(Number);
+  const sum = d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5]);
+  return sum % 10 === d[6];
+}
+
+const CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/gu;
+
+export const medicalLicenseRecognizer: Recognizer = {
+  name: "medical-license",
+  entities: ["MEDICAL_LICENSE"],
+  detect(text: string): RawFinding[] {
+    const out: RawFinding[] = [];
+    for (const { start, end, match } of matches(CANDIDATE, text)) {
+      if (!deaValid(match[0])) continue;
+      out.push(
+        finding("MEDICAL_LICENSE", start, end, 0.4, "medical-license", {
+          context: ["dea", "medical", "license", "licence", "prescriber", "physician", "npi"],
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,77 @@
+// Credentials: AWS access key IDs (IAM unique-ID prefixes, base32 body), AWS secret keys (40
+// base64 chars, only near a context word), GitHub tokens (prefixed formats announced by GitHub in
+// 2021), PEM private-key blocks (RFC 7468 §2) and JSON Web Tokens (RFC 7519 §3, header decoded).
+
+import type { RawFinding, Recognizer } from "../types.js";
+import { finding, matches } from "./util.js";
+
+const AWS_KEY_ID =
+  /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z2-7]{16}(?![A-Z0-9])/g;
+const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+const GITHUB =
+  /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g;
+const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----/g;
+const JWT =
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{0,4096}(?![A-Za-z0-9_-])/g;
+
+function jwtHeaderValid(token: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString("utf8"));
+    return typeof header === "object" && header !== null && typeof header.alg === "string";
+  } catch {
+    return false;
+  }
+}
+
+export const secretsRecognizer: Recognizer = {
+  name: "secrets",
+  entities: ["SECRET"],
+  detect(text: string): RawFinding[] {
+    const out: RawFinding[] = [];
+    for (const { start, end } of matches(AWS_KEY_ID, text)) {
+      out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "aws-access-key-id" }));
+    }
+    for (const { start, end, match } of matches(AWS_SECRET, text)) {
+      const s = match[0];
+      // Real keys mix cases and digits; hex digests and words do not.
+      if (!/[a-z]/.test(s) || !/[A-Z]/.test(s) || !/\d/.test(s)) continue;
+      out.push(
+        finding("SECRET", start, end, 0.1, "secrets", {
+          detail: "aws-secret-access-key",
+          context: ["aws_secret_access_key", "secret", "aws", "secret_access_key", "key"],
+        }),
+      );
+    }
+    for (const { start, end } of matches(GITHUB, text)) {
+      out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "github-token" }));
+    }
+    if (text.includes("-----BEGIN ")) {
+      // Pair each BEGIN with the first matching END after it; each footer kind is searched for
+      // again only once its last hit is behind us, so the pass stays linear.
+      const nextFooter = new Map<string, number>();
+      for (const { start, end, match } of matches(PEM_BEGIN, text)) {
+        const footer = `-----END ${match[1]}-----`;
+        let close = nextFooter.get(footer);
+        if (close === undefined || (close >= 0 && close < end)) {
+          close = text.indexOf(footer, end);
+          nextFooter.set(footer, close);
+        }
+        if (close < 0) continue;
+        out.push(
+          finding("SECRET", start, close + footer.length, 1, "secrets", {
+            detail: "private-key",
+          }),
+        );
+        PEM_BEGIN.lastIndex = close + footer.length;
+      }
+    }
+    if (text.includes("eyJ")) {
+      for (const { start, end, match } of matches(JWT, text)) {
+        if (jwtHeaderValid(match[0])) {
+          out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "jwt" }));
+        }
+      }
+    }
+    return out;
+  },
+};

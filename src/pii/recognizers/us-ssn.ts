@@ -1,0 +1,38 @@
+// US Social Security numbers: area/group/serial rules of the SSA (Program Operations Manual
+// RM 10201.060; area 000, 666 and 900–999, group 00 and serial 0000 are never issued).
+
+import type { RawFinding, Recognizer } from "../types.js";
+import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+
+/** Numbers the SSA retired or that were published as examples (e.g. the Woolworth wallet card). */
+const KNOWN_INVALID = new Set(["078051120", "219099999", "123456789"]);
+
+export function ssnValid(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits) || KNOWN_INVALID.has(digits)) return false;
+  const area = Number(digits.slice(0, 3));
+  const group = Number(digits.slice(3, 5));
+  const serial = Number(digits.slice(5));
+  if (area === 0 || area === 666 || area >= 900) return false;
+  return group !== 0 && serial !== 0 && !/^(\d)\1{8}$/.test(digits);
+}
+
+const CANDIDATE = /(?<![\p{L}\p{N}.-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|[-.]\d)/gu;
+
+export const usSsnRecognizer: Recognizer = {
+  name: "us-ssn",
+  entities: ["US_SSN"],
+  detect(text: string): RawFinding[] {
+    const out: RawFinding[] = [];
+    for (const { start, end, match } of matches(CANDIDATE, text)) {
+      if (!ssnValid(match[1] + match[3] + match[4])) continue;
+      const score = match[2] === "-" ? 0.6 : match[2] === "" ? 0.1 : 0.3;
+      out.push(
+        finding("US_SSN", start, end, score, "us-ssn", {
+          context: ["ssn", "social", "security", "ssns", "ss#", "ssid"],
+          negativeContext: NUMBER_NEGATIVE_CONTEXT,
+        }),
+      );
+    }
+    return out;
+  },
+};
