@@ -70,7 +70,7 @@ interface Span {
   end: number;
 }
 
-/** Merges spans of one type separated only by whitespace and punctuation. */
+/** Merges spans of one type separated only by whitespace (consecutive tokens of one label). */
 export function mergeAdjacent(text: readonly string[], spans: readonly Span[]): Span[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Span[] = [];
@@ -83,7 +83,7 @@ export function mergeAdjacent(text: readonly string[], spans: readonly Span[]): 
     if (
       last !== undefined &&
       last.type === s.type &&
-      /^[\s.,;:\-–()>]*$/u.test(text.slice(last.end, s.start).join(""))
+      /^\s*$/u.test(text.slice(last.end, s.start).join(""))
     ) {
       last.end = Math.max(last.end, s.end);
       continue;

@@ -37,10 +37,6 @@ const WRITTEN = new RegExp(
 const WEEKDAY = new RegExp(`${B}${DAYS}${E}`, "giu");
 const CLOCK = new RegExp(`${B}${TIME}${E}`, "giu");
 const YEAR = new RegExp(`${B}(?:1[89]|20)\\d{2}(?:s)?(?![\\p{L}\\p{N}]|[-/.:,]\\d)`, "gu");
-const RELATIVE = new RegExp(
-  `${B}(?:today|tomorrow|yesterday|tonight|(?:last|next|this) (?:week|month|year|${DAYS}))${E}`,
-  "giu",
-);
 
 export const dateTimeRecognizer: Recognizer = {
   name: "date-time",
@@ -67,7 +63,6 @@ export const dateTimeRecognizer: Recognizer = {
     }
     for (const { start, end } of matches(WRITTEN, text)) add(start, end, 0.7);
     for (const { start, end } of matches(WEEKDAY, text)) add(start, end, 0.6);
-    for (const { start, end } of matches(RELATIVE, text)) add(start, end, 0.5);
     for (const { start, end, match: m } of matches(CLOCK, text)) {
       const [h, min] = m[0].split(":").map((v) => Number.parseInt(v, 10));
       if (validTime(h, min)) add(start, end, /[ap]/i.test(m[0]) ? 0.6 : 0.4);

@@ -37,9 +37,13 @@ const LOCATIVES: readonly (readonly string[])[] = [
   ["visit"],
   ["visiting"],
   ["capital"],
+  ["flew", "to"],
+  ["grew", "up", "in"],
+  ["headed", "to"],
+  ["returned", "to"],
 ];
 
-const SUFFIXES =
+export const SUFFIXES =
   "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista";
 const PREFIXES =
   "Rue|Avenue|Avenida|Av|Via|Viale|Vicolo|Calle|Carrer|Camino|Paseo|Rua|Praça|Largo|Travessa|Estrada|Piazza|Plac|Aleja|Al|ul|ulica|Boulevard|Bd|Chaussée|Chemin|Place|Allée|Impasse|Quai|Route|Strada|Corso|Ulica|Trg|Odos|Leoforos|Plateia";
@@ -50,6 +54,13 @@ const NAME = "\\p{Lu}[\\p{L}\\p{M}'’.-]{0,30}";
 const LOWER_PARTICLE =
   "(?:de|du|des|da|do|dos|das|del|della|di|la|le|les|van|von|der|den|y|e|d'|l')";
 const HOUSE = "\\d{1,5}[A-Za-z]?";
+
+/** Words that end a person's name when they follow it (street types, units, organisations). */
+export const NON_NAME_FOLLOWERS: ReadonlySet<string> = new Set(
+  `${SUFFIXES}|${PREFIXES}|Apt|Suite|Unit|Inc|Ltd|LLC|Corp|Co|Orchestra|Band|Group|Company|Partners|Investments|Associates|Foundation|University|College|School|Hospital|Club|Bank|Street|Streets|Squares`
+    .toLowerCase()
+    .split("|"),
+);
 
 const STREET = new RegExp(
   [
@@ -70,22 +81,27 @@ const STREET = new RegExp(
   "gu",
 );
 
-// What may follow an address on the same line after ", " or on the next line: town names
-// (Title or upper case, possibly several words), state or country codes, postcodes.
-const TAIL = new RegExp(
-  `^(?:,? ?\\n? ?|, )(?:(?:\\p{Lu}[\\p{L}\\p{M}'’-]{0,30}|${LOWER_PARTICLE})(?: (?:\\p{Lu}[\\p{L}\\p{M}'’-]{0,30}|${LOWER_PARTICLE})){0,3}(?: \\d{4,5}(?:-\\d{4})?)?|\\d{4,5}(?:-\\d{4})?|[A-Z]{2} \\d{5}(?:-\\d{4})?)(?![\\p{L}\\p{N}])`,
+// What may follow an address: unit designators ("Apt. 864") after a space, and on the same line
+// after a comma or on the next lines, town names (Title or upper case, several words), state or
+// country codes and postcodes.
+const UNIT =
+  "(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|Bldg|Building)\\.? ?#?\\d{1,6}[A-Za-z]?";
+const PLACE_WORD = `(?:\\p{Lu}[\\p{L}\\p{M}'’∆-]{0,30}\\.?|${LOWER_PARTICLE})`;
+const POSTCODE = "\\d{4,5}(?:-\\d{4})?";
+const TAIL_UNIT = new RegExp(`^[ \\t]{1,8}${UNIT}(?![\\p{L}\\p{N}])`, "u");
+const TAIL_LINE = new RegExp(
+  `^(?:[ \\t]{0,8}(?:,[ \\t]{0,8}(?:\\r?\\n[ \\t>]{0,8}){0,2}|(?:\\r?\\n[ \\t>]{0,8}){1,2}(?:,[ \\t]{0,8})?))(?:${UNIT}|${PLACE_WORD}(?: ${PLACE_WORD}){0,3}(?: \\(\\p{L}{1,20}\\))?(?:,? ${POSTCODE})?|${POSTCODE})(?![\\p{L}\\p{N}])`,
   "u",
 );
 
 function extendTail(text: string, end: number): number {
   let e = end;
-  for (let k = 0; k < 5; k++) {
-    const m = TAIL.exec(text.slice(e, e + 80));
+  for (let k = 0; k < 8; k++) {
+    const window = text.slice(e, e + 120);
+    const m = TAIL_UNIT.exec(window) ?? TAIL_LINE.exec(window);
     if (m === null) break;
-    const words = m[0].replace(/^[,\s]+/, "").split(" ");
-    if (words.some((w) => FUNCTION_WORDS.has(w.toLowerCase()) && !/^(?:de|la|y)$/i.test(w))) {
-      break;
-    }
+    const words = m[0].trim().replace(/^,\s*/, "").split(/\s+/);
+    if (words.some((w) => FUNCTION_WORDS.has(w.toLowerCase().replace(/\.$/, "")))) break;
     e += m[0].length;
   }
   return e;
@@ -129,13 +145,14 @@ function gazetteerFindings(text: string): RawFinding[] {
     );
     const plain = (w: string) =>
       !COMMON_WORDS.has(w) && !MONTH_AND_DAY_WORDS.has(w) && !FUNCTION_WORDS.has(w);
-    if (introduced && isCapitalized(t.word) && plain(t.lower) && !names.has(t.lower)) {
+    const shaped = isCapitalized(t.word) || isAllCaps(t.word);
+    if (introduced && shaped && plain(t.lower) && !names.has(t.lower)) {
       let j = i;
       while (
         j + 1 < tokens.length &&
         j - i < 2 &&
         adjacent(text, tokens[j], tokens[j + 1]) &&
-        isCapitalized(tokens[j + 1].word) &&
+        (isCapitalized(tokens[j + 1].word) || isAllCaps(tokens[j + 1].word)) &&
         plain(tokens[j + 1].lower)
       ) {
         j++;
@@ -168,7 +185,7 @@ export const locationRecognizer: Recognizer = {
         type: "LOCATION",
         start,
         end: e,
-        score: 0.7,
+        score: 0.8,
         recognizer: "address",
         context: ["address", "live", "at", "street", "deliver", "sent", "ship"],
       });

@@ -4,6 +4,7 @@
 
 import type { RawFinding, Recognizer } from "../types.js";
 import { PLACES } from "./gazetteer.js";
+import { NON_NAME_FOLLOWERS } from "./location.js";
 import { firstNameSet } from "./names-data.js";
 import {
   adjacent,
@@ -82,7 +83,19 @@ function nameWord(t: Token): boolean {
   );
 }
 
-const isInitial = (t: Token) => /^\p{Lu}$/u.test(t.word) && t.dot;
+/** Words after a capitalized pair that mark it as a person ("Tomomi Nishiyama lives at"). */
+const PERSON_VERBS = new Set(
+  "said|says|lives|lived|will|spent|was|is|had|has|wrote|told|explained|asked|joined|works|worked|died|born|from".split(
+    "|",
+  ),
+);
+
+/** Lower-case name particles inside a name: "Willemine ten Pas", "Ludwig van Beethoven". */
+const PARTICLES = new Set(
+  "van|von|der|den|ten|ter|de|du|da|di|del|della|dos|das|le|la|bin|ibn|al".split("|"),
+);
+
+const isInitial = (t: Token) => /^\p{Lu}$/u.test(t.word);
 
 export const personRecognizer: Recognizer = {
   name: "person",
@@ -107,7 +120,19 @@ export const personRecognizer: Recognizer = {
       const introduced = INTRODUCERS.some((p) => precededBy(tokens, i, p));
       const first = names.has(t.lower) && !COMMON_WORDS.has(t.lower);
       const place = PLACES.has(t.lower);
-      if (!titled && !introduced && !first) {
+      // Two capitalized unknown words followed by a verb of people ("X Y lives at", "X Y said").
+      const pairFollowedByVerb =
+        i + 2 < tokens.length &&
+        nameWord(tokens[i + 1]) &&
+        !isAllCaps(tokens[i + 1].word) &&
+        adjacent(text, t, tokens[i + 1]) &&
+        !COMMON_WORDS.has(t.lower) &&
+        !COMMON_WORDS.has(tokens[i + 1].lower) &&
+        !NON_NAME_FOLLOWERS.has(tokens[i + 1].lower) &&
+        !PLACES.has(t.lower) &&
+        PERSON_VERBS.has(tokens[i + 2].lower) &&
+        text.slice(tokens[i + 1].end, tokens[i + 2].start).trim() === "";
+      if (!titled && !introduced && !first && !pairFollowedByVerb) {
         i++;
         continue;
       }
@@ -118,19 +143,30 @@ export const personRecognizer: Recognizer = {
       // Extend over following name words and initials: "Vanessa P. Hertzog", "Hannah McConnan".
       let j = i;
       while (
+        j + 2 < tokens.length &&
+        PARTICLES.has(tokens[j + 1].lower) &&
+        adjacent(text, tokens[j], tokens[j + 1]) &&
+        adjacent(text, tokens[j + 1], tokens[j + 2]) &&
+        isCapitalized(tokens[j + 2].word) &&
+        j - i < 2
+      ) {
+        j += 2;
+      }
+      while (
         j + 1 < tokens.length &&
         j - i < 3 &&
         adjacent(text, tokens[j], tokens[j + 1]) &&
         (nameWord(tokens[j + 1]) || isInitial(tokens[j + 1])) &&
-        !isAllCaps(tokens[j + 1].word) &&
-        !PLACES.has(tokens[j + 1].lower)
+        (!isAllCaps(tokens[j + 1].word) || isInitial(tokens[j + 1])) &&
+        !PLACES.has(tokens[j + 1].lower) &&
+        !NON_NAME_FOLLOWERS.has(tokens[j + 1].lower)
       ) {
         j++;
       }
       // A trailing initial belongs to the next sentence ("… Smith. A new …").
       while (j > i && isInitial(tokens[j])) j--;
       const multi = j > i;
-      let score = first ? (multi ? 0.75 : 0.6) : 0.5;
+      let score = first ? (multi ? 0.75 : 0.6) : pairFollowedByVerb ? 0.55 : 0.5;
       if (introduced) score = Math.max(score, multi || first ? 0.85 : 0.7);
       if (titled) score = 0.9;
       out.push({

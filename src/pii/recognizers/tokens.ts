@@ -17,7 +17,8 @@ export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    let word = m[0];
+    // Possessive "'s" is not part of the name: "Maclean's" -> "Maclean".
+    let word = m[0].replace(/['’]s$/u, "");
     while (/['’-]$/.test(word)) word = word.slice(0, -1);
     const end = m.index + word.length;
     out.push({ start: m.index, end, word, lower: word.toLowerCase(), dot: text[end] === "." });
