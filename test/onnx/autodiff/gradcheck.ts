@@ -1,0 +1,219 @@
+// Test helpers: build tiny forward models, run gradient models in onnxruntime (float32 or
+// float64), and compare autodiff gradients with central finite differences.
+
+import ort from "onnxruntime-node";
+import { createRng, type LossKind } from "../../../src/core/index.js";
+import { buildGradientModel, type GradientModel } from "../../../src/onnx/autodiff/index.js";
+import { GraphBuilder, makeModel } from "../../../src/onnx/builder.js";
+import { DataType, type ModelProto, type TensorProto } from "../../../src/onnx/ir.js";
+import { encodeModel } from "../../../src/onnx/proto/codec.js";
+import { decodeTensor } from "../../../src/onnx/tensor-data.js";
+
+export type Real = Float32Array | Float64Array;
+
+export interface Fixture {
+  readonly model: ModelProto;
+  readonly inputShape: readonly number[];
+  readonly classes: number;
+  readonly dtype: number;
+}
+
+/** A constant tensor of the fixture's dtype with random values in [-scale, scale]. */
+export function randomTensor(
+  name: string,
+  dims: readonly number[],
+  dtype: number,
+  seed: number,
+  scale = 1,
+): TensorProto {
+  const rng = createRng(seed);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const values = Array.from({ length: n }, () => (2 * rng.next() - 1) * scale);
+  const data = dtype === DataType.DOUBLE ? Float64Array.from(values) : Float32Array.from(values);
+  return {
+    name,
+    dims: [...dims],
+    dataType: dtype,
+    rawData: new Uint8Array(data.buffer),
+    floatData: [],
+    int32Data: [],
+    int64Data: [],
+    doubleData: [],
+    uint64Data: [],
+    stringData: [],
+    externalData: [],
+  };
+}
+
+/** A classifier graph: `body` maps the input name to the logits name. */
+export function fixture(
+  inputShape: readonly number[],
+  classes: number,
+  body: (b: GraphBuilder, x: string, dtype: number) => string,
+  dtype: number = DataType.DOUBLE,
+  opset = 17,
+): Fixture {
+  const b = new GraphBuilder(undefined, "fixture");
+  b.addInput("input", dtype, ["batch", ...inputShape.slice(1)]);
+  const logits = body(b, "input", dtype);
+  const named = b.add("Identity", [logits], {}, { outputs: ["logits"] })[0];
+  b.addOutput(named, dtype, ["batch", classes]);
+  return { model: makeModel(b.build(), { opset }), inputShape, classes, dtype };
+}
+
+export function randomInput(
+  shape: readonly number[],
+  dtype: number,
+  seed: number,
+  scale = 1,
+): Real {
+  const t = randomTensor("x", shape, dtype, seed, scale);
+  return decodeTensor(t).data as Real;
+}
+
+export function randomLabels(n: number, classes: number, seed: number): number[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => rng.int(classes));
+}
+
+function ortTensor(data: Real, dims: readonly number[]): ort.Tensor {
+  return data instanceof Float64Array
+    ? new ort.Tensor("float64", data, [...dims])
+    : new ort.Tensor("float32", data, [...dims]);
+}
+
+export class GradientRunner {
+  private constructor(
+    readonly gm: GradientModel,
+    private readonly session: ort.InferenceSession,
+    readonly params: Map<string, { data: Real; dims: number[] }>,
+  ) {}
+
+  static async create(
+    model: ModelProto,
+    loss: LossKind,
+    parameters: readonly string[] = [],
+    inputGradient = true,
+  ): Promise<GradientRunner> {
+    const gm = buildGradientModel(model, { loss, parameters, inputGradient });
+    const session = await ort.InferenceSession.create(encodeModel(gm.model), {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      logSeverityLevel: 3,
+    });
+    const params = new Map<string, { data: Real; dims: number[] }>();
+    for (const t of model.graph!.initializer) {
+      if (parameters.includes(t.name ?? "")) {
+        params.set(t.name ?? "", { data: decodeTensor(t).data as Real, dims: [...t.dims] });
+      }
+    }
+    return new GradientRunner(gm, session, params);
+  }
+
+  async run(
+    x: Real,
+    shape: readonly number[],
+    labels: readonly number[],
+    overrides: ReadonlyMap<string, Real> = new Map(),
+  ): Promise<Record<string, Real>> {
+    const feeds: Record<string, ort.Tensor> = {
+      [this.gm.inputName]: ortTensor(x, shape),
+      [this.gm.labelsName]: new ort.Tensor(
+        "int64",
+        BigInt64Array.from(labels, (v) => BigInt(v)),
+        [labels.length],
+      ),
+    };
+    for (const [name, p] of this.params) {
+      feeds[name] = ortTensor(overrides.get(name) ?? p.data, p.dims);
+    }
+    const out = await this.session.run(feeds);
+    const result: Record<string, Real> = {};
+    for (const [k, v] of Object.entries(out)) result[k] = v.data as Real;
+    return result;
+  }
+}
+
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    na += a[i] ** 2;
+    nb += b[i] ** 2;
+  }
+  const scale = Math.max(Math.sqrt(na), Math.sqrt(nb));
+  return scale === 0 ? 0 : Math.sqrt(diff) / scale;
+}
+
+const sum = (a: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+};
+
+/**
+ * Relative error of the input gradient against central differences. Per-sample losses are
+ * independent, so every perturbation of one sample becomes a row of one batch.
+ */
+export async function inputGradientError(
+  runner: GradientRunner,
+  x: Real,
+  shape: readonly number[],
+  labels: readonly number[],
+  h: number,
+): Promise<number> {
+  const out = await runner.run(x, shape, labels);
+  const grad = out[runner.gm.inputGradientName!];
+  const n = shape[0];
+  const d = x.length / n;
+  const fd = new Float64Array(x.length);
+  const Ctor = x instanceof Float64Array ? Float64Array : Float32Array;
+  for (let s = 0; s < n; s++) {
+    const batch = new Ctor(2 * d * d);
+    for (let j = 0; j < d; j++) {
+      for (const [k, sign] of [
+        [2 * j, 1],
+        [2 * j + 1, -1],
+      ]) {
+        batch.set(x.subarray(s * d, (s + 1) * d), k * d);
+        batch[k * d + j] += sign * h;
+      }
+    }
+    const rows = await runner.run(
+      batch,
+      [2 * d, ...shape.slice(1)],
+      new Array(2 * d).fill(labels[s]),
+    );
+    const loss = rows[runner.gm.lossName];
+    for (let j = 0; j < d; j++) fd[s * d + j] = (loss[2 * j] - loss[2 * j + 1]) / (2 * h);
+  }
+  return relativeError(grad, fd);
+}
+
+/** Relative error of one parameter's gradient against central differences of the summed loss. */
+export async function parameterGradientError(
+  runner: GradientRunner,
+  name: string,
+  x: Real,
+  shape: readonly number[],
+  labels: readonly number[],
+  h: number,
+): Promise<number> {
+  const out = await runner.run(x, shape, labels);
+  const grad = out[runner.gm.parameterGradientNames.get(name)!];
+  const p = runner.params.get(name)!;
+  const fd = new Float64Array(p.data.length);
+  for (let j = 0; j < p.data.length; j++) {
+    const losses: number[] = [];
+    for (const sign of [1, -1]) {
+      const copy = p.data.slice();
+      copy[j] += sign * h;
+      const r = await runner.run(x, shape, labels, new Map([[name, copy]]));
+      losses.push(sum(r[runner.gm.lossName]));
+    }
+    fd[j] = (losses[0] - losses[1]) / (2 * h);
+  }
+  return relativeError(grad, fd);
+}
