@@ -1,3 +1,8 @@
+// Public surface of src/artifacts: model manifests, OpenSSF model signing and verification,
+// streaming encryption at rest.
+export { writeAtomically, writeFileAtomic } from "./atomic.js";
+export { BUNDLE_MEDIA_TYPE, type Bundle, parseBundle } from "./bundle.js";
+export { IN_TOTO_PAYLOAD_TYPE, pae, paeCompat, pythonBytesRepr } from "./dsse.js";
 export {
   defaultWorkers,
   type HashResult,
@@ -5,6 +10,17 @@ export {
   hashRangeSync,
   hashRanges,
 } from "./hash-pool.js";
+export {
+  type GeneratedKeyPair,
+  generateSigningKey,
+  hashFor,
+  KEY_TYPES,
+  type KeyType,
+  keyTypeOf,
+  loadPrivateKey,
+  loadPublicKey,
+  publicKeyHint,
+} from "./keys.js";
 export {
   buildManifest,
   DEFAULT_SHARD_SIZE,
@@ -18,6 +34,22 @@ export {
   type Serialization,
   type SerializationMethod,
 } from "./manifest.js";
+export { type SignOptions, type SignResult, signManifest, signModel } from "./sign.js";
+export {
+  buildStatement,
+  PREDICATE_TYPE,
+  parseStatement,
+  type SignedManifest,
+} from "./statement.js";
+export {
+  type BundleVerifier,
+  certificateVerifier,
+  keyVerifier,
+  type SigstoreOptions,
+  sigstoreVerifier,
+  type VerifiedEnvelope,
+} from "./verifiers.js";
+export { type VerifyOptions, type VerifyResult, verifyModel } from "./verify.js";
 export {
   compareNames,
   DEFAULT_IGNORED,
@@ -25,3 +57,4 @@ export {
   type ModelTree,
   walkModel,
 } from "./walk.js";
+export { parsePemCertificates, verifyCertificateChain } from "./x509.js";
