@@ -50,7 +50,7 @@ function contextScore(text: string, f: RawFinding, window: number): number {
   if (f.negativeContext?.some((w) => before.includes(w))) {
     score = Math.max(0, score - NEGATIVE_PENALTY);
   } else if (f.context?.some((w) => before.includes(w))) {
-    score = Math.max(CONTEXT_FLOOR, Math.min(1, score + CONTEXT_BOOST));
+    score = Math.max(CONTEXT_FLOOR, f.scoreWithContext ?? 0, Math.min(1, score + CONTEXT_BOOST));
   }
   return score;
 }

@@ -36,6 +36,8 @@ export interface RawFinding {
   readonly recognizer: string;
   /** Words that, found just before the span, raise the score (Presidio's context enhancement). */
   readonly context?: readonly string[];
+  /** The score a context word lifts a weak pattern to (default: score + 0.35, at least 0.4). */
+  readonly scoreWithContext?: number;
   /** Words that, found just before the span, lower it (order numbers, versions, hashes). */
   readonly negativeContext?: readonly string[];
   /** Extra facts (card brand, IBAN country, secret kind). */

@@ -87,8 +87,17 @@ export function makePhoneRecognizer(
     entities: ["PHONE_NUMBER"],
     detect(text: string): RawFinding[] {
       const out: RawFinding[] = [];
-      for (const { start, end, match } of matches(CANDIDATE, text)) {
-        const raw = match[0];
+      for (const { start, end: matchEnd, match } of matches(CANDIDATE, text)) {
+        let raw = match[0];
+        let end = matchEnd;
+        // A closing parenthesis that closes the sentence, not an area code: "(call +1 202 …)".
+        if (
+          raw.endsWith(")") &&
+          (raw.match(/\(/g)?.length ?? 0) < (raw.match(/\)/g)?.length ?? 0)
+        ) {
+          raw = raw.slice(0, -1);
+          end--;
+        }
         const main = raw.replace(/ ?(?:x|ext\.?|#) ?\d{1,5}$/i, "");
         const digits = main.replace(/\D/g, "");
         if (digits.length < 7 || digits.length > 15) continue;

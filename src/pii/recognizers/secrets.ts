@@ -38,6 +38,7 @@ export const secretsRecognizer: Recognizer = {
       out.push(
         finding("SECRET", start, end, 0.1, "secrets", {
           detail: "aws-secret-access-key",
+          scoreWithContext: 0.85,
           context: ["aws_secret_access_key", "secret", "aws", "secret_access_key", "key"],
         }),
       );

@@ -19,7 +19,8 @@ export const usPassportRecognizer: Recognizer = {
     for (const { start, end } of matches(PASSPORT, text)) {
       out.push(
         finding("US_PASSPORT", start, end, 0.05, "us-passport", {
-          context: ["passport", "passports", "travel", "document", "passport#"],
+          context: ["passport", "passports", "passport#"],
+          scoreWithContext: 0.8,
           negativeContext: NUMBER_NEGATIVE_CONTEXT,
         }),
       );
@@ -37,6 +38,7 @@ export const usDriverLicenseRecognizer: Recognizer = {
       out.push(
         finding("US_DRIVER_LICENSE", start, end, 0.05, "us-driver-license", {
           context: ["driver", "drivers", "driver's", "license", "licence", "dl", "permit", "lic"],
+          scoreWithContext: 0.75,
           negativeContext: NUMBER_NEGATIVE_CONTEXT,
         }),
       );

@@ -29,7 +29,9 @@ export function finding(
   end: number,
   score: number,
   recognizer: string,
-  extra: Partial<Pick<RawFinding, "context" | "negativeContext" | "detail">> = {},
+  extra: Partial<
+    Pick<RawFinding, "context" | "negativeContext" | "detail" | "scoreWithContext">
+  > = {},
 ): RawFinding {
   return { type, start, end, score, recognizer, ...extra };
 }
