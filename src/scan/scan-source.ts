@@ -1,0 +1,104 @@
+// Dispatches a byte source to the scanner for its detected format (a registry by content).
+import type { ScanContext } from "./context.js";
+import { detectFormat, type FormatName } from "./detect.js";
+import { scanCompressed } from "./formats/compressed.js";
+import { scanKerasConfig } from "./formats/keras.js";
+import { scanNpy } from "./formats/npy.js";
+import { scanOnnx } from "./formats/onnx.js";
+import { looksLikePickle, readPickleBytes, scanPickleStream } from "./formats/pickle.js";
+import { scanSafetensors } from "./formats/safetensors.js";
+import { scanTar } from "./formats/tar.js";
+import { scanZip } from "./formats/zip.js";
+import { tracePickle } from "./pickle/machine.js";
+import type { ByteSource } from "./source.js";
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Scans `src` (a file or an archive member named `name`) and returns the format it found. */
+export function scanSource(ctx: ScanContext, src: ByteSource, name: string): FormatName {
+  const head = src.read(0, Math.min(src.size, HEAD_BYTES));
+  const format = detectFormat(head, src.size);
+  switch (format) {
+    case "zip":
+      scanZip(src, ctx);
+      break;
+    case "tar":
+      scanTar(src, ctx);
+      break;
+    case "gzip":
+    case "zlib":
+      scanCompressed(src, ctx, format);
+      break;
+    case "npy":
+      scanNpy(src, ctx);
+      break;
+    case "safetensors":
+      scanSafetensors(src, ctx);
+      break;
+    case "onnx":
+      scanOnnx(src, ctx);
+      break;
+    case "pickle": {
+      const bytes = readPickleBytes(src, ctx);
+      if (bytes !== undefined) scanPickleStream(bytes, ctx);
+      break;
+    }
+    case "bzip2":
+    case "xz":
+    case "hdf5":
+    case "gguf":
+      ctx.add(
+        "invalid.unsupported",
+        "low",
+        `${format} content is recognised but not scanned by this version of mlsec`,
+      );
+      break;
+    case "unknown":
+      return scanUnknown(ctx, src, name, head);
+  }
+  return format;
+}
+
+/**
+ * Content without magic: a Keras config, a protocol 0/1 pickle (found by parsing it), or data.
+ * Pickles hidden under innocent names (tensor data files, .json) are caught here.
+ */
+function scanUnknown(
+  ctx: ScanContext,
+  src: ByteSource,
+  name: string,
+  head: Uint8Array,
+): FormatName {
+  if (ctx.depth > 0 && /(^|\/)config\.json$/.test(name) && head[0] === 0x7b) {
+    if (src.size > ctx.limits.maxHeaderBytes) {
+      ctx.add(
+        "invalid.limit",
+        "medium",
+        `${name} is over the ${ctx.limits.maxHeaderBytes}-byte bound`,
+      );
+    } else {
+      scanKerasConfig(new TextDecoder().decode(src.read(0, src.size)), ctx);
+    }
+    return "unknown";
+  }
+  const trial = tracePickle(head, 0, ctx.limits.pickle);
+  let isPickle =
+    trial.status.kind === "complete"
+      ? trial.opCount >= 2
+      : trial.imports.length > 0 && trial.calls.length > 0;
+  let bytes: Uint8Array | undefined = head.length === src.size ? head : undefined;
+  // Cut off by the head window after a plausible start: read the whole member to decide.
+  if (
+    !isPickle &&
+    trial.status.kind === "truncated" &&
+    src.size > head.length &&
+    trial.opCount >= 4
+  ) {
+    bytes = readPickleBytes(src, ctx);
+    isPickle = bytes !== undefined && looksLikePickle(bytes, ctx);
+  }
+  if (!isPickle) return "unknown";
+  bytes ??= readPickleBytes(src, ctx);
+  if (bytes !== undefined) scanPickleStream(bytes, ctx);
+  return "pickle";
+}
