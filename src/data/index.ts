@@ -1,6 +1,15 @@
 // Public surface of the data layer: .npy/.npz, CSV and JSONL readers, dataset helpers.
 
 export {
+  type Cell,
+  type CsvOptions,
+  parseCsv,
+  parseCsvRecords,
+  type Row,
+  readCsv,
+  type Table,
+} from "./csv.js";
+export {
   type Dataset,
   datasetFromArrays,
   loadDataset,
@@ -14,6 +23,7 @@ export {
   writeNpz,
 } from "./dataset.js";
 export { DEFAULT_MAX_FILE_BYTES, readFileBounded, writeFileAtomic } from "./files.js";
+export { type JsonlOptions, parseJsonl, readJsonl } from "./jsonl.js";
 export {
   allocate,
   DTYPES,
@@ -26,6 +36,7 @@ export {
 } from "./ndarray.js";
 export { DEFAULT_NPY_LIMITS, decodeNpy, encodeNpy, type NpyLimits } from "./npy.js";
 export { decodeNpz, encodeNpz, type NpzLimits, type NpzWriteOptions } from "./npz.js";
+export { columnsToTensor, columnToLabels, type Fields, type Labels } from "./table.js";
 export {
   crc32,
   DEFAULT_ZIP_LIMITS,

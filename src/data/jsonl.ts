@@ -1,0 +1,118 @@
+// JSON Lines reader (jsonlines.org: UTF-8, one JSON value per line, "\n" separated, "\r\n"
+// accepted); mlsec requires each line to be an object (RFC 8259 §4). Lines are bounded in
+// length and nesting depth before JSON.parse sees them, and errors name the line.
+
+import { MlsecError } from "../core/index.js";
+import { readFileBounded } from "./files.js";
+
+export interface JsonlOptions {
+  /** Longest line, in characters (default 1 MiB). */
+  readonly maxLineChars?: number;
+  /** Most records (default 10,000,000). */
+  readonly maxRows?: number;
+  /** Deepest nesting of objects and arrays in one line (default 64). */
+  readonly maxDepth?: number;
+  /** Largest file read by readJsonl, in bytes (default 1 GiB). */
+  readonly maxFileBytes?: number;
+}
+
+const DEFAULTS = {
+  maxLineChars: 1 << 20,
+  maxRows: 10_000_000,
+  maxDepth: 64,
+  maxFileBytes: 2 ** 30,
+};
+
+/** Nesting depth of a JSON text, skipping brackets inside strings (linear, no recursion). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/** Parses JSON Lines text into one record per non-blank line. */
+export function parseJsonl(text: string, optionsIn: JsonlOptions = {}): Record<string, unknown>[] {
+  const o = { ...DEFAULTS, ...optionsIn };
+  const rows: Record<string, unknown>[] = [];
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 0;
+  while (pos < text.length) {
+    line++;
+    let end = text.indexOf("\n", pos);
+    if (end < 0) end = text.length;
+    if (end - pos > o.maxLineChars) {
+      throw new MlsecError(
+        "E_LIMIT_EXCEEDED",
+        `JSONL line ${line} is longer than ${o.maxLineChars} characters`,
+        { details: { line } },
+      );
+    }
+    const source = text.slice(pos, end);
+    pos = end + 1;
+    if (source.trim() === "") continue;
+    if (nestingDepth(source) > o.maxDepth) {
+      throw new MlsecError(
+        "E_LIMIT_EXCEEDED",
+        `JSONL line ${line} nests deeper than ${o.maxDepth}`,
+        {
+          details: { line },
+        },
+      );
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(source);
+    } catch (e) {
+      throw new MlsecError("E_DATA_FORMAT", `JSONL line ${line}: ${(e as Error).message}`, {
+        details: { line },
+      });
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new MlsecError("E_DATA_FORMAT", `JSONL line ${line} is not a JSON object`, {
+        details: { line },
+      });
+    }
+    rows.push(value as Record<string, unknown>);
+    if (rows.length > o.maxRows) {
+      throw new MlsecError("E_LIMIT_EXCEEDED", `JSONL file has more than ${o.maxRows} records`);
+    }
+  }
+  return rows;
+}
+
+/** Reads a UTF-8 JSON Lines file (see parseJsonl). */
+export async function readJsonl(
+  path: string,
+  options: JsonlOptions = {},
+): Promise<Record<string, unknown>[]> {
+  const bytes = await readFileBounded(path, options.maxFileBytes ?? DEFAULTS.maxFileBytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new MlsecError("E_DATA_FORMAT", `${path} is not UTF-8 text`, { details: { path } });
+  }
+  try {
+    return parseJsonl(text, options);
+  } catch (e) {
+    if (e instanceof MlsecError) {
+      throw new MlsecError(e.code, `${path}: ${e.message}`, {
+        hint: e.hint,
+        cause: e,
+        details: { ...e.details, path },
+      });
+    }
+    throw e;
+  }
+}

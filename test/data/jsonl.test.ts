@@ -1,0 +1,100 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { MlsecError } from "../../src/core/index.js";
+import { columnsToTensor, columnToLabels, parseCsv, parseJsonl } from "../../src/data/index.js";
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MlsecError);
+    return (e as MlsecError).code;
+  }
+  return "none";
+}
+
+describe("parseJsonl", () => {
+  it("reads one object per line, with CRLF, BOM and blank lines", () => {
+    const text = '\uFEFF{"a": 1, "b": "x"}\r\n\n{"a": 2, "b": {"c": [1, 2]}}\n';
+    expect(parseJsonl(text)).toEqual([
+      { a: 1, b: "x" },
+      { a: 2, b: { c: [1, 2] } },
+    ]);
+    expect(parseJsonl("")).toEqual([]);
+  });
+
+  it("names the line of a bad record", () => {
+    expect(() => parseJsonl('{"a": 1}\n{"a": \n')).toThrow(/JSONL line 2/);
+    expect(() => parseJsonl('{"a": 1}\n\n[1, 2]\n')).toThrow(/line 3 is not a JSON object/);
+    expect(() => parseJsonl("null\n")).toThrow(/line 1 is not a JSON object/);
+  });
+
+  it("bounds line length, nesting depth and record count", () => {
+    expect(codeOf(() => parseJsonl(`{"a": "${"x".repeat(200)}"}`, { maxLineChars: 100 }))).toBe(
+      "E_LIMIT_EXCEEDED",
+    );
+    const deep = `{"a": ${"[".repeat(100)}${"]".repeat(100)}}`;
+    expect(codeOf(() => parseJsonl(deep))).toBe("E_LIMIT_EXCEEDED");
+    // Brackets inside strings do not count as nesting.
+    expect(parseJsonl(`{"a": "${"[".repeat(100)}\\""}`)).toHaveLength(1);
+    expect(codeOf(() => parseJsonl("{}\n{}\n{}\n", { maxRows: 2 }))).toBe("E_LIMIT_EXCEEDED");
+  });
+
+  it("round-trips objects and throws only MlsecError on arbitrary text", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), {
+          maxLength: 5,
+        }),
+        (objs) => {
+          const text = objs.map((o) => JSON.stringify(o)).join("\n");
+          expect(parseJsonl(text)).toEqual(objs.map((o) => JSON.parse(JSON.stringify(o))));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom("{", "}", "[", "]", '"', ":", ",", "1", "\n", "\\") }),
+        (t) => {
+          try {
+            parseJsonl(t);
+          } catch (e) {
+            expect(e).toBeInstanceOf(MlsecError);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("columnsToTensor and columnToLabels", () => {
+  const rows = parseCsv("f1,f2,label,kind\n0.5,1,2,cat\n-1,3e2,0,dog\n2,0,1,cat\n").rows;
+
+  it("builds a float32 [N, F] tensor from chosen columns", () => {
+    const x = columnsToTensor(rows, ["f2", "f1"]);
+    expect(x.shape).toEqual([3, 2]);
+    expect([...x.data]).toEqual([1, 0.5, 300, -1, 0, 2]);
+  });
+
+  it("uses integer label columns as they are and maps strings to sorted classes", () => {
+    expect(columnToLabels(rows, "label")).toEqual({ y: Int32Array.from([2, 0, 1]), classes: [] });
+    expect(columnToLabels(rows, "kind")).toEqual({
+      y: Int32Array.from([0, 1, 0]),
+      classes: ["cat", "dog"],
+    });
+  });
+
+  it("gives typed errors for missing, non-numeric and non-finite values", () => {
+    expect(codeOf(() => columnsToTensor(rows, ["nope"]))).toBe("E_DATA_MISSING_ARRAY");
+    expect(codeOf(() => columnsToTensor(rows, ["kind"]))).toBe("E_DTYPE");
+    expect(codeOf(() => columnsToTensor([{ a: 1e300 }], ["a"]))).toBe("E_NON_FINITE");
+    expect(codeOf(() => columnsToTensor([{ a: null }], ["a"]))).toBe("E_DTYPE");
+    expect(codeOf(() => columnsToTensor(rows, []))).toBe("E_INVALID_ARGUMENT");
+    expect(codeOf(() => columnToLabels([{ y: 1.5 }], "y"))).toBe("E_DTYPE");
+    expect(codeOf(() => columnToLabels([{ y: -1 }], "y"))).toBe("E_DTYPE");
+    expect(codeOf(() => columnToLabels([{ y: "a" }, { y: null }], "y"))).toBe("E_DTYPE");
+    expect(codeOf(() => columnToLabels([{ z: 1 }], "y"))).toBe("E_DATA_MISSING_ARRAY");
+  });
+});
