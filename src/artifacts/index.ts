@@ -11,6 +11,13 @@ export {
   hashRanges,
 } from "./hash-pool.js";
 export {
+  describeWrap,
+  type KeySource,
+  keyId,
+  parseKeyFile,
+  SCRYPT_DEFAULT_LOG2N,
+} from "./key-wrap.js";
+export {
   type GeneratedKeyPair,
   generateSigningKey,
   hashFor,
@@ -41,6 +48,19 @@ export {
   parseStatement,
   type SignedManifest,
 } from "./statement.js";
+export {
+  DEFAULT_SEGMENT_SIZE,
+  type DecryptOptions,
+  decryptFile,
+  type EncryptedReader,
+  type EncryptOptions,
+  encryptFile,
+  openEncrypted,
+  parseHeader,
+  type RekeyOptions,
+  rekeyFile,
+  type StreamSummary,
+} from "./stream-aead.js";
 export {
   type BundleVerifier,
   certificateVerifier,

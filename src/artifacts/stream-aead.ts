@@ -1,0 +1,425 @@
+// Segmented streaming AEAD for files at rest: the STREAM construction of Hoang, Reyhanitabar,
+// Rogaway and Vizár, "Online Authenticated-Encryption and its Nonce-Reuse Misuse-Resistance"
+// (CRYPTO 2015), instantiated like Google Tink's AES-GCM-HKDF streaming AEAD: a per-file key
+// from HKDF-SHA256 (RFC 5869) over a random salt, and nonce = prefix(7) || segment(4) ||
+// last(1), so segments cannot be reordered, dropped, truncated or appended.
+
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { type FileHandle, open } from "node:fs/promises";
+import { MlsecError, type ProgressListener } from "../core/index.js";
+import { writeAtomically } from "./atomic.js";
+import {
+  describeWrap,
+  type KeySource,
+  unwrapDataKey,
+  wrapDataKey,
+  wrapLength,
+} from "./key-wrap.js";
+
+const MAGIC = Buffer.from("MLSECENC", "latin1");
+const VERSION = 1;
+const ALG_AES256_GCM_HKDF_SHA256 = 1;
+/** magic, version, algorithm, segment size, salt, nonce prefix: bound into every key. */
+const FIXED_LENGTH = 8 + 1 + 1 + 4 + 32 + 7;
+const TAG = 16;
+export const DEFAULT_SEGMENT_SIZE = 1 << 20;
+export const MIN_SEGMENT_SIZE = 16;
+export const MAX_SEGMENT_SIZE = 64 << 20;
+const MAX_SEGMENTS = 2 ** 32;
+
+export interface StreamHeader {
+  /** Bytes 0..FIXED_LENGTH: authenticated through the key derivation. */
+  readonly fixed: Buffer;
+  readonly segmentSize: number;
+  readonly salt: Buffer;
+  readonly noncePrefix: Buffer;
+  /** The key-wrap section (replaced by re-keying). */
+  readonly wrap: Buffer;
+  /** Offset of the first segment. */
+  readonly length: number;
+}
+
+function fixedHeader(segmentSize: number, salt: Buffer, noncePrefix: Buffer): Buffer {
+  const fixed = Buffer.alloc(FIXED_LENGTH);
+  MAGIC.copy(fixed, 0);
+  fixed[8] = VERSION;
+  fixed[9] = ALG_AES256_GCM_HKDF_SHA256;
+  fixed.writeUInt32BE(segmentSize, 10);
+  salt.copy(fixed, 14);
+  noncePrefix.copy(fixed, 46);
+  return fixed;
+}
+
+function serializeHeader(fixed: Buffer, wrap: Buffer): Buffer {
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(wrap.length);
+  return Buffer.concat([fixed, length, wrap]);
+}
+
+/** Parses the header at the start of `head` (at least the first 512 bytes of the file). */
+export function parseHeader(head: Buffer): StreamHeader {
+  if (head.length < FIXED_LENGTH + 3 || !head.subarray(0, 8).equals(MAGIC)) {
+    throw new MlsecError("E_ENCRYPTED_FORMAT", "not an mlsec encrypted file (bad magic)");
+  }
+  if (head[8] !== VERSION || head[9] !== ALG_AES256_GCM_HKDF_SHA256) {
+    throw new MlsecError(
+      "E_ENCRYPTED_FORMAT",
+      `unsupported version ${head[8]} / algorithm ${head[9]}`,
+    );
+  }
+  const segmentSize = head.readUInt32BE(10);
+  if (segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE) {
+    throw new MlsecError("E_ENCRYPTED_FORMAT", `segment size ${segmentSize} out of bounds`);
+  }
+  const wrapLen = head.readUInt16BE(FIXED_LENGTH);
+  const kind = head[FIXED_LENGTH + 2];
+  if (wrapLen !== wrapLength(kind) || head.length < FIXED_LENGTH + 2 + wrapLen) {
+    throw new MlsecError("E_ENCRYPTED_FORMAT", "malformed key-wrap section");
+  }
+  const fixed = Buffer.from(head.subarray(0, FIXED_LENGTH));
+  return {
+    fixed,
+    segmentSize,
+    salt: fixed.subarray(14, 46),
+    noncePrefix: fixed.subarray(46, 53),
+    wrap: Buffer.from(head.subarray(FIXED_LENGTH + 2, FIXED_LENGTH + 2 + wrapLen)),
+    length: FIXED_LENGTH + 2 + wrapLen,
+  };
+}
+
+function segmentKey(dataKey: Buffer, header: StreamHeader): Buffer {
+  const info = Buffer.concat([Buffer.from("mlsec stream v1 segment key"), header.fixed]);
+  return Buffer.from(hkdfSync("sha256", dataKey, header.salt, info, 32));
+}
+
+function nonceFor(prefix: Buffer, index: number, last: boolean): Buffer {
+  const nonce = Buffer.alloc(12);
+  prefix.copy(nonce, 0);
+  nonce.writeUInt32BE(index, 7);
+  nonce[11] = last ? 1 : 0;
+  return nonce;
+}
+
+function seal(key: Buffer, prefix: Buffer, index: number, last: boolean, plain: Buffer): Buffer[] {
+  const cipher = createCipheriv("aes-256-gcm", key, nonceFor(prefix, index, last));
+  const body = cipher.update(plain);
+  cipher.final();
+  return [body, cipher.getAuthTag()];
+}
+
+function unseal(key: Buffer, prefix: Buffer, index: number, last: boolean, sealed: Buffer): Buffer {
+  if (sealed.length < TAG) throw authFailure(index, "truncated segment");
+  const decipher = createDecipheriv("aes-256-gcm", key, nonceFor(prefix, index, last));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
+  const plain = decipher.update(sealed.subarray(0, sealed.length - TAG));
+  try {
+    decipher.final();
+  } catch {
+    throw authFailure(index, last ? "last segment" : "segment");
+  }
+  return plain;
+}
+
+function authFailure(index: number, what: string): MlsecError {
+  return new MlsecError(
+    "E_DECRYPT_AUTH",
+    `${what} ${index} failed authentication (tampered, truncated, reordered or appended)`,
+    { details: { segment: index } },
+  );
+}
+
+async function readFull(handle: FileHandle, buffer: Buffer, position: number): Promise<number> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(
+      buffer,
+      filled,
+      buffer.length - filled,
+      position + filled,
+    );
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+
+async function openInput(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, "r");
+  } catch (cause) {
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot open ${path}`, { cause });
+  }
+}
+
+export interface EncryptOptions {
+  readonly key: KeySource;
+  readonly segmentSize?: number;
+  readonly onProgress?: ProgressListener;
+}
+
+export interface StreamSummary {
+  readonly plaintextBytes: number;
+  readonly ciphertextBytes: number;
+  readonly segments: number;
+  readonly segmentSize: number;
+  readonly keyKind: "key" | "passphrase";
+  readonly keyId?: string;
+}
+
+/** Encrypts `input` to `output` (atomically), one segment in memory at a time. */
+export async function encryptFile(
+  input: string,
+  output: string,
+  options: EncryptOptions,
+): Promise<StreamSummary> {
+  const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_SIZE;
+  if (
+    !Number.isInteger(segmentSize) ||
+    segmentSize < MIN_SEGMENT_SIZE ||
+    segmentSize > MAX_SEGMENT_SIZE
+  ) {
+    throw new MlsecError("E_INVALID_ARGUMENT", `segment size must be in [16, ${MAX_SEGMENT_SIZE}]`);
+  }
+  const source = await openInput(input);
+  try {
+    const total = (await source.stat()).size;
+    if (Math.ceil(total / segmentSize) > MAX_SEGMENTS) {
+      throw new MlsecError("E_LIMIT_EXCEEDED", "file too large for this segment size");
+    }
+    const dataKey = randomBytes(32);
+    const fixed = fixedHeader(segmentSize, randomBytes(32), randomBytes(7));
+    const headerBytes = serializeHeader(fixed, wrapDataKey(dataKey, options.key, fixed));
+    const header = parseHeader(headerBytes);
+    const key = segmentKey(dataKey, header);
+    return await writeAtomically(output, async (temp) => {
+      const sink = await open(temp, "wx", 0o600);
+      try {
+        await sink.write(headerBytes);
+        let written = headerBytes.length;
+        // Read one segment ahead: a segment is last when the next read returns nothing.
+        let current = Buffer.allocUnsafe(segmentSize);
+        let next = Buffer.allocUnsafe(segmentSize);
+        let position = 0;
+        let currentLength = await readFull(source, current, position);
+        position += currentLength;
+        let index = 0;
+        for (;;) {
+          const nextLength =
+            currentLength === segmentSize ? await readFull(source, next, position) : 0;
+          position += nextLength;
+          const last = nextLength === 0;
+          const parts = seal(
+            key,
+            header.noncePrefix,
+            index,
+            last,
+            current.subarray(0, currentLength),
+          );
+          await sink.writev(parts);
+          written += currentLength + TAG;
+          index++;
+          options.onProgress?.({ task: "encrypt", done: position, total });
+          if (last) break;
+          [current, next] = [next, current];
+          currentLength = nextLength;
+        }
+        await sink.sync();
+        const wrap = describeWrap(header.wrap);
+        return {
+          plaintextBytes: position,
+          ciphertextBytes: written,
+          segments: index,
+          segmentSize,
+          keyKind: wrap.kind,
+          ...(wrap.keyId ? { keyId: wrap.keyId } : {}),
+        };
+      } finally {
+        await sink.close();
+      }
+    });
+  } finally {
+    await source.close();
+  }
+}
+
+/** An encrypted file opened for random access: only the segments a read spans are decrypted. */
+export interface EncryptedReader {
+  /** Plaintext size. */
+  readonly size: number;
+  readonly segments: number;
+  readonly segmentSize: number;
+  readonly ciphertextBytes: number;
+  readonly keyKind: "key" | "passphrase";
+  readonly keyId?: string;
+  /** Plaintext bytes [position, position + length) (clipped to the end). */
+  read(position: number, length: number): Promise<Buffer>;
+  /** Decrypts and authenticates segment `index` whole. */
+  segment(index: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export async function openEncrypted(path: string, keySource: KeySource): Promise<EncryptedReader> {
+  const handle = await openInput(path);
+  try {
+    const fileSize = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(fileSize, 512));
+    await readFull(handle, head, 0);
+    const header = parseHeader(head);
+    const dataKey = unwrapDataKey(header.wrap, keySource, header.fixed);
+    const key = segmentKey(dataKey, header);
+    const sealedSize = header.segmentSize + TAG;
+    const body = fileSize - header.length;
+    if (body < TAG) {
+      throw new MlsecError("E_DECRYPT_AUTH", "the file is truncated: no complete segment");
+    }
+    const segments = Math.ceil(body / sealedSize);
+    const lastSealed = body - (segments - 1) * sealedSize;
+    if (lastSealed < TAG) throw authFailure(segments - 1, "truncated segment");
+    const size = (segments - 1) * header.segmentSize + (lastSealed - TAG);
+    const readSegment = async (index: number, buffer: Buffer): Promise<Buffer> => {
+      const last = index === segments - 1;
+      const length = last ? lastSealed : sealedSize;
+      const view = buffer.subarray(0, length);
+      const got = await readFull(handle, view, header.length + index * sealedSize);
+      if (got !== length) throw authFailure(index, "truncated segment");
+      return unseal(key, header.noncePrefix, index, last, view);
+    };
+    const wrap = describeWrap(header.wrap);
+    return {
+      size,
+      segments,
+      segmentSize: header.segmentSize,
+      ciphertextBytes: fileSize,
+      keyKind: wrap.kind,
+      ...(wrap.keyId ? { keyId: wrap.keyId } : {}),
+      segment(index) {
+        if (!Number.isSafeInteger(index) || index < 0 || index >= segments) {
+          throw new MlsecError("E_INVALID_ARGUMENT", `segment ${index} outside [0, ${segments})`);
+        }
+        return readSegment(index, Buffer.allocUnsafe(sealedSize));
+      },
+      async read(position, length) {
+        if (
+          !Number.isSafeInteger(position) ||
+          !Number.isSafeInteger(length) ||
+          position < 0 ||
+          length < 0
+        ) {
+          throw new MlsecError(
+            "E_INVALID_ARGUMENT",
+            "read position and length must be integers ≥ 0",
+          );
+        }
+        const end = Math.min(size, position + length);
+        if (position >= end) return Buffer.alloc(0);
+        const out = Buffer.allocUnsafe(end - position);
+        const scratch = Buffer.allocUnsafe(sealedSize);
+        let filled = 0;
+        for (let i = Math.floor(position / header.segmentSize); filled < out.length; i++) {
+          const plain = await readSegment(i, scratch);
+          const from = i * header.segmentSize;
+          const start = Math.max(position, from) - from;
+          const stop = Math.min(end, from + plain.length) - from;
+          plain.copy(out, filled, start, stop);
+          filled += stop - start;
+        }
+        return out;
+      },
+      close: () => handle.close(),
+    };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+export interface DecryptOptions {
+  readonly key: KeySource;
+  readonly onProgress?: ProgressListener;
+}
+
+/** Decrypts `input` to `output`; on any failure no output file is left behind. */
+export async function decryptFile(
+  input: string,
+  output: string,
+  options: DecryptOptions,
+): Promise<StreamSummary> {
+  const reader = await openEncrypted(input, options.key);
+  try {
+    return await writeAtomically(output, async (temp) => {
+      const sink = await open(temp, "wx", 0o600);
+      try {
+        // Every segment, including an empty last one, is authenticated before the rename.
+        for (let i = 0; i < reader.segments; i++) {
+          await sink.write(await reader.segment(i));
+          options.onProgress?.({ task: "decrypt", done: i + 1, total: reader.segments });
+        }
+        await sink.sync();
+      } finally {
+        await sink.close();
+      }
+      return {
+        plaintextBytes: reader.size,
+        ciphertextBytes: reader.ciphertextBytes,
+        segments: reader.segments,
+        segmentSize: reader.segmentSize,
+        keyKind: reader.keyKind,
+        ...(reader.keyId ? { keyId: reader.keyId } : {}),
+      };
+    });
+  } finally {
+    await reader.close();
+  }
+}
+
+export interface RekeyOptions {
+  readonly oldKey: KeySource;
+  readonly newKey: KeySource;
+}
+
+/**
+ * Re-wraps the data key of `input` under a new key and writes the result to `output` (which may
+ * be `input`): the segments are copied byte for byte, never decrypted.
+ */
+export async function rekeyFile(
+  input: string,
+  output: string,
+  options: RekeyOptions,
+): Promise<{ bytes: number; keyKind: "key" | "passphrase"; keyId?: string }> {
+  const source = await openInput(input);
+  try {
+    const fileSize = (await source.stat()).size;
+    const head = Buffer.alloc(Math.min(fileSize, 512));
+    await readFull(source, head, 0);
+    const header = parseHeader(head);
+    const dataKey = unwrapDataKey(header.wrap, options.oldKey, header.fixed);
+    const headerBytes = serializeHeader(
+      header.fixed,
+      wrapDataKey(dataKey, options.newKey, header.fixed),
+    );
+    return await writeAtomically(output, async (temp) => {
+      const sink = await open(temp, "wx", 0o600);
+      try {
+        await sink.write(headerBytes);
+        const buffer = Buffer.allocUnsafe(4 << 20);
+        for (let at = header.length; at < fileSize; ) {
+          const n = await readFull(source, buffer, at);
+          if (n === 0) break;
+          await sink.write(buffer.subarray(0, n));
+          at += n;
+        }
+        await sink.sync();
+      } finally {
+        await sink.close();
+      }
+      const wrap = describeWrap(parseHeader(headerBytes).wrap);
+      return {
+        bytes: headerBytes.length + fileSize - header.length,
+        keyKind: wrap.kind,
+        ...(wrap.keyId ? { keyId: wrap.keyId } : {}),
+      };
+    });
+  } finally {
+    await source.close();
+  }
+}
