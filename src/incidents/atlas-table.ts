@@ -3,6 +3,7 @@
 // Do not edit by hand: rerun the script against a newer ATLAS.yaml instead.
 
 export const ATLAS_VERSION = "5.6.0";
+export const ATLAS_DATA_AS_OF = "2026-04-30T00:00:00.000Z";
 
 export const ATLAS_TACTICS: ReadonlyMap<string, string> = new Map([
   ["AML.TA0000", "AI Model Access"],

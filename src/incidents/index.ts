@@ -22,3 +22,4 @@ export {
   tlpRank,
 } from "./model.js";
 export { IncidentRepository, type ListQuery } from "./repository.js";
+export * from "./stix/index.js";

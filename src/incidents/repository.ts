@@ -61,6 +61,22 @@ export class IncidentRepository {
     await this.db.insertInto("incidents").values(row(record)).execute();
   }
 
+  /**
+   * Stores an incoming version (import, TAXII pull): new IDs are inserted, newer versions
+   * (later `modified`, STIX 2.1 §3.6) replace older ones, older or equal versions are ignored.
+   */
+  async upsert(incident: Incident): Promise<"inserted" | "updated" | "unchanged"> {
+    const record = parseOrThrow(incidentSchema, incident, "incident");
+    const current = await this.find(record.id);
+    if (!current) {
+      await this.db.insertInto("incidents").values(row(record)).execute();
+      return "inserted";
+    }
+    if (Date.parse(record.modified) <= Date.parse(current.modified)) return "unchanged";
+    await this.replace(record);
+    return "updated";
+  }
+
   async find(id: string): Promise<Incident | undefined> {
     const r = await this.db
       .selectFrom("incidents")

@@ -5,6 +5,7 @@ import { EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, MlsecError } from "../runner.js";
+import { registerIncidentSharing } from "./incident-share.js";
 
 const TLPS = ["clear", "green", "amber", "amber+strict", "red"] as const;
 const STATUSES = ["open", "investigating", "contained", "resolved", "closed"] as const;
@@ -281,4 +282,6 @@ export function registerIncident(program: Command): void {
         return emitOne(ctx, "incident close", closed);
       }),
     );
+
+  registerIncidentSharing(incident);
 }

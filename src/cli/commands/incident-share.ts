@@ -1,0 +1,159 @@
+// `mlsec incident export|import`: STIX 2.1 bundles in and out of the store.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import type { Redactor, StixBundle } from "../../incidents/index.js";
+import { EXIT_OK } from "../context.js";
+import { parseChoice } from "../options.js";
+import { emit } from "../output.js";
+import { action, MlsecError } from "../runner.js";
+
+const TLPS = ["clear", "green", "amber", "amber+strict", "red"] as const;
+type TlpOption = (typeof TLPS)[number];
+
+/** Free-text redaction with the PII module: each detected span becomes `<TYPE>`. */
+export async function piiRedactor(): Promise<Redactor> {
+  const { analyze } = await import("../../pii/index.js");
+  return (text) => {
+    const findings = analyze(text, { offsets: "utf16" });
+    let out = text;
+    for (const f of [...findings].sort((a, b) => b.start - a.start)) {
+      out = `${out.slice(0, f.start)}<${f.type}>${out.slice(f.end)}`;
+    }
+    return out;
+  };
+}
+
+/** Writes a file whole or not at all (temp file + rename). */
+export function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (cause) {
+    throw new MlsecError("E_IO", `cannot write ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+export interface ExportCliOptions {
+  store?: string;
+  out?: string;
+  maxTlp: TlpOption;
+  redact: boolean;
+  organisation?: string;
+}
+
+/** Loads incidents from the store and builds the shareable bundle (TLP-filtered, redacted). */
+export async function buildShareBundle(ids: readonly string[], o: ExportCliOptions) {
+  const { openStore, resolveStoreConfig } = await import("../../store/index.js");
+  const { IncidentRepository, exportBundle, prepareForSharing } = await import(
+    "../../incidents/index.js"
+  );
+  const store = await openStore(resolveStoreConfig(o.store));
+  try {
+    const repo = await IncidentRepository.open(store);
+    const incidents =
+      ids.length > 0 ? await Promise.all(ids.map((id) => repo.get(id))) : await repo.list();
+    const bundle = exportBundle(incidents, { organisation: o.organisation });
+    const shared = prepareForSharing(bundle, {
+      maxTlp: o.maxTlp,
+      ...(o.redact ? { redact: await piiRedactor() } : {}),
+    });
+    return { incidents: incidents.length, ...shared };
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerIncidentSharing(incident: Command): void {
+  incident
+    .command("export")
+    .description("write incidents as a STIX 2.1 bundle (TLP-filtered, personal data redacted)")
+    .argument("[ids...]", "incident IDs (default: all)")
+    .option("--store <url>", "store: SQLite file path or postgres:// URL")
+    .option("--out <file>", "write the bundle here (default: stdout)")
+    .option(
+      "--max-tlp <level>",
+      "drop objects above this TLP",
+      parseChoice("--max-tlp", TLPS),
+      "amber",
+    )
+    .option("--no-redact", "keep personal data in free-text fields")
+    .option("--organisation <name>", "producer identity for incidents without a reporter")
+    .action(
+      action(async (ctx, ids: string[], o: ExportCliOptions) => {
+        const r = await buildShareBundle(ids, o);
+        const json = `${JSON.stringify(r.bundle, null, 2)}\n`;
+        if (!o.out) {
+          ctx.out(json);
+          return EXIT_OK;
+        }
+        writeAtomic(o.out, json);
+        emit(
+          ctx,
+          "incident export",
+          {
+            file: o.out,
+            bundleId: r.bundle.id,
+            incidents: r.incidents,
+            objects: r.bundle.objects.length,
+            dropped: r.dropped,
+            redactedFields: r.redactedFields,
+          },
+          (x) =>
+            `wrote ${x.file}: ${x.objects} STIX objects from ${x.incidents} incident(s), ` +
+            `${x.dropped.length} dropped above TLP:${o.maxTlp.toUpperCase()}, ` +
+            `${x.redactedFields} field(s) redacted`,
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  incident
+    .command("import")
+    .description("read incidents from a STIX 2.1 bundle into the store")
+    .argument("<file>", "bundle JSON file")
+    .option("--store <url>", "store: SQLite file path or postgres:// URL")
+    .option("--reject-unknown", "reject objects of unknown types instead of keeping them")
+    .action(
+      action(async (ctx, file: string, o: { store?: string; rejectUnknown?: boolean }) => {
+        const { parseBundle, importBundle, IncidentRepository } = await import(
+          "../../incidents/index.js"
+        );
+        const { openStore, resolveStoreConfig } = await import("../../store/index.js");
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(file);
+        } catch (cause) {
+          throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${file}`, { cause });
+        }
+        const result = importBundle(parseBundle(bytes), { keepUnknown: !o.rejectUnknown });
+        const store = await openStore(resolveStoreConfig(o.store));
+        const outcome = { inserted: 0, updated: 0, unchanged: 0 };
+        try {
+          const repo = await IncidentRepository.open(store);
+          for (const i of result.incidents) outcome[await repo.upsert(i)]++;
+        } finally {
+          await store.close();
+        }
+        emit(
+          ctx,
+          "incident import",
+          {
+            file,
+            ...outcome,
+            rejected: result.rejected,
+            unknown: result.unknown,
+            notes: result.notes,
+          },
+          (x) =>
+            [
+              `${file}: ${x.inserted} new, ${x.updated} updated, ${x.unchanged} unchanged incident(s); ` +
+                `${x.rejected.length} object(s) rejected, ${x.unknown.length} of unknown type`,
+              ...x.rejected.map((r) => `  rejected ${r.id ?? `#${r.index}`}: ${r.reason}`),
+              ...x.notes.map((n) => `  note: ${n}`),
+            ].join("\n"),
+        );
+        return EXIT_OK;
+      }),
+    );
+}
