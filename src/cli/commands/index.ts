@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import { registerIncident } from "./incident.js";
+import { registerScan } from "./scan.js";
+import { registerTrain } from "./train.js";
 
 /** A command module adds its subcommands to the program. Keep this list sorted by name. */
 export type CommandRegistration = (program: Command) => void;
 
-export const COMMANDS: readonly CommandRegistration[] = [registerIncident];
+export const COMMANDS: readonly CommandRegistration[] = [
+  registerIncident,
+  registerScan,
+  registerTrain,
+];
