@@ -379,19 +379,25 @@ function inferNode(
     }
     case op === "Concat": {
       const shapes = inT.map((t) => t?.shape ?? null);
-      if (shapes.some((s) => s === null) || xs === null) {
+      const known = shapes.find((sh) => sh !== null);
+      if (known == null) {
         set(0, elem, null);
         return;
       }
-      const axis = normalizeAxis(attrInt(node, "axis", 0), rank);
-      const out = [...xs];
+      const r = known.length;
+      const axis = normalizeAxis(attrInt(node, "axis", 0), r);
+      const out = known.map((_, i) =>
+        i === axis
+          ? null
+          : (shapes.map((sh) => sh?.[i]).find((d) => d !== null && d !== undefined) ?? null),
+      );
       let total: Dim = 0;
-      for (const s of shapes as Dim[][]) {
-        const d = s[axis];
+      for (const sh of shapes) {
+        const d = sh?.[axis];
         total = typeof total === "number" && typeof d === "number" ? total + d : null;
       }
       out[axis] = total;
-      set(0, elem, out);
+      set(0, x?.elemType ?? inT.find((t) => t)?.elemType ?? elem, out);
       const parts = node.input.map((n) => values.get(n));
       if (parts.every((p) => p !== undefined)) values.set(node.output[0], parts.flat() as Dim[]);
       return;
@@ -436,14 +442,16 @@ function inferNode(
       return;
     }
     case op === "Shape": {
-      set(0, DataType.INT64, xs === null ? [null] : [rank]);
-      if (
-        xs !== null &&
-        attrInt(node, "start", 0) === 0 &&
-        !node.attribute.some((a) => a.name === "end")
-      ) {
-        values.set(node.output[0], xs);
+      if (xs === null) {
+        set(0, DataType.INT64, [null]);
+        return;
       }
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+      const start = clamp(attrInt(node, "start", 0));
+      const end = clamp(attrInt(node, "end", rank));
+      const dims = xs.slice(start, Math.max(start, end));
+      set(0, DataType.INT64, [dims.length]);
+      values.set(node.output[0], dims);
       return;
     }
     case op === "Size":

@@ -1,8 +1,11 @@
 // The table of gradient rules, one entry per op type (tfjs-style explicit registration).
 
 import type { GradRuleEntry } from "./rule.js";
+import { BATCHNORM_RULES } from "./rules-batchnorm.js";
+import { CONV_RULES } from "./rules-conv.js";
 import { ELEMENTWISE_RULES } from "./rules-elementwise.js";
 import { LINEAR_RULES } from "./rules-linear.js";
+import { POOL_RULES } from "./rules-pool.js";
 import { REDUCE_RULES } from "./rules-reduce.js";
 import { SHAPE_RULES } from "./rules-shape.js";
 
@@ -12,6 +15,9 @@ export const GRADIENT_RULES: ReadonlyMap<string, GradRuleEntry> = new Map(
     ...LINEAR_RULES,
     ...REDUCE_RULES,
     ...SHAPE_RULES,
+    ...CONV_RULES,
+    ...POOL_RULES,
+    ...BATCHNORM_RULES,
   }),
 );
 

@@ -44,7 +44,7 @@ const gemmRule: GradRuleEntry = {
         : gemm(ctx, a, dy, !tA, false, alpha);
     let dc: string | undefined;
     if (c && ctx.needs(2)) {
-      const scaled = beta === 1 ? dy : ctx.e.op("Mul", [dy, ctx.e.scalar(beta, dy)]);
+      const scaled = beta === 1 ? dy : ctx.e.op("Mul", [dy, ctx.e.scalar(beta, node.output[0])]);
       dc = ctx.e.unbroadcast(scaled, ctx.e.shape(node.output[0]), c);
     }
     return [da, db, dc];

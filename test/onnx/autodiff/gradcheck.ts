@@ -25,10 +25,11 @@ export function randomTensor(
   dtype: number,
   seed: number,
   scale = 1,
+  offset = 0,
 ): TensorProto {
   const rng = createRng(seed);
   const n = dims.reduce((a, b) => a * b, 1);
-  const values = Array.from({ length: n }, () => (2 * rng.next() - 1) * scale);
+  const values = Array.from({ length: n }, () => (2 * rng.next() - 1) * scale + offset);
   const data = dtype === DataType.DOUBLE ? Float64Array.from(values) : Float32Array.from(values);
   return {
     name,
@@ -66,8 +67,9 @@ export function randomInput(
   dtype: number,
   seed: number,
   scale = 1,
+  offset = 0,
 ): Real {
-  const t = randomTensor("x", shape, dtype, seed, scale);
+  const t = randomTensor("x", shape, dtype, seed, scale, offset);
   return decodeTensor(t).data as Real;
 }
 
@@ -216,4 +218,63 @@ export async function parameterGradientError(
     fd[j] = (losses[0] - losses[1]) / (2 * h);
   }
   return relativeError(grad, fd);
+}
+
+export interface OpCase {
+  readonly name: string;
+  /** Input shape including the batch dimension. */
+  readonly inputShape: readonly number[];
+  /** Builds the op(s) under test; returns a value with `outSize` elements per sample. */
+  readonly body: (b: GraphBuilder, x: string, dtype: number) => string;
+  readonly outSize: number;
+  /** Initializers (created by body) whose gradients are checked too. */
+  readonly params?: readonly string[];
+  readonly dtype?: number;
+  readonly h?: number;
+  readonly loss?: LossKind;
+  readonly inputScale?: number;
+  readonly inputOffset?: number;
+  /** Replaces the random input (e.g. well-separated values for MaxPool). */
+  readonly input?: Real;
+  readonly opset?: number;
+}
+
+export interface CaseResult {
+  readonly input: number;
+  readonly params: Record<string, number>;
+}
+
+/** Builds op -> Flatten -> MatMul(random [outSize, 3]) and checks every gradient by FD. */
+export async function checkCase(c: OpCase): Promise<CaseResult> {
+  const dtype = c.dtype ?? DataType.DOUBLE;
+  const classes = 3;
+  const f = fixture(
+    c.inputShape,
+    classes,
+    (b, x, dt) => {
+      const y = c.body(b, x, dt);
+      const flat = b.op("Flatten", [y]);
+      const w = b.initializer(randomTensor(b.fresh("head"), [c.outSize, classes], dt, 99));
+      return b.op("MatMul", [flat, w]);
+    },
+    dtype,
+    c.opset,
+  );
+  const runner = await GradientRunner.create(f.model, c.loss ?? "cross-entropy", c.params ?? []);
+  const x = c.input ?? randomInput(c.inputShape, dtype, 7, c.inputScale ?? 1, c.inputOffset ?? 0);
+  const labels = randomLabels(c.inputShape[0], classes, 8);
+  const h = c.h ?? (dtype === DataType.DOUBLE ? 1e-5 : 1e-2);
+  const input = await inputGradientError(runner, x, c.inputShape, labels, h);
+  const params: Record<string, number> = {};
+  for (const p of c.params ?? []) {
+    params[p] = await parameterGradientError(runner, p, x, c.inputShape, labels, h);
+  }
+  if (process.env.GRADCHECK_REPORT) {
+    console.log(`GRADCHECK ${JSON.stringify({ name: c.name, input, params })}`);
+  }
+  return { input, params };
+}
+
+export function maxError(r: CaseResult): number {
+  return Math.max(r.input, ...Object.values(r.params));
 }
