@@ -37,6 +37,8 @@ const LOCATIVES: readonly (readonly string[])[] = [
   ["visit"],
   ["visiting"],
   ["capital"],
+  ["city"],
+  ["town"],
   ["flew", "to"],
   ["grew", "up", "in"],
   ["headed", "to"],
@@ -44,7 +46,7 @@ const LOCATIVES: readonly (readonly string[])[] = [
 ];
 
 export const SUFFIXES =
-  "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista";
+  "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|tér|utca|út|kapu|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista";
 const PREFIXES =
   "Rue|Avenue|Avenida|Av|Via|Viale|Vicolo|Calle|Carrer|Camino|Paseo|Rua|Praça|Largo|Travessa|Estrada|Piazza|Plac|Aleja|Al|ul|ulica|Boulevard|Bd|Chaussée|Chemin|Place|Allée|Impasse|Quai|Route|Strada|Corso|Ulica|Trg|Odos|Leoforos|Plateia";
 // Compound European street names end in a street word: Hammarvägen, Brixtonlaan, Harjukuja.
@@ -57,7 +59,7 @@ const HOUSE = "\\d{1,5}[A-Za-z]?";
 
 /** Words that end a person's name when they follow it (street types, units, organisations). */
 export const NON_NAME_FOLLOWERS: ReadonlySet<string> = new Set(
-  `${SUFFIXES}|${PREFIXES}|Apt|Suite|Unit|Inc|Ltd|LLC|Corp|Co|Orchestra|Band|Group|Company|Partners|Investments|Associates|Foundation|University|College|School|Hospital|Club|Bank|Street|Streets|Squares`
+  `${SUFFIXES}|${PREFIXES}|Apt|Suite|Unit|Inc|Ltd|LLC|Corp|Co|Orchestra|Band|Group|Company|Partners|Investments|Associates|Foundation|University|College|School|Hospital|Club|Bank|Street|Streets|Squares|Corporation|Incorporated|Solutions|Resources|Technologies|Systems|Services|Consulting|Holdings|Capital|Insurance|Labs|Media|Global|International|Enterprises|Industries|Software|Health|Healthcare|Analytics|Data|Energy|Motors|Airlines|Pharmaceuticals`
     .toLowerCase()
     .split("|"),
 );
@@ -72,6 +74,9 @@ const STREET = new RegExp(
     `(?:${HOUSE} )?(?:${PREFIXES})\\.?(?: (?:${LOWER_PARTICLE} ?|${NAME})){1,4}(?: ${HOUSE})?`,
     // "Hammarvägen 15", "Harjukuja 54", "Brixtonlaan 380"
     `(?:${HOUSE} )?\\p{Lu}[\\p{L}\\p{M}-]{0,30}${COMPOUND}(?: ${HOUSE})?`,
+    // House number, capitalized street name (any script), number: "20789 Allika 46",
+    // "10252 Μεγάλη Άμμος 184", "86036 Rua do Arenque 1634", "6076 Piroska u. 97"
+    `${HOUSE} \\p{Lu}[\\p{L}\\p{M}'’-]{0,30}(?: (?:${LOWER_PARTICLE}|\\p{L}[\\p{L}\\p{M}'’-]{0,30}\\.?)){0,3} ${HOUSE}(?![\\p{L}\\p{N}]|[.,]\\d)`,
     // "Apt. 931", "Suite 727", "PSC 0272, Box 1651", "APO AA 94530"
     `(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|PO Box|P\\.O\\. Box|PSC|Unit|Bldg|Building)\\.? ?#?\\d{1,6}[A-Za-z]?`,
     `(?:APO|FPO|DPO) (?:AA|AE|AP) \\d{5}`,

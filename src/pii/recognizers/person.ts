@@ -165,6 +165,18 @@ export const personRecognizer: Recognizer = {
       }
       // A trailing initial belongs to the next sentence ("… Smith. A new …").
       while (j > i && isInitial(tokens[j])) j--;
+      // "Russell Investments", "Rand Corporation": an organisation word right after ends it all.
+      const after = tokens[j + 1];
+      if (
+        !titled &&
+        after !== undefined &&
+        adjacent(text, tokens[j], after) &&
+        NON_NAME_FOLLOWERS.has(after.lower) &&
+        !introduced
+      ) {
+        i = j + 2;
+        continue;
+      }
       const multi = j > i;
       let score = first ? (multi ? 0.75 : 0.6) : pairFollowedByVerb ? 0.55 : 0.5;
       if (introduced) score = Math.max(score, multi || first ? 0.85 : 0.7);
@@ -179,6 +191,52 @@ export const personRecognizer: Recognizer = {
       });
       i = j + 1;
     }
-    return out;
+    return [...out, ...speakerLabels(text, tokens), ...propagate(text, tokens, out)];
   },
 };
+
+/** "Nicole: Remember me?" — a capitalized word opening a line and followed by a colon. */
+function speakerLabels(text: string, tokens: readonly Token[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const t of tokens) {
+    if (text[t.end] !== ":" || !isCapitalized(t.word) || COMMON_WORDS.has(t.lower)) continue;
+    if (LABEL_WORDS.has(t.lower) || PLACES.has(t.lower)) continue;
+    const lineStart = text.lastIndexOf("\n", t.start - 1) + 1;
+    if (text.slice(lineStart, t.start).trim() !== "") continue;
+    out.push({ type: "PERSON", start: t.start, end: t.end, score: 0.5, recognizer: "person" });
+  }
+  return out;
+}
+
+/** Field labels that open lines in forms and transcripts but are not speakers. */
+const LABEL_WORDS = new Set(
+  "website|web|personal|info|information|answer|question|q|a|when|where|what|who|from|to|cc|bcc|subject|title|position|company|organization|office|mobile|fax|tel|home|work|billing|shipping|location|notes|comment|comments|summary|description|details|status|type|id|ref|total|price|amount|qty|item|items|warning|error|example|update|edit|source|translation|chorus|verse|bridge|intro|outro|narrator".split(
+    "|",
+  ),
+);
+
+/**
+ * Document-level consistency: once a word is part of a name found with evidence, its other
+ * capitalized occurrences in the same text are that person too ("… Bonifacy Kaczmarek … Kaczmarek").
+ */
+function propagate(
+  text: string,
+  tokens: readonly Token[],
+  found: readonly RawFinding[],
+): RawFinding[] {
+  const known = new Set<string>();
+  for (const f of found) {
+    if (f.score < 0.6) continue;
+    for (const t of tokenize(text.slice(f.start, f.end))) {
+      if (t.word.length > 2 && !COMMON_WORDS.has(t.lower)) known.add(t.word);
+    }
+  }
+  if (known.size === 0) return [];
+  const out: RawFinding[] = [];
+  for (const t of tokens) {
+    if (known.has(t.word)) {
+      out.push({ type: "PERSON", start: t.start, end: t.end, score: 0.45, recognizer: "person" });
+    }
+  }
+  return out;
+}
