@@ -254,7 +254,9 @@ export async function checkCase(c: OpCase): Promise<CaseResult> {
     (b, x, dt) => {
       const y = c.body(b, x, dt);
       const flat = b.op("Flatten", [y]);
-      const w = b.initializer(randomTensor(b.fresh("head"), [c.outSize, classes], dt, 99));
+      // Scaled so the logits stay O(1) and float32 round-off stays small against the step.
+      const scale = 2 / Math.sqrt(c.outSize);
+      const w = b.initializer(randomTensor(b.fresh("head"), [c.outSize, classes], dt, 99, scale));
       return b.op("MatMul", [flat, w]);
     },
     dtype,
