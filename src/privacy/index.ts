@@ -1,0 +1,2 @@
+export * from "./accounting/index.js";
+export * from "./mechanisms/index.js";
