@@ -1,0 +1,113 @@
+// Input-gradient throughput (run `npm run build` first): d(cross-entropy)/d(input) of
+// examples/models/digits-cnn.onnx on batches of 128 digits. mlsec builds the gradient as an ONNX
+// graph and runs it in onnxruntime; the baseline is TF.js (wasm backend, SIMD) computing the same
+// gradient with the same weights (tf.grad). Prints one JSON line per case with
+// ratio = tfjs_ms / mlsec_ms (> 1: mlsec faster), and checks that the two gradients agree.
+//   node bench/gradient.mjs [model.onnx] [data.npz]
+
+import { loadDataset } from "../dist/data/index.js";
+import { buildGradientModel } from "../dist/onnx/autodiff/index.js";
+import { feed, floatOutput, loadModel, OrtSession } from "../dist/onnx/index.js";
+import { cnnLogits, cnnVariables, summedCrossEntropy, tf, toNhwc, useWasm } from "./tfjs-cnn.mjs";
+
+const BATCH = 128;
+const modelPath = process.argv[2] ?? "examples/models/digits-cnn.onnx";
+const dataPath = process.argv[3] ?? "examples/data/digits-test.npz";
+
+/** Mean milliseconds per call after a warm-up, over at least `minMs` and 5 calls. */
+async function time(fn, minMs = 3000) {
+  for (let i = 0; i < 2; i++) await fn();
+  let calls = 0;
+  const t0 = performance.now();
+  while (calls < 5 || performance.now() - t0 < minMs) {
+    await fn();
+    calls++;
+  }
+  return { ms: (performance.now() - t0) / calls, calls };
+}
+
+const model = await loadModel(modelPath);
+const data = await loadDataset(dataPath);
+const [, c, h, w] = data.x.shape;
+const x = data.x.data.slice(0, BATCH * c * h * w);
+const labels = data.y.slice(0, BATCH);
+
+// mlsec: one gradient graph, one cached session per thread setting.
+const gradient = buildGradientModel(model, { loss: "cross-entropy", inputGradient: true });
+const mlsecCases = [];
+let mlsecGrad;
+for (const threads of [0, 1]) {
+  const session = await OrtSession.create(gradient.model, { intraOpThreads: threads });
+  const feeds = {
+    [gradient.inputName]: feed.float32(x, [BATCH, c, h, w]),
+    [gradient.labelsName]: feed.int64(labels),
+  };
+  const run = async () => {
+    const out = await session.run(feeds, [gradient.inputGradientName]);
+    return floatOutput(out, gradient.inputGradientName).data;
+  };
+  mlsecGrad = await run();
+  mlsecCases.push({ threads, ...(await time(run)) });
+  await session.release();
+}
+
+// TF.js, wasm backend, same weights and batch.
+const backend = await useWasm();
+const vars = cnnVariables(model);
+const xTf = tf.tensor4d(toNhwc(x, [BATCH, c, h, w]), [BATCH, h, w, c]);
+const oneHot = tf.oneHot(
+  tf.tensor1d(labels, "int32"),
+  model.graph.output[0].type.tensorType.shape.dim[1].dimValue,
+);
+const grad = tf.grad((input) => summedCrossEntropy(cnnLogits(vars, input), oneHot));
+const runTf = async () => {
+  const g = grad(xTf);
+  const values = await g.data();
+  g.dispose();
+  return values;
+};
+const tfGrad = toNhwcInverse(await runTf(), [BATCH, c, h, w]);
+const tfjs = await time(runTf);
+
+let maxDiff = 0;
+let maxAbs = 0;
+for (let i = 0; i < tfGrad.length; i++) {
+  maxDiff = Math.max(maxDiff, Math.abs(tfGrad[i] - mlsecGrad[i]));
+  maxAbs = Math.max(maxAbs, Math.abs(tfGrad[i]));
+}
+
+function toNhwcInverse(data, [n, ch, hh, ww]) {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < ch; k++)
+      for (let y = 0; y < hh; y++)
+        for (let xx = 0; xx < ww; xx++)
+          out[((i * ch + k) * hh + y) * ww + xx] = data[((i * hh + y) * ww + xx) * ch + k];
+  return out;
+}
+
+const perSecond = (ms) => Number(((BATCH * 1000) / ms).toFixed(1));
+console.log(
+  JSON.stringify({
+    bench: "gradient",
+    case: "tfjs-wasm",
+    batch: BATCH,
+    msPerBatch: Number(tfjs.ms.toFixed(2)),
+    samplesPerSecond: perSecond(tfjs.ms),
+    ...backend,
+  }),
+);
+for (const m of mlsecCases) {
+  console.log(
+    JSON.stringify({
+      bench: "gradient",
+      case: `mlsec-onnxruntime-${m.threads === 0 ? "default-threads" : `${m.threads}-thread`}`,
+      batch: BATCH,
+      msPerBatch: Number(m.ms.toFixed(2)),
+      samplesPerSecond: perSecond(m.ms),
+      ratio: Number((tfjs.ms / m.ms).toFixed(2)),
+      maxAbsDiffVsTfjs: Number(maxDiff.toExponential(2)),
+      maxAbsGradient: Number(maxAbs.toExponential(2)),
+    }),
+  );
+}
