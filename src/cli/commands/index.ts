@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerArtifacts } from "./artifacts.js";
 import { registerIncident } from "./incident.js";
 import { registerScan } from "./scan.js";
 import { registerTrain } from "./train.js";
@@ -7,6 +8,7 @@ import { registerTrain } from "./train.js";
 export type CommandRegistration = (program: Command) => void;
 
 export const COMMANDS: readonly CommandRegistration[] = [
+  registerArtifacts,
   registerIncident,
   registerScan,
   registerTrain,
