@@ -153,6 +153,15 @@ export const ERROR_CODES = {
     summary: "A scan policy file is not valid YAML/JSON or does not follow the policy schema.",
     hint: "A policy has `allow: [module.name]`, `deny: [module.* or {pattern, severity, reason}]`.",
   },
+  // pii: detection and anonymization (issue 7)
+  E_PII_CONFIG: {
+    summary: "An anonymizer operator configuration (YAML/JSON) does not follow the schema.",
+    hint: "Give `default:` and `entities:` operators: redact, replace, mask, hash, encrypt, pseudonym or keep.",
+  },
+  E_PII_KEY: {
+    summary: "The anonymization key is missing, too short, or does not decrypt the tokens.",
+    hint: "Pass --key-file with the key (>= 16 random bytes) used when the text was anonymized.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

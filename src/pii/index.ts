@@ -6,6 +6,7 @@ export {
   DEFAULT_MIN_SCORE,
   resolveOverlaps,
 } from "./analyzer.js";
+export * from "./anonymizers/index.js";
 export {
   type EvaluateOptions,
   type EvaluationResult,
