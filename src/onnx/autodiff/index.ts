@@ -5,6 +5,7 @@ export type { LossKind } from "../../core/index.js";
 export { DIFFERENTIABLE_OPS } from "./registry.js";
 export {
   buildGradientModel,
+  type DifferentiabilityOptions,
   type GradientModel,
   type GradientModelOptions,
   unsupportedOps,

@@ -122,17 +122,30 @@ function opsetProblem(model: ModelProto): string | null {
     : null;
 }
 
-/** Which ops of the model cannot be differentiated w.r.t. its input or float initializers. */
-export function unsupportedOps(model: ModelProto): { opType: string; node: string }[] {
+export interface DifferentiabilityOptions {
+  /** Check the path from the data input (default true). */
+  readonly inputGradient?: boolean;
+  /** Initializers whose paths are checked too (default none). */
+  readonly parameters?: readonly string[];
+}
+
+/**
+ * Which ops of the model cannot be differentiated (empty = differentiable): by default w.r.t.
+ * the data input, as white-box attacks need; pass `parameters` to check training paths too.
+ */
+export function unsupportedOps(
+  model: ModelProto,
+  options: DifferentiabilityOptions = {},
+): { opType: string; node: string }[] {
   const graph = requireGraph(model);
   const problem = opsetProblem(model);
   if (problem !== null) return [{ opType: `opset ${onnxOpsetVersion(model) ?? 0}`, node: "" }];
   const index = indexGraph(graph);
   const logits = graph.output[0]?.name ?? "";
-  const floats = graph.initializer
-    .filter((t) => FLOAT_TYPES.has(t.dataType ?? 0))
-    .map((t) => t.name ?? "");
-  const sources = [...index.feedInputs.slice(0, 1), ...floats];
+  const sources = [
+    ...((options.inputGradient ?? true) ? index.feedInputs.slice(0, 1) : []),
+    ...(options.parameters ?? []),
+  ];
   return analyse(neededNodes(graph, logits), sources, inferShapes(graph)).unsupported;
 }
 
@@ -249,7 +262,16 @@ export function buildGradientModel(
         throw unsupported(node, reason);
       },
     };
-    const grads = entry.rule(ctx);
+    let grads: readonly (string | undefined)[];
+    try {
+      grads = entry.rule(ctx);
+    } catch (error) {
+      // Name the node in errors raised by shared helpers (unknown rank, ...).
+      if (error instanceof MlsecError && error.details.node === undefined) {
+        throw unsupported(node, error.message);
+      }
+      throw error;
+    }
     grads.forEach((g, i) => {
       if (g !== undefined && needs(i)) push(node.input[i], g);
     });
