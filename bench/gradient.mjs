@@ -14,16 +14,28 @@ const BATCH = 128;
 const modelPath = process.argv[2] ?? "examples/models/digits-cnn.onnx";
 const dataPath = process.argv[3] ?? "examples/data/digits-test.npz";
 
-/** Mean milliseconds per call after a warm-up, over at least `minMs` and 5 calls. */
-async function time(fn, minMs = 3000) {
-  for (let i = 0; i < 2; i++) await fn();
-  let calls = 0;
+/**
+ * Times the cases round-robin (one call of each per round, after two warm-up rounds) for at
+ * least `minMs`, so that load from other processes falls on every case alike. Returns the mean
+ * wall and CPU (user + system, all threads) milliseconds per call of each case.
+ */
+async function timeInterleaved(cases, minMs = 4000) {
+  for (let i = 0; i < 2; i++) for (const c of cases) await c.run();
+  const totals = cases.map(() => ({ wall: 0, cpu: 0 }));
+  let rounds = 0;
   const t0 = performance.now();
-  while (calls < 5 || performance.now() - t0 < minMs) {
-    await fn();
-    calls++;
+  while (rounds < 5 || performance.now() - t0 < minMs) {
+    for (const [i, c] of cases.entries()) {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      await c.run();
+      totals[i].wall += performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      totals[i].cpu += (used.user + used.system) / 1000;
+    }
+    rounds++;
   }
-  return { ms: (performance.now() - t0) / calls, calls };
+  return totals.map((t) => ({ ms: t.wall / rounds, cpuMs: t.cpu / rounds, calls: rounds }));
 }
 
 const model = await loadModel(modelPath);
@@ -34,31 +46,28 @@ const labels = data.y.slice(0, BATCH);
 
 // mlsec: one gradient graph, one cached session per thread setting.
 const gradient = buildGradientModel(model, { loss: "cross-entropy", inputGradient: true });
-const mlsecCases = [];
-let mlsecGrad;
+const feeds = {
+  [gradient.inputName]: feed.float32(x, [BATCH, c, h, w]),
+  [gradient.labelsName]: feed.int64(labels),
+};
+const sessions = [];
 for (const threads of [0, 1]) {
-  const session = await OrtSession.create(gradient.model, { intraOpThreads: threads });
-  const feeds = {
-    [gradient.inputName]: feed.float32(x, [BATCH, c, h, w]),
-    [gradient.labelsName]: feed.int64(labels),
-  };
-  const run = async () => {
-    const out = await session.run(feeds, [gradient.inputGradientName]);
-    return floatOutput(out, gradient.inputGradientName).data;
-  };
-  mlsecGrad = await run();
-  mlsecCases.push({ threads, ...(await time(run)) });
-  await session.release();
+  sessions.push({
+    threads,
+    session: await OrtSession.create(gradient.model, { intraOpThreads: threads }),
+  });
 }
+const runOrt = (session) => async () =>
+  floatOutput(await session.run(feeds, [gradient.inputGradientName]), gradient.inputGradientName)
+    .data;
+const mlsecGrad = await runOrt(sessions[0].session)();
 
 // TF.js, wasm backend, same weights and batch.
 const backend = await useWasm();
 const vars = cnnVariables(model);
 const xTf = tf.tensor4d(toNhwc(x, [BATCH, c, h, w]), [BATCH, h, w, c]);
-const oneHot = tf.oneHot(
-  tf.tensor1d(labels, "int32"),
-  model.graph.output[0].type.tensorType.shape.dim[1].dimValue,
-);
+const classes = model.graph.output[0].type.tensorType.shape.dim[1].dimValue;
+const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), classes);
 const grad = tf.grad((input) => summedCrossEntropy(cnnLogits(vars, input), oneHot));
 const runTf = async () => {
   const g = grad(xTf);
@@ -67,7 +76,12 @@ const runTf = async () => {
   return values;
 };
 const tfGrad = toNhwcInverse(await runTf(), [BATCH, c, h, w]);
-const tfjs = await time(runTf);
+const [tfjs, ...mlsecTimes] = await timeInterleaved([
+  { run: runTf },
+  ...sessions.map((s) => ({ run: runOrt(s.session) })),
+]);
+const mlsecCases = sessions.map((s, i) => ({ threads: s.threads, ...mlsecTimes[i] }));
+for (const s of sessions) await s.session.release();
 
 let maxDiff = 0;
 let maxAbs = 0;
@@ -93,6 +107,7 @@ console.log(
     case: "tfjs-wasm",
     batch: BATCH,
     msPerBatch: Number(tfjs.ms.toFixed(2)),
+    cpuMsPerBatch: Number(tfjs.cpuMs.toFixed(2)),
     samplesPerSecond: perSecond(tfjs.ms),
     ...backend,
   }),
@@ -104,8 +119,10 @@ for (const m of mlsecCases) {
       case: `mlsec-onnxruntime-${m.threads === 0 ? "default-threads" : `${m.threads}-thread`}`,
       batch: BATCH,
       msPerBatch: Number(m.ms.toFixed(2)),
+      cpuMsPerBatch: Number(m.cpuMs.toFixed(2)),
       samplesPerSecond: perSecond(m.ms),
       ratio: Number((tfjs.ms / m.ms).toFixed(2)),
+      cpuRatio: Number((tfjs.cpuMs / m.cpuMs).toFixed(2)),
       maxAbsDiffVsTfjs: Number(maxDiff.toExponential(2)),
       maxAbsGradient: Number(maxAbs.toExponential(2)),
     }),

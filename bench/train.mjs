@@ -13,6 +13,8 @@ import { evaluateClassifier, OnnxClassifier } from "../dist/onnx/index.js";
 import { train } from "../dist/onnx/trainer/index.js";
 import { cnnLogits, cnnVariables, tf, toNhwc, useWasm } from "./tfjs-cnn.mjs";
 
+/** User + system CPU seconds over all threads (robust to load from other processes). */
+const cpuSeconds = (u) => (u.user + u.system) / 1e6;
 const BATCH = Number(process.argv[2] ?? 64);
 const LR = 0.001;
 const trainSet = await loadDataset("examples/data/digits-train.npz");
@@ -21,6 +23,7 @@ const [n, c, h, w] = trainSet.x.shape;
 const initial = buildCnn({ inputShape: [c, h, w], numClasses: 10, rng: createRng(0) });
 
 // mlsec
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const result = await train(initial, trainSet, {
   epochs: 1,
@@ -30,6 +33,7 @@ const result = await train(initial, trainSet, {
   rng: createRng(1),
 });
 const mlsecSeconds = (performance.now() - t0) / 1000;
+const mlsecCpu = cpuSeconds(process.cpuUsage(cpu0));
 const classifier = await OnnxClassifier.create(result.model);
 const mlsecAccuracy = (await evaluateClassifier(classifier, testSet.x, testSet.y)).accuracy;
 await classifier.release();
@@ -41,6 +45,7 @@ const varList = Object.values(vars);
 const optimizer = tf.train.adam(LR);
 const xs = toNhwc(trainSet.x.data, [n, c, h, w]);
 const order = createRng(1).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+const cpu1 = process.cpuUsage();
 const t1 = performance.now();
 for (let start = 0; start < n; start += BATCH) {
   const rows = order.subarray(start, Math.min(n, start + BATCH));
@@ -58,6 +63,7 @@ for (let start = 0; start < n; start += BATCH) {
 }
 await vars.fc2b.data(); // wait for the last update
 const tfjsSeconds = (performance.now() - t1) / 1000;
+const tfjsCpu = cpuSeconds(process.cpuUsage(cpu1));
 const testNhwc = toNhwc(testSet.x.data, testSet.x.shape);
 let right = 0;
 for (let start = 0; start < testSet.y.length; start += 500) {
@@ -84,6 +90,7 @@ console.log(
     images: n,
     batch: BATCH,
     seconds: Number(tfjsSeconds.toFixed(2)),
+    cpuSeconds: Number(tfjsCpu.toFixed(2)),
     testAccuracy: tfjsAccuracy,
     ...backend,
   }),
@@ -95,7 +102,9 @@ console.log(
     images: n,
     batch: BATCH,
     seconds: Number(mlsecSeconds.toFixed(2)),
+    cpuSeconds: Number(mlsecCpu.toFixed(2)),
     ratio: Number((tfjsSeconds / mlsecSeconds).toFixed(2)),
+    cpuRatio: Number((tfjsCpu / mlsecCpu).toFixed(2)),
     testAccuracy: mlsecAccuracy,
   }),
 );
