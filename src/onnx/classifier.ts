@@ -2,14 +2,17 @@
 // and batching. White-box methods (lossGradient) build the autodiff graph once, on first use.
 
 import {
-  type Classifier,
   concatBatches,
+  type Differentiable,
   firstNonFinite,
+  type LossGradient,
+  type LossKind,
   MlsecError,
   sizeOf,
   sliceBatch,
   type Tensor,
 } from "../core/index.js";
+import { buildGradientModel, type GradientModel } from "./autodiff/index.js";
 import { indexGraph } from "./graph.js";
 import { DataType, type ModelProto, tensorTypeOf } from "./ir.js";
 import { feed, floatOutput, OrtSession, type SessionOptions } from "./session.js";
@@ -97,7 +100,16 @@ export function classifierSignature(model: ModelProto): ModelSignature {
   };
 }
 
-export class OnnxClassifier implements Classifier {
+interface GradientSession {
+  readonly gradient: GradientModel;
+  readonly session: OrtSession;
+}
+
+/**
+ * An ONNX classifier. It is white-box (`lossGradient`) when its graph is differentiable; the
+ * gradient graph is built and loaded on first use, once per loss kind.
+ */
+export class OnnxClassifier implements Differentiable {
   readonly inputShape: readonly number[];
   readonly bounds: readonly [number, number];
   readonly numClasses: number;
@@ -107,6 +119,7 @@ export class OnnxClassifier implements Classifier {
     readonly model: ModelProto,
     readonly signature: ModelSignature,
     private readonly session: OrtSession,
+    private readonly sessionOptions: SessionOptions,
     numClasses: number,
     options: ClassifierOptions,
   ) {
@@ -140,7 +153,7 @@ export class OnnxClassifier implements Classifier {
       }
       numClasses = out.dims[1];
     }
-    return new OnnxClassifier(model, signature, session, numClasses, options);
+    return new OnnxClassifier(model, signature, session, options, numClasses, options);
   }
 
   /** Checks shape, finiteness and bounds of a batch; throws a typed error naming the problem. */
@@ -200,7 +213,75 @@ export class OnnxClassifier implements Classifier {
     return parts.length === 1 ? parts[0] : concatBatches(parts);
   }
 
+  private readonly gradientSessions = new Map<LossKind, Promise<GradientSession>>();
+
+  private gradientSession(loss: LossKind): Promise<GradientSession> {
+    let pending = this.gradientSessions.get(loss);
+    if (pending === undefined) {
+      pending = (async () => {
+        const gradient = buildGradientModel(this.model, { loss, inputGradient: true });
+        return { gradient, session: await OrtSession.create(gradient.model, this.sessionOptions) };
+      })();
+      // A failed build (E_UNSUPPORTED_OP) is reported every time, not cached as a rejection.
+      pending.catch(() => this.gradientSessions.delete(loss));
+      this.gradientSessions.set(loss, pending);
+    }
+    return pending;
+  }
+
+  /** Per-sample loss and d loss_i / d x_i, computed by the autodiff graph in onnxruntime. */
+  async lossGradient(
+    x: Tensor,
+    labels: Int32Array,
+    loss: LossKind = "cross-entropy",
+  ): Promise<LossGradient> {
+    this.validateInput(x);
+    return this.lossGradientUnchecked(x, labels, loss);
+  }
+
+  /** lossGradient without input validation, for attacks that keep x inside the bounds themselves. */
+  async lossGradientUnchecked(
+    x: Tensor,
+    labels: Int32Array,
+    loss: LossKind = "cross-entropy",
+  ): Promise<LossGradient> {
+    const n = x.shape[0];
+    if (labels.length !== n) {
+      throw new MlsecError("E_SHAPE_MISMATCH", `${n} samples but ${labels.length} labels`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!(labels[i] >= 0 && labels[i] < this.numClasses)) {
+        throw new MlsecError(
+          "E_INVALID_ARGUMENT",
+          `label ${labels[i]} is outside the model's ${this.numClasses} classes`,
+        );
+      }
+    }
+    const { gradient, session } = await this.gradientSession(loss);
+    const lossValues = new Float32Array(n);
+    const grad = new Float32Array(x.data.length);
+    const stride = n === 0 ? 0 : x.data.length / n;
+    for (let start = 0; start < n; start += this.batchSize) {
+      const end = Math.min(n, start + this.batchSize);
+      const batch = n <= this.batchSize ? x : sliceBatch(x, start, end);
+      const results = await session.run(
+        {
+          [gradient.inputName]: feed.float32(batch.data, batch.shape),
+          [gradient.labelsName]: feed.int64(labels.subarray(start, end)),
+        },
+        [gradient.lossName, gradient.inputGradientName!],
+      );
+      lossValues.set(floatOutput(results, gradient.lossName).data, start);
+      grad.set(floatOutput(results, gradient.inputGradientName!).data, start * stride);
+    }
+    return { loss: lossValues, gradient: { shape: [...x.shape], data: grad } };
+  }
+
   async release(): Promise<void> {
     await this.session.release();
+    for (const pending of this.gradientSessions.values()) {
+      await (await pending.catch(() => undefined))?.session.release();
+    }
+    this.gradientSessions.clear();
   }
 }

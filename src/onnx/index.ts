@@ -20,6 +20,7 @@ export {
 } from "./classifier.js";
 export { describeModel, type ModelSummary, type ValueSummary } from "./describe.js";
 export { crossEntropy, type Evaluation, evaluateClassifier } from "./evaluate.js";
+export { type GradcheckOptions, type GradcheckResult, gradcheck } from "./gradcheck.js";
 export { type GraphIndex, indexGraph, nodeLabel, opHistogram, topologicalNodes } from "./graph.js";
 export * from "./ir.js";
 export { type LoadOptions, loadModel, parseModel, saveModel } from "./model-io.js";
