@@ -1,6 +1,6 @@
 // JSON Lines reader (jsonlines.org: UTF-8, one JSON value per line, "\n" separated, "\r\n"
 // accepted); mlsec requires each line to be an object (RFC 8259 §4). Lines are bounded in
-// length and nesting depth before JSON.parse sees them, and errors name the line.
+// length before JSON.parse sees them and in nesting depth after, and errors name the line.
 
 import { MlsecError } from "../core/index.js";
 import { readFileBounded } from "./files.js";
@@ -23,22 +23,21 @@ const DEFAULTS = {
   maxFileBytes: 2 ** 30,
 };
 
-/** Nesting depth of a JSON text, skipping brackets inside strings (linear, no recursion). */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash escapes the next character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
+/**
+ * Whether a parsed value nests objects/arrays deeper than `max` (iterative, so a hostile value
+ * cannot overflow the stack here; V8's JSON.parse itself is iterative too). The bound protects
+ * the recursive code that later walks records (JSON.stringify, deep equality, reports).
+ */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
   }
-  return max;
+  return false;
 }
 
 /** Parses JSON Lines text into one record per non-blank line. */
@@ -60,16 +59,7 @@ export function parseJsonl(text: string, optionsIn: JsonlOptions = {}): Record<s
     }
     const source = text.slice(pos, end);
     pos = end + 1;
-    if (source.trim() === "") continue;
-    if (nestingDepth(source) > o.maxDepth) {
-      throw new MlsecError(
-        "E_LIMIT_EXCEEDED",
-        `JSONL line ${line} nests deeper than ${o.maxDepth}`,
-        {
-          details: { line },
-        },
-      );
-    }
+    if (/^\s*$/.test(source)) continue;
     let value: unknown;
     try {
       value = JSON.parse(source);
@@ -82,6 +72,15 @@ export function parseJsonl(text: string, optionsIn: JsonlOptions = {}): Record<s
       throw new MlsecError("E_DATA_FORMAT", `JSONL line ${line} is not a JSON object`, {
         details: { line },
       });
+    }
+    if (nestsDeeperThan(value, o.maxDepth)) {
+      throw new MlsecError(
+        "E_LIMIT_EXCEEDED",
+        `JSONL line ${line} nests deeper than ${o.maxDepth}`,
+        {
+          details: { line },
+        },
+      );
     }
     rows.push(value as Record<string, unknown>);
     if (rows.length > o.maxRows) {

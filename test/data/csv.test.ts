@@ -51,6 +51,8 @@ describe("RFC 4180 parsing", () => {
       { 0: 1, 1: 2 },
       { 0: 3, 1: 4 },
     ]);
+    expect(parseCsv('a\tb\n"x\ty"\t2\n', { delimiter: "\t" }).rows).toEqual([{ a: "x\ty", b: 2 }]);
+    expect(parseCsv("a]b\n1]2\n", { delimiter: "]" }).rows).toEqual([{ a: 1, b: 2 }]);
     expect(parseCsv("").rows).toEqual([]);
     expect(parseCsv('a\n""\n').rows).toEqual([{ a: null }]);
   });

@@ -35,6 +35,8 @@ describe("parseJsonl", () => {
     );
     const deep = `{"a": ${"[".repeat(100)}${"]".repeat(100)}}`;
     expect(codeOf(() => parseJsonl(deep))).toBe("E_LIMIT_EXCEEDED");
+    const hostile = `{"a": ${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+    expect(codeOf(() => parseJsonl(hostile, { maxLineChars: 1 << 20 }))).toBe("E_LIMIT_EXCEEDED");
     // Brackets inside strings do not count as nesting.
     expect(parseJsonl(`{"a": "${"[".repeat(100)}\\""}`)).toHaveLength(1);
     expect(codeOf(() => parseJsonl("{}\n{}\n{}\n", { maxRows: 2 }))).toBe("E_LIMIT_EXCEEDED");
