@@ -23,3 +23,4 @@ export {
 } from "./model.js";
 export { IncidentRepository, type ListQuery } from "./repository.js";
 export * from "./stix/index.js";
+export * from "./taxii/index.js";

@@ -13,8 +13,17 @@ export interface IncidentsTable {
   body: string;
 }
 
+/** Where each TAXII pull stopped: the newest date_added seen per server and collection. */
+export interface ShareStateTable {
+  server: string;
+  collection: string;
+  added_after: string;
+  updated: string;
+}
+
 export interface IncidentsDatabase {
   incidents: IncidentsTable;
+  share_state: ShareStateTable;
 }
 
 export const INCIDENT_MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +47,19 @@ export const INCIDENT_MIGRATIONS: Record<string, Migration> = {
     // biome-ignore lint/suspicious/noExplicitAny: see above.
     async down(db: Kysely<any>) {
       await sql`DROP TABLE incidents`.execute(db);
+    },
+  },
+  "0002_create_share_state": {
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("share_state")
+        .addColumn("server", "varchar(2000)", (c) => c.notNull())
+        .addColumn("collection", "varchar(100)", (c) => c.notNull())
+        .addColumn("added_after", "varchar(40)", (c) => c.notNull())
+        .addColumn("updated", "varchar(30)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("share_state_pk", ["server", "collection"])
+        .execute();
     },
   },
 };

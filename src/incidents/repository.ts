@@ -150,6 +150,26 @@ export class IncidentRepository {
     return record;
   }
 
+  /** The `added_after` to send on the next pull from this server's collection. */
+  async pullCursor(server: string, collection: string): Promise<string | undefined> {
+    const r = await this.db
+      .selectFrom("share_state")
+      .select("added_after")
+      .where("server", "=", server)
+      .where("collection", "=", collection)
+      .executeTakeFirst();
+    return r?.added_after;
+  }
+
+  async savePullCursor(server: string, collection: string, addedAfter: string): Promise<void> {
+    const row = { server, collection, added_after: addedAfter, updated: this.now().toISOString() };
+    await this.db
+      .insertInto("share_state")
+      .values(row)
+      .onConflict((oc) => oc.columns(["server", "collection"]).doUpdateSet(row))
+      .execute();
+  }
+
   /** STIX versions must increase strictly: never reuse or go below the previous `modified`. */
   private nextModified(previous: string): string {
     const now = this.now().getTime();

@@ -47,7 +47,8 @@ export function stixValidator(type: string): ValidateFunction {
 /** Schema errors of one object, as readable strings (empty when valid). */
 export function schemaErrors(o: StixObject): string[] {
   const v = stixValidator(o.type);
-  return v(o) ? [] : (v.errors ?? []).map((e) => `${o.id} ${e.instancePath} ${e.message}`);
+  const id = o.id;
+  return v(o) ? [] : (v.errors ?? []).map((e) => `${id} ${e.instancePath} ${e.message}`);
 }
 
 export const SAMPLE: Incident = {

@@ -1,7 +1,7 @@
 // `mlsec incident export|import`: STIX 2.1 bundles in and out of the store.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import type { Redactor, StixBundle } from "../../incidents/index.js";
+import type { Redactor } from "../../incidents/index.js";
 import { EXIT_OK } from "../context.js";
 import { parseChoice } from "../options.js";
 import { emit } from "../output.js";
