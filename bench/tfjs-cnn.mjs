@@ -3,6 +3,8 @@
 // fully-connected layer's columns are permuted from ONNX's C·H·W flatten order to H·W·C.
 
 import * as tf from "@tensorflow/tfjs-core";
+// tfjs-layers registers the gradient of every op (tfjs-core alone registers none).
+import "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-wasm";
 import { tensorToFloat32 } from "../dist/onnx/index.js";
 
