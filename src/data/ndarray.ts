@@ -136,6 +136,9 @@ export function ndarray(
   if (dtypeOfArray(data) !== expected && !(expected === "uint8" && data instanceof Uint8Array)) {
     throw new MlsecError("E_DTYPE", `a ${data.constructor.name} cannot hold dtype ${dtype}`);
   }
+  if (dtype === "bool" && (data as Uint8Array).some((v) => v > 1)) {
+    throw new MlsecError("E_INVALID_ARGUMENT", "a bool array may hold only 0 and 1");
+  }
   const n = sizeOf(shape);
   if (data.length !== n) {
     throw new MlsecError(
