@@ -19,6 +19,27 @@ const base64 = z
   .string()
   .refine((s) => Buffer.from(s, "base64").toString("base64") === s, "not canonical base64");
 
+const decimal = z.string().regex(/^\d{1,20}$/, "not a decimal integer");
+
+// sigstore/protobuf-specs dev.sigstore.rekor.v1.TransparencyLogEntry (JSON names).
+const tlogEntrySchema = z.strictObject({
+  logIndex: decimal,
+  logId: z.strictObject({ keyId: base64 }),
+  kindVersion: z.strictObject({ kind: z.string(), version: z.string() }),
+  integratedTime: decimal,
+  inclusionPromise: z.strictObject({ signedEntryTimestamp: base64 }).optional(),
+  inclusionProof: z
+    .strictObject({
+      logIndex: decimal,
+      rootHash: base64,
+      treeSize: decimal,
+      hashes: z.array(base64).max(64),
+      checkpoint: z.strictObject({ envelope: z.string().max(65_536) }),
+    })
+    .optional(),
+  canonicalizedBody: base64,
+});
+
 // Strict objects: an unknown (e.g. altered) field name is an error, not silently ignored.
 const envelopeSchema = z.strictObject({
   payload: base64,
@@ -48,9 +69,17 @@ const bundleSchema = z.strictObject({
       })
       .optional(),
     certificate: z.strictObject({ rawBytes: base64 }).optional(),
-    // Checked by @sigstore/verify for keyless bundles.
-    tlogEntries: z.array(z.unknown()).max(64).optional(),
-    timestampVerificationData: z.unknown().optional(),
+    // Verified by @sigstore/verify for keyless bundles; the shape is pinned here so that an
+    // altered field name cannot make it skip a field.
+    tlogEntries: z.array(tlogEntrySchema).max(64).optional(),
+    timestampVerificationData: z
+      .strictObject({
+        rfc3161Timestamps: z
+          .array(z.strictObject({ signedTimestamp: base64 }))
+          .max(16)
+          .optional(),
+      })
+      .optional(),
   }),
   dsseEnvelope: envelopeSchema,
 });

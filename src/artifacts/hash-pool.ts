@@ -23,7 +23,7 @@ export interface HashResult {
 }
 
 export interface HashOptions {
-  /** Worker threads; 0 hashes on the calling thread. Default min(4, cores). */
+  /** Worker threads; 0 hashes on the calling thread. Default: min(4, cores), or 0 under 32 MiB. */
   readonly workers?: number;
   /** Size hint per task (bytes) for progress and for scheduling the largest first. */
   readonly sizes?: readonly number[];
@@ -31,6 +31,8 @@ export interface HashOptions {
 }
 
 const CHUNK = 1 << 20;
+/** Below this many bytes in total, the default is to hash on the calling thread. */
+const SMALL_JOB_BYTES = 32 * 1024 * 1024;
 
 /** Hashes one range on the current thread with synchronous reads. */
 export function hashRangeSync(task: HashTask, buffer = Buffer.allocUnsafe(CHUNK)): HashResult {
@@ -110,9 +112,11 @@ export async function hashRanges(
   tasks: readonly HashTask[],
   options: HashOptions = {},
 ): Promise<HashResult[]> {
-  const workers = Math.min(options.workers ?? defaultWorkers(), tasks.length);
   const sizes = options.sizes ?? tasks.map(() => 0);
   const total = sizes.reduce((a, b) => a + b, 0);
+  // Starting a worker costs tens of milliseconds: small jobs hash faster on this thread.
+  const auto = total < SMALL_JOB_BYTES ? 0 : defaultWorkers();
+  const workers = Math.min(options.workers ?? auto, tasks.length);
   const onProgress = options.onProgress;
   const results: HashResult[] = new Array(tasks.length);
   let done = 0;

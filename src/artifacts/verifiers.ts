@@ -8,7 +8,7 @@ import type { KeyObject, X509Certificate } from "node:crypto";
 import { MlsecError } from "../core/index.js";
 import type { Bundle } from "./bundle.js";
 import { pae, paeCompat } from "./dsse.js";
-import { keyTypeOf, publicKeyHint, verifyMessage } from "./keys.js";
+import { keyTypeOf, loadPublicKey, publicKeyHint, verifyMessage } from "./keys.js";
 import { parseDerCertificate, verifyCertificateChain } from "./x509.js";
 
 export interface VerifiedEnvelope {
@@ -69,9 +69,45 @@ export function keyVerifier(publicKey: KeyObject): BundleVerifier {
           `wrong key: the signature names key ${claimed}, the given key is ${hint}`,
         );
       }
+      checkEmbeddedKey(bundle, publicKey, type);
       return checkDsse(publicKey, bundle, `${type} key ${hint.slice(0, 16)}`);
     },
   };
+}
+
+const KEY_DETAILS: Record<string, string> = {
+  "ecdsa-p256": "PKIX_ECDSA_P256_SHA_256",
+  "ecdsa-p384": "PKIX_ECDSA_P384_SHA_384",
+  "ecdsa-p521": "PKIX_ECDSA_P521_SHA_512",
+  ed25519: "PKIX_ED25519",
+};
+
+/**
+ * Older bundles (model_signing v1.0) embed the key itself (rawBytes = the PEM text) and its
+ * keyDetails instead of a hint. They are not needed to verify, but when present they must
+ * describe the given key: a bundle claiming another key is refused rather than half-trusted.
+ */
+function checkEmbeddedKey(bundle: Bundle, publicKey: KeyObject, type: string): void {
+  const material = bundle.verificationMaterial.publicKey;
+  if (material?.keyDetails !== undefined && material.keyDetails !== KEY_DETAILS[type]) {
+    throw new MlsecError(
+      "E_SIGNATURE_INVALID",
+      `wrong key: the signature names a ${material.keyDetails} key, the given key is ${type}`,
+    );
+  }
+  if (material?.rawBytes !== undefined) {
+    let embedded: KeyObject;
+    try {
+      embedded = loadPublicKey(Buffer.from(material.rawBytes, "base64"));
+    } catch (cause) {
+      throw new MlsecError("E_SIGNATURE_FORMAT", "the bundle's embedded public key is unreadable", {
+        cause,
+      });
+    }
+    if (!embedded.equals(publicKey)) {
+      throw new MlsecError("E_SIGNATURE_INVALID", "wrong key: the signature embeds another key");
+    }
+  }
 }
 
 export function certificateVerifier(roots: readonly X509Certificate[]): BundleVerifier {
