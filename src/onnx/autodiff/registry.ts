@@ -5,6 +5,7 @@ import { BATCHNORM_RULES } from "./rules-batchnorm.js";
 import { CONV_RULES } from "./rules-conv.js";
 import { ELEMENTWISE_RULES } from "./rules-elementwise.js";
 import { LINEAR_RULES } from "./rules-linear.js";
+import { MAXPOOL_RULES } from "./rules-maxpool.js";
 import { POOL_RULES } from "./rules-pool.js";
 import { REDUCE_RULES } from "./rules-reduce.js";
 import { SHAPE_RULES } from "./rules-shape.js";
@@ -17,6 +18,7 @@ export const GRADIENT_RULES: ReadonlyMap<string, GradRuleEntry> = new Map(
     ...SHAPE_RULES,
     ...CONV_RULES,
     ...POOL_RULES,
+    ...MAXPOOL_RULES,
     ...BATCHNORM_RULES,
   }),
 );

@@ -2,6 +2,7 @@
 
 import { MlsecError } from "../../core/index.js";
 import type { NodeProto } from "../ir.js";
+import type { ShapeInfo } from "../shape-inference.js";
 import type { Emitter } from "./emitter.js";
 
 export interface GradContext {
@@ -24,8 +25,8 @@ export interface GradRuleEntry {
   readonly inputs: readonly number[] | "all";
   /** Output positions that carry gradient (default: output 0 only). */
   readonly outputs?: readonly number[];
-  /** The forward node must expose at least this many outputs (MaxPool's Indices). */
-  readonly forwardOutputs?: number;
+  /** How many outputs the forward node must expose (MaxPool's Indices), if more than it has. */
+  readonly forwardOutputs?: (node: NodeProto, info: ShapeInfo) => number;
 }
 
 export function unsupported(node: NodeProto, reason: string): MlsecError {

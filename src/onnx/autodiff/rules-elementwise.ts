@@ -71,17 +71,24 @@ const unary = (
 const neg = unary((ctx, dy) => ctx.e.op("Neg", [dy]));
 const identity = unary((_ctx, dy) => dy);
 
-const relu = unary((ctx, dy, _x, y) => {
+/** 1 where x > 0, else 0, in x's float type (Greater + Cast + Mul beat Where and Sign in ORT). */
+function positive(ctx: GradContext, x: string): string {
   const e = ctx.e;
-  const positive = e.op("Greater", [y, e.scalar(0, y)]);
-  return e.op("Where", [positive, dy, e.scalar(0, y)]);
-});
+  return e.op("Cast", [e.op("Greater", [x, e.scalar(0, x)])], { to: A.int(e.elemType(x)) });
+}
+
+// The derivative at the kink is 0, as in PyTorch.
+const relu = unary((ctx, dy, _x, y) => ctx.e.op("Mul", [dy, positive(ctx, y)]));
 
 const leakyRelu = unary((ctx, dy, x) => {
   const e = ctx.e;
   const alpha = attrFloat(ctx.node, "alpha", 0.01);
-  const positive = e.op("Greater", [x, e.scalar(0, x)]);
-  return e.op("Mul", [dy, e.op("Where", [positive, e.scalar(1, x), e.scalar(alpha, x)])]);
+  // slope = alpha + (1 - alpha) [x > 0]
+  const slope = e.op("Add", [
+    e.op("Mul", [positive(ctx, x), e.scalar(1 - alpha, x)]),
+    e.scalar(alpha, x),
+  ]);
+  return e.op("Mul", [dy, slope]);
 });
 
 // s' = s (1 - s), tanh' = 1 - t^2, exp' = exp: all from the forward output.
@@ -109,7 +116,7 @@ const clip: GradRuleEntry = {
     if (hi) conds.push(e.op("LessOrEqual", [x, hi]));
     if (conds.length === 0) return [ctx.dy[0]];
     const inside = conds.length === 2 ? e.op("And", conds) : conds[0];
-    return [e.op("Where", [inside, ctx.dy[0]!, e.scalar(0, x)])];
+    return [e.op("Mul", [ctx.dy[0]!, e.op("Cast", [inside], { to: A.int(e.elemType(x)) })])];
   },
 };
 

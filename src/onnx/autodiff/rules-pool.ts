@@ -1,30 +1,9 @@
-// Gradients of MaxPool and AveragePool (ONNX operator spec). MaxPool routes each output's
-// gradient to the input element its Indices output names (the flat index into the input
-// tensor; ties resolved by the forward kernel, deterministically), adding where windows
-// overlap. AveragePool spreads dy / count over each window with a depthwise ConvTranspose.
+// Gradient of AveragePool (ONNX operator spec): each output's dy / (its window's divisor) is
+// spread over the window with a depthwise ConvTranspose whose kernel is all ones.
 
-import { A, attrInt, attrInts, hasAttr } from "../attributes.js";
+import { attrInt, attrInts, hasAttr } from "../attributes.js";
 import type { GradRuleEntry } from "./rule.js";
 import { transposedConv, windowOf } from "./rules-conv.js";
-
-const maxPool: GradRuleEntry = {
-  inputs: [0],
-  forwardOutputs: 2,
-  rule: (ctx) => {
-    const { node, e } = ctx;
-    if (attrInt(node, "storage_order", 0) !== 0) ctx.fail("storage_order=1 is not supported");
-    const x = node.input[0];
-    const flat = e.ints([-1]);
-    const size = e.op("Reshape", [e.op("Size", [x]), flat]);
-    const zeros = e.op("Expand", [e.scalar(0, x), size]);
-    const scattered = e.op(
-      "ScatterElements",
-      [zeros, e.op("Reshape", [node.output[1], flat]), e.op("Reshape", [ctx.dy[0]!, flat])],
-      { axis: A.int(0), reduction: A.string("add") },
-    );
-    return [e.reshapeLike(scattered, x)];
-  },
-};
 
 /** Per-axis window sizes used as divisors, following onnxruntime's pooling kernels. */
 function divisors(
@@ -81,6 +60,5 @@ const averagePool: GradRuleEntry = {
 };
 
 export const POOL_RULES: Readonly<Record<string, GradRuleEntry>> = {
-  MaxPool: maxPool,
   AveragePool: averagePool,
 };

@@ -203,7 +203,7 @@ export function buildGradientModel(
   };
   const forward = nodes.map((n) => {
     const entry = active.has(n.output[0]) ? GRADIENT_RULES.get(n.opType ?? "") : undefined;
-    const want = entry?.forwardOutputs ?? 0;
+    const want = entry?.forwardOutputs?.(n, info) ?? 0;
     if (n.output.length >= want) return n;
     const extra = Array.from({ length: want - n.output.length }, (_, i) =>
       unique(`${n.output[0]}__out${n.output.length + i}`),
