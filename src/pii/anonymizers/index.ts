@@ -6,6 +6,13 @@ export {
   deanonymizeText,
   operatorFor,
 } from "./anonymize.js";
+export {
+  anonymizeCsvRecords,
+  type ColumnClass,
+  type CsvAnonymizeOptions,
+  classifyColumns,
+  formatCsv,
+} from "./csv.js";
 export { decryptDeterministic, encryptDeterministic } from "./deterministic-encryption.js";
 export { ff1Decrypt, ff1Encrypt } from "./ff1.js";
 export { deriveKeys, MIN_KEY_BYTES, type PiiKeys, parseKey } from "./keys.js";

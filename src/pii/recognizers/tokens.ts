@@ -40,10 +40,15 @@ export function isAllCaps(word: string): boolean {
   return word.length > 1 && /^[\p{Lu}'’-]+$/u.test(word);
 }
 
+/** Abbreviations whose period does not end a sentence inside a name. */
+const ABBREVIATIONS = new Set(["st", "mt", "ft", "jr", "sr", "mr", "mrs", "ms", "dr"]);
+
 /** The text between two tokens is one space (or ". " after an initial). */
 export function adjacent(text: string, a: Token, b: Token): boolean {
   const gap = text.slice(a.end, b.start);
-  return gap === " " || (a.dot && gap === ". ");
+  return (
+    gap === " " || (a.dot && gap === ". " && (a.word.length === 1 || ABBREVIATIONS.has(a.lower)))
+  );
 }
 
 /** Function words: never part of a name or a place. */
