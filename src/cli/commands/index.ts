@@ -1,8 +1,11 @@
 import type { Command } from "commander";
 import { registerArtifacts } from "./artifacts.js";
 import { registerIncident } from "./incident.js";
+import { registerModel } from "./model.js";
 import { registerPii } from "./pii.js";
+import { registerPrivacy } from "./privacy.js";
 import { registerScan } from "./scan.js";
+import { registerTaxii } from "./taxii.js";
 import { registerTrain } from "./train.js";
 
 /** A command module adds its subcommands to the program. Keep this list sorted by name. */
@@ -11,7 +14,10 @@ export type CommandRegistration = (program: Command) => void;
 export const COMMANDS: readonly CommandRegistration[] = [
   registerArtifacts,
   registerIncident,
+  registerModel,
   registerPii,
+  registerPrivacy,
   registerScan,
+  registerTaxii,
   registerTrain,
 ];
