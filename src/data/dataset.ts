@@ -5,7 +5,14 @@ import { firstNonFinite, MlsecError, type Tensor } from "../core/index.js";
 import { readFileBounded, writeFileAtomic } from "./files.js";
 import { type NdArray, ndarray } from "./ndarray.js";
 import { decodeNpy, encodeNpy } from "./npy.js";
-import { decodeNpz, encodeNpz, type NpzLimits, type NpzWriteOptions } from "./npz.js";
+import {
+  decodeNpz,
+  encodeNpz,
+  listNpz,
+  type NpzLimits,
+  type NpzReadOptions,
+  type NpzWriteOptions,
+} from "./npz.js";
 
 export interface ReadLimits extends NpzLimits {
   /** Largest file read into memory, in bytes. */
@@ -43,13 +50,14 @@ export async function writeNpy(path: string, array: NdArray): Promise<void> {
   await writeFileAtomic(path, encodeNpy(array));
 }
 
+/** Reads named arrays from an .npz file (only `options.names` when given). */
 export async function readNpz(
   path: string,
-  limits: ReadLimits = {},
+  options: ReadLimits & NpzReadOptions = {},
 ): Promise<Map<string, NdArray>> {
-  const bytes = await readFileBounded(path, limits.maxFileBytes);
+  const bytes = await readFileBounded(path, options.maxFileBytes);
   try {
-    return decodeNpz(bytes, limits);
+    return decodeNpz(bytes, options);
   } catch (e) {
     return withPath(e, path);
   }
@@ -104,15 +112,18 @@ export function toLabels(array: NdArray, name = "y"): Int32Array {
   return out;
 }
 
+function missingArray(name: string, found: readonly string[]): MlsecError {
+  return new MlsecError(
+    "E_DATA_MISSING_ARRAY",
+    `no array '${name}' (found: ${found.join(", ") || "none"})`,
+    { details: { missing: name, found: [...found] } },
+  );
+}
+
 /** Builds a Dataset from named arrays `x` and `y` (E_DATA_MISSING_ARRAY when either is absent). */
 export function datasetFromArrays(arrays: ReadonlyMap<string, NdArray>): Dataset {
   for (const name of ["x", "y"]) {
-    if (!arrays.has(name)) {
-      const found = [...arrays.keys()].join(", ") || "none";
-      throw new MlsecError("E_DATA_MISSING_ARRAY", `no array '${name}' (found: ${found})`, {
-        details: { missing: name, found: [...arrays.keys()] },
-      });
-    }
+    if (!arrays.has(name)) throw missingArray(name, [...arrays.keys()]);
   }
   const x = toTensor(arrays.get("x")!, "x");
   const y = toLabels(arrays.get("y")!, "y");
@@ -127,8 +138,13 @@ export function datasetFromArrays(arrays: ReadonlyMap<string, NdArray>): Dataset
 
 /** Loads an .npz data file holding `x` (features) and `y` (integer labels). */
 export async function loadDataset(path: string, limits: ReadLimits = {}): Promise<Dataset> {
-  const arrays = await readNpz(path, limits);
+  const bytes = await readFileBounded(path, limits.maxFileBytes);
   try {
+    // Only x and y are inflated; a missing one is reported with every array the file holds.
+    const arrays = decodeNpz(bytes, { ...limits, names: ["x", "y"] });
+    for (const name of ["x", "y"]) {
+      if (!arrays.has(name)) throw missingArray(name, listNpz(bytes, limits));
+    }
     return datasetFromArrays(arrays);
   } catch (e) {
     return withPath(e, path);

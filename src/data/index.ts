@@ -35,7 +35,14 @@ export {
   type TypedArray,
 } from "./ndarray.js";
 export { DEFAULT_NPY_LIMITS, decodeNpy, encodeNpy, type NpyLimits } from "./npy.js";
-export { decodeNpz, encodeNpz, type NpzLimits, type NpzWriteOptions } from "./npz.js";
+export {
+  decodeNpz,
+  encodeNpz,
+  listNpz,
+  type NpzLimits,
+  type NpzReadOptions,
+  type NpzWriteOptions,
+} from "./npz.js";
 export { columnsToTensor, columnToLabels, type Fields, type Labels } from "./table.js";
 export {
   crc32,

@@ -5,21 +5,35 @@ import { zipSync } from "fflate";
 import { MlsecError } from "../core/index.js";
 import type { NdArray } from "./ndarray.js";
 import { decodeNpy, encodeNpy, type NpyLimits } from "./npy.js";
-import { readZip, type ZipLimits } from "./zip.js";
+import { listZip, readZip, type ZipLimits } from "./zip.js";
 
 export type NpzLimits = NpyLimits & ZipLimits;
+
+export interface NpzReadOptions extends NpzLimits {
+  /** Decode only these arrays (names without ".npy"); the others are not even inflated. */
+  readonly names?: readonly string[];
+}
 
 export interface NpzWriteOptions {
   /** DEFLATE-compress the members (like numpy.savez_compressed); default true. */
   readonly compress?: boolean;
 }
 
+/** Array names in an .npz archive (member names without ".npy"), without decoding them. */
+export function listNpz(bytes: Uint8Array, limits: NpzLimits = {}): string[] {
+  return listZip(bytes, limits).map((e) => arrayName(e.name));
+}
+
+const arrayName = (member: string) => (member.endsWith(".npy") ? member.slice(0, -4) : member);
+
 /** Decodes an .npz archive held in memory into named arrays (the ".npy" suffix dropped). */
-export function decodeNpz(bytes: Uint8Array, limits: NpzLimits = {}): Map<string, NdArray> {
-  const members = readZip(bytes, limits);
+export function decodeNpz(bytes: Uint8Array, options: NpzReadOptions = {}): Map<string, NdArray> {
+  const wanted = options.names === undefined ? undefined : new Set(options.names);
+  const limits = options;
+  const members = readZip(bytes, limits, (m) => wanted === undefined || wanted.has(arrayName(m)));
   const arrays = new Map<string, NdArray>();
   for (const [member, data] of members) {
-    const name = member.endsWith(".npy") ? member.slice(0, -4) : member;
+    const name = arrayName(member);
     if (arrays.has(name)) {
       throw new MlsecError("E_DATA_FORMAT", `.npz holds array ${JSON.stringify(name)} twice`);
     }

@@ -209,10 +209,18 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   return out;
 }
 
-/** Reads every entry, bounding the total uncompressed size before inflating anything. */
-export function readZip(bytes: Uint8Array, limitsIn: ZipLimits = {}): Map<string, Uint8Array> {
+/**
+ * Reads the entries that `select` accepts (all by default), bounding their total uncompressed
+ * size before inflating anything. Overlapping entries (one deflate stream listed many times)
+ * count once per listing, so they cannot escape the bound.
+ */
+export function readZip(
+  bytes: Uint8Array,
+  limitsIn: ZipLimits = {},
+  select: (name: string) => boolean = () => true,
+): Map<string, Uint8Array> {
   const limits = { ...DEFAULT_ZIP_LIMITS, ...limitsIn };
-  const entries = listZip(bytes, limits);
+  const entries = listZip(bytes, limits).filter((e) => select(e.name));
   const total = entries.reduce((s, e) => s + e.size, 0);
   if (total > limits.maxTotalBytes) {
     throw new MlsecError(

@@ -48,7 +48,19 @@ describe("loadDataset", () => {
     expect(await codeOf(loadDataset(fixture("deflated.npz"), { maxFileBytes: 10 }))).toBe(
       "E_LIMIT_EXCEEDED",
     );
-    await expect(loadDataset(fixture("no-y.npz"))).rejects.toThrow(/no-y\.npz.*'y'/);
+    await expect(loadDataset(fixture("no-y.npz"))).rejects.toThrow(/no-y\.npz.*'y' \(found: x\)/);
+  });
+
+  it("inflates only x and y, but lists every array when one is missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsec-data-"));
+    const x = ndarray([2, 1], Float32Array.from([1, 2]));
+    const y = ndarray([2], Int32Array.from([0, 1]));
+    // Other arrays in the file are not inflated (see npz.test.ts for a corrupt one).
+    const junk = ndarray([1], Uint8Array.from([1]));
+    await writeNpz(join(dir, "ok.npz"), { x, y, junk });
+    expect((await loadDataset(join(dir, "ok.npz"))).y).toEqual(Int32Array.from([0, 1]));
+    await writeNpz(join(dir, "no-y.npz"), { x, junk });
+    await expect(loadDataset(join(dir, "no-y.npz"))).rejects.toThrow(/found: x, junk/);
   });
 });
 

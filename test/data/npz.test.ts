@@ -6,7 +6,9 @@ import { MlsecError } from "../../src/core/index.js";
 import {
   crc32,
   decodeNpz,
+  encodeNpy,
   encodeNpz,
+  listNpz,
   listZip,
   type NdArray,
   ndarray,
@@ -135,6 +137,14 @@ describe("zip bombs and corrupt archives", () => {
     expect(() => readZip(bzip)).toThrow(/method 12/);
     const twice = zipSync({ "x.npy": new Uint8Array(1), x: new Uint8Array(1) });
     expect(codeOf(() => decodeNpz(twice))).toBe("E_DATA_FORMAT");
+  });
+
+  it("decodes only the requested arrays and lists names without decoding", () => {
+    const x = encodeNpy(ndarray([1], Float32Array.from([1])));
+    const bytes = zipSync({ "x.npy": x, "junk.npy": new TextEncoder().encode("junk") });
+    expect(listNpz(bytes)).toEqual(["x", "junk"]);
+    expect([...decodeNpz(bytes, { names: ["x", "y"] }).keys()]).toEqual(["x"]);
+    expect(() => decodeNpz(bytes)).toThrow(/member "junk.npy"/);
   });
 
   it("names the member whose .npy is bad", () => {
