@@ -19,6 +19,12 @@ const startsWith = (head: Uint8Array, magic: readonly number[], at = 0): boolean
   head.length >= at + magic.length && magic.every((b, i) => head[at + i] === b);
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+const ZIP_LOCAL = ascii("PK\x03\x04");
+const ZIP_EMPTY = ascii("PK\x05\x06");
+const USTAR = ascii("ustar");
+const BZIP2 = ascii("BZh");
+const NUMPY = ascii("\x93NUMPY");
+const GGUF = ascii("GGUF");
 
 /**
  * Detects a format from the first bytes (at least 512 for tar) and the total size. Pickles of
@@ -26,14 +32,14 @@ const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
  * parse them (see scan-source.ts).
  */
 export function detectFormat(head: Uint8Array, size: number): FormatName {
-  if (startsWith(head, ascii("PK\x03\x04")) || startsWith(head, ascii("PK\x05\x06"))) return "zip";
-  if (startsWith(head, ascii("ustar"), 257)) return "tar";
+  if (startsWith(head, ZIP_LOCAL) || startsWith(head, ZIP_EMPTY)) return "zip";
+  if (startsWith(head, USTAR, 257)) return "tar";
   if (startsWith(head, [0x1f, 0x8b])) return "gzip";
-  if (startsWith(head, ascii("BZh"))) return "bzip2";
+  if (startsWith(head, BZIP2)) return "bzip2";
   if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return "xz";
-  if (startsWith(head, ascii("\x93NUMPY"))) return "npy";
+  if (startsWith(head, NUMPY)) return "npy";
   if (startsWith(head, [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) return "hdf5";
-  if (startsWith(head, ascii("GGUF"))) return "gguf";
+  if (startsWith(head, GGUF)) return "gguf";
   if (head.length >= 2 && head[0] === 0x80 && head[1] >= 2 && head[1] <= 5) return "pickle";
   if (head.length >= 10) {
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);

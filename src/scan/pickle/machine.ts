@@ -32,6 +32,29 @@ type Sym =
 const MAX_KEPT_STRING = 1024;
 const MAX_TUPLE_ITEMS_KEPT = 8;
 const MAX_DESCRIPTION = 240;
+/** Memo indices below this live in an array (filled in order by MEMOIZE and BINPUT). */
+const MAX_DENSE_MEMO = 1 << 22;
+
+// Shared values for the common scalars: no allocation per opcode.
+const NONE: Sym = { t: "scalar", d: "None" };
+const TRUE: Sym = { t: "scalar", d: "True" };
+const FALSE: Sym = { t: "scalar", d: "False" };
+const FLOAT: Sym = { t: "scalar", d: "<float>" };
+const INT: Sym = { t: "scalar", d: "<int>" };
+const BYTES: Sym = { t: "scalar", d: "<bytes>" };
+const BYTEARRAY: Sym = { t: "scalar", d: "<bytearray>" };
+const BUFFER: Sym = { t: "scalar", d: "<out-of-band buffer>" };
+const LIST: Sym = { t: "coll", d: "[...]" };
+const DICT: Sym = { t: "coll", d: "{...}" };
+const SET: Sym = { t: "coll", d: "set(...)" };
+const FROZENSET: Sym = { t: "coll", d: "frozenset(...)" };
+const PID: Sym = { t: "pid" };
+const EMPTY_TUPLE: Sym = { t: "tuple", items: [], n: 0 };
+/** Small ints as shared values too (BININT1 and friends are everywhere in real pickles). */
+const SMALL_INTS: readonly Sym[] = Array.from({ length: 256 }, (_, i) => ({
+  t: "scalar",
+  d: String(i),
+}));
 
 class Stop extends Error {
   constructor(
@@ -57,7 +80,10 @@ export function tracePickle(
   const imports: PickleImport[] = [];
   const calls: PickleCall[] = [];
   const mutations: PickleMutation[] = [];
-  const memo = new Map<number, Sym>();
+  // Memo: a dense array for the usual small indices, a Map for sparse huge ones.
+  const memoDense: (Sym | undefined)[] = [];
+  const memoSparse = new Map<number, Sym>();
+  let memoCount = 0;
   let stack: Sym[] = [];
   const metastack: Sym[][] = [];
   let metaItems = 0;
@@ -127,17 +153,24 @@ export function tracePickle(
       : { t: "str", v: decode(bytesOf) };
   const tuple = (items: Sym[]): Sym => ({
     t: "tuple",
-    items: items.slice(0, MAX_TUPLE_ITEMS_KEPT),
+    items: items.length <= MAX_TUPLE_ITEMS_KEPT ? items : items.slice(0, MAX_TUPLE_ITEMS_KEPT),
     n: items.length,
   });
   const memoPut = (index: number, v: Sym): void => {
-    if (!memo.has(index) && memo.size >= lim.maxMemo) {
-      throw new Stop("limit", `memo larger than ${lim.maxMemo} entries`);
+    const dense = index < MAX_DENSE_MEMO;
+    const had = dense ? memoDense[index] !== undefined : memoSparse.has(index);
+    if (!had) {
+      if (memoCount >= lim.maxMemo)
+        throw new Stop("limit", `memo larger than ${lim.maxMemo} entries`);
+      memoCount += 1;
     }
-    memo.set(index, v);
+    if (dense) {
+      while (memoDense.length < index) memoDense.push(undefined);
+      memoDense[index] = v;
+    } else memoSparse.set(index, v);
   };
   const memoGet = (index: number): Sym => {
-    const v = memo.get(index);
+    const v = index < MAX_DENSE_MEMO ? memoDense[index] : memoSparse.get(index);
     if (v === undefined) throw new Stop("malformed", `${opName}: memo key ${index} not found`);
     return v;
   };
@@ -228,10 +261,11 @@ export function tracePickle(
       }
       opName = info.name;
       pos += 1;
-      switch (info.name) {
+      switch (code) {
         // --- scalars -------------------------------------------------------------------
-        case "INT":
-        case "LONG": {
+        case 0x49: // INT
+        case 0x4c: {
+          // LONG
           const text = decodeLatin1(readLine()).trim();
           if (!/^[+-]?\d+L?$/.test(text)) {
             throw new Stop("malformed", `${opName}: bad integer "${text.slice(0, 40)}"`);
@@ -239,27 +273,29 @@ export function tracePickle(
           push({ t: "scalar", d: text.replace(/L$/, "") });
           break;
         }
-        case "BININT":
+        case 0x4a: // BININT
           push({ t: "scalar", d: String(view.getInt32(need(4), true)) });
           break;
-        case "BININT1":
-          push({ t: "scalar", d: String(bytes[need(1)]) });
+        case 0x4b: // BININT1
+          push(SMALL_INTS[bytes[need(1)]]);
           break;
-        case "BININT2":
+        case 0x4d: // BININT2
           push({ t: "scalar", d: String(view.getUint16(need(2), true)) });
           break;
-        case "LONG1":
+        case 0x8a: // LONG1
           need(bytes[need(1)]);
-          push({ t: "scalar", d: "<int>" });
+          push(INT);
           break;
-        case "LONG4": {
+        case 0x8b: {
+          // LONG4
           const n = view.getInt32(need(4), true);
           if (n < 0) throw new Stop("malformed", "LONG4: negative byte count");
           need(n);
-          push({ t: "scalar", d: "<int>" });
+          push(INT);
           break;
         }
-        case "FLOAT": {
+        case 0x46: {
+          // FLOAT
           const text = decodeLatin1(readLine()).trim();
           if (!Number.isFinite(Number(text)) && !/^[+-]?(inf|nan)$/i.test(text)) {
             throw new Stop("malformed", `FLOAT: bad number "${text.slice(0, 40)}"`);
@@ -267,38 +303,43 @@ export function tracePickle(
           push({ t: "scalar", d: text });
           break;
         }
-        case "BINFLOAT":
-          push({ t: "scalar", d: String(view.getFloat64(need(8), false)) });
+        case 0x47: // BINFLOAT
+          need(8);
+          push(FLOAT);
           break;
-        case "NONE":
-          push({ t: "scalar", d: "None" });
+        case 0x4e: // NONE
+          push(NONE);
           break;
-        case "NEWTRUE":
-        case "NEWFALSE":
-          push({ t: "scalar", d: info.name === "NEWTRUE" ? "True" : "False" });
+        case 0x88: // NEWTRUE
+        case 0x89: // NEWFALSE
+          push(code === 0x88 ? TRUE : FALSE);
           break;
         // --- strings and bytes -----------------------------------------------------------
-        case "STRING": {
+        case 0x53: {
+          // STRING
           const decoded = decodeStringLiteral(decodeLatin1(readLine()).trimEnd());
           if (decoded === undefined) throw new Stop("malformed", "STRING: not a quoted literal");
           push({ t: "str", v: decoded.length > MAX_KEPT_STRING ? undefined : decoded });
           break;
         }
-        case "UNICODE": {
+        case 0x56: {
+          // UNICODE
           const decoded = decodeRawUnicodeEscape(decodeLatin1(readLine()));
           push({ t: "str", v: decoded.length > MAX_KEPT_STRING ? undefined : decoded });
           break;
         }
-        case "SHORT_BINSTRING":
-        case "SHORT_BINUNICODE": {
+        case 0x55: // SHORT_BINSTRING
+        case 0x8c: {
+          // SHORT_BINUNICODE
           const n = bytes[need(1)];
           const p = need(n);
           const decode = info.name === "SHORT_BINSTRING" ? decodeLatin1 : decodeUtf8;
           push(str(bytes.subarray(p, p + n), decode));
           break;
         }
-        case "BINSTRING":
-        case "BINUNICODE": {
+        case 0x54: // BINSTRING
+        case 0x58: {
+          // BINUNICODE
           const n = view.getUint32(need(4), true);
           if (info.name === "BINSTRING" && n > 0x7fffffff) {
             throw new Stop("malformed", "BINSTRING: negative length");
@@ -308,103 +349,106 @@ export function tracePickle(
           push(str(bytes.subarray(p, p + n), decode));
           break;
         }
-        case "BINUNICODE8": {
+        case 0x8d: {
+          // BINUNICODE8
           const n = Number(view.getBigUint64(need(8), true));
           const p = need(n);
           push(str(bytes.subarray(p, p + n), decodeUtf8));
           break;
         }
-        case "SHORT_BINBYTES":
+        case 0x43: // SHORT_BINBYTES
           need(bytes[need(1)]);
-          push({ t: "scalar", d: "<bytes>" });
+          push(BYTES);
           break;
-        case "BINBYTES":
+        case 0x42: // BINBYTES
           need(view.getUint32(need(4), true));
-          push({ t: "scalar", d: "<bytes>" });
+          push(BYTES);
           break;
-        case "BINBYTES8":
-        case "BYTEARRAY8":
+        case 0x8e: // BINBYTES8
+        case 0x96: // BYTEARRAY8
           need(Number(view.getBigUint64(need(8), true)));
-          push({ t: "scalar", d: info.name === "BINBYTES8" ? "<bytes>" : "<bytearray>" });
+          push(code === 0x8e ? BYTES : BYTEARRAY);
           break;
-        case "NEXT_BUFFER":
-          push({ t: "scalar", d: "<out-of-band buffer>" });
+        case 0x97: // NEXT_BUFFER
+          push(BUFFER);
           break;
-        case "READONLY_BUFFER":
+        case 0x98: // READONLY_BUFFER
           top();
           break;
         // --- containers ------------------------------------------------------------------
-        case "EMPTY_LIST":
-          push({ t: "coll", d: "[]" });
+        case 0x5d: // EMPTY_LIST
+          push(LIST);
           break;
-        case "EMPTY_DICT":
-          push({ t: "coll", d: "{}" });
+        case 0x7d: // EMPTY_DICT
+          push(DICT);
           break;
-        case "EMPTY_SET":
-          push({ t: "coll", d: "set()" });
+        case 0x8f: // EMPTY_SET
+          push(SET);
           break;
-        case "EMPTY_TUPLE":
-          push(tuple([]));
+        case 0x29: // EMPTY_TUPLE
+          push(EMPTY_TUPLE);
           break;
-        case "LIST":
+        case 0x6c: // LIST
           popMark();
-          push({ t: "coll", d: "[...]" });
+          push(LIST);
           break;
-        case "DICT":
+        case 0x64: // DICT
           if (popMark().length % 2 !== 0) throw new Stop("malformed", "DICT: odd item count");
-          push({ t: "coll", d: "{...}" });
+          push(DICT);
           break;
-        case "FROZENSET":
+        case 0x91: // FROZENSET
           popMark();
-          push({ t: "coll", d: "frozenset(...)" });
+          push(FROZENSET);
           break;
-        case "TUPLE":
+        case 0x74: // TUPLE
           push(tuple(popMark()));
           break;
-        case "TUPLE1":
+        case 0x85: // TUPLE1
           push(tuple([pop()]));
           break;
-        case "TUPLE2": {
+        case 0x86: {
+          // TUPLE2
           const b = pop();
           push(tuple([pop(), b]));
           break;
         }
-        case "TUPLE3": {
+        case 0x87: {
+          // TUPLE3
           const c = pop();
           const b = pop();
           push(tuple([pop(), b, c]));
           break;
         }
-        case "APPEND":
+        case 0x61: // APPEND
           pop();
           mutate(top(), "append");
           break;
-        case "APPENDS":
+        case 0x65: // APPENDS
           popMark();
           mutate(top(), "extend");
           break;
-        case "SETITEM":
+        case 0x73: // SETITEM
           pop();
           pop();
           mutate(top(), "__setitem__");
           break;
-        case "SETITEMS":
+        case 0x75: // SETITEMS
           if (popMark().length % 2 !== 0) throw new Stop("malformed", "SETITEMS: odd item count");
           mutate(top(), "__setitem__");
           break;
-        case "ADDITEMS":
+        case 0x90: // ADDITEMS
           popMark();
           mutate(top(), "add");
           break;
         // --- stack and memo --------------------------------------------------------------
-        case "POP":
+        case 0x30: // POP
           if (stack.length > 0) stack.pop();
           else popMark();
           break;
-        case "DUP":
+        case 0x32: // DUP
           push(top());
           break;
-        case "MARK":
+        case 0x28: // MARK
           if (stack.length + metaItems + metastack.length >= lim.maxStackDepth) {
             throw new Stop("limit", `stack deeper than ${lim.maxStackDepth}`);
           }
@@ -412,33 +456,34 @@ export function tracePickle(
           metaItems += stack.length;
           stack = [];
           break;
-        case "POP_MARK":
+        case 0x31: // POP_MARK
           popMark();
           break;
-        case "GET":
+        case 0x67: // GET
           push(memoGet(lineInt(readLine())));
           break;
-        case "BINGET":
+        case 0x68: // BINGET
           push(memoGet(bytes[need(1)]));
           break;
-        case "LONG_BINGET":
+        case 0x6a: // LONG_BINGET
           push(memoGet(view.getUint32(need(4), true)));
           break;
-        case "PUT":
+        case 0x70: // PUT
           memoPut(lineInt(readLine()), top());
           break;
-        case "BINPUT":
+        case 0x71: // BINPUT
           memoPut(bytes[need(1)], top());
           break;
-        case "LONG_BINPUT":
+        case 0x72: // LONG_BINPUT
           memoPut(view.getUint32(need(4), true), top());
           break;
-        case "MEMOIZE":
-          memoPut(memo.size, top());
+        case 0x94: // MEMOIZE
+          memoPut(memoCount, top());
           break;
         // --- imports and calls: what a scanner is for ------------------------------------
-        case "GLOBAL":
-        case "INST": {
+        case 0x63: // GLOBAL
+        case 0x69: {
+          // INST
           const module = decodeUtf8(readLine());
           const name = decodeUtf8(readLine());
           const g = addImport(module, name, true);
@@ -446,7 +491,8 @@ export function tracePickle(
           else push(addCall(g, tuple(popMark())));
           break;
         }
-        case "STACK_GLOBAL": {
+        case 0x93: {
+          // STACK_GLOBAL
           const nameSym = pop();
           const moduleSym = pop();
           for (const s of [moduleSym, nameSym]) {
@@ -463,9 +509,10 @@ export function tracePickle(
           }
           break;
         }
-        case "EXT1":
-        case "EXT2":
-        case "EXT4": {
+        case 0x82: // EXT1
+        case 0x83: // EXT2
+        case 0x84: {
+          // EXT4
           const p = need(info.name === "EXT1" ? 1 : info.name === "EXT2" ? 2 : 4);
           const codeValue =
             info.name === "EXT1"
@@ -477,56 +524,62 @@ export function tracePickle(
           push(addImport("?", "?", false, `copyreg extension code ${codeValue}`));
           break;
         }
-        case "REDUCE": {
+        case 0x52: {
+          // REDUCE
           const args = pop();
           push(addCall(pop(), args));
           break;
         }
-        case "OBJ": {
+        case 0x6f: {
+          // OBJ
           const items = popMark();
           const cls = items.shift();
           if (cls === undefined) throw new Stop("malformed", "OBJ: no class after MARK");
           push(addCall(cls, tuple(items)));
           break;
         }
-        case "NEWOBJ": {
+        case 0x81: {
+          // NEWOBJ
           const args = pop();
           push(addCall(pop(), args));
           break;
         }
-        case "NEWOBJ_EX": {
+        case 0x92: {
+          // NEWOBJ_EX
           pop(); // kwargs
           const args = pop();
           push(addCall(pop(), args));
           break;
         }
-        case "BUILD": {
+        case 0x62: {
+          // BUILD
           pop();
           mutate(top(), "__setstate__/setattr");
           break;
         }
-        case "PERSID":
+        case 0x50: // PERSID
           readLine();
           persistentIds += 1;
-          push({ t: "pid" });
+          push(PID);
           break;
-        case "BINPERSID":
+        case 0x51: // BINPERSID
           pop();
           persistentIds += 1;
-          push({ t: "pid" });
+          push(PID);
           break;
         // --- framing -----------------------------------------------------------------------
-        case "PROTO": {
+        case 0x80: {
+          // PROTO
           protocol = bytes[need(1)];
           if (protocol > HIGHEST_PROTOCOL) {
             throw new Stop("malformed", `unsupported pickle protocol ${protocol}`);
           }
           break;
         }
-        case "FRAME":
+        case 0x95: // FRAME
           need(8);
           break;
-        case "STOP":
+        case 0x2e: // STOP
           pop();
           stopped = true;
           break;

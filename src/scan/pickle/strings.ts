@@ -2,11 +2,26 @@
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
+/** UTF-8 text; short ASCII strings (most names and keys) skip the TextDecoder call. */
 export function decodeUtf8(bytes: Uint8Array): string {
+  if (bytes.length <= 64) {
+    let s = "";
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b >= 0x80) return utf8.decode(bytes);
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
   return utf8.decode(bytes);
 }
 
 export function decodeLatin1(bytes: Uint8Array): string {
+  if (bytes.length <= 64) {
+    let short = "";
+    for (let i = 0; i < bytes.length; i++) short += String.fromCharCode(bytes[i]);
+    return short;
+  }
   let s = "";
   for (let i = 0; i < bytes.length; i += 4096) {
     s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
@@ -65,6 +80,7 @@ export function decodeStringLiteral(raw: string): string | undefined {
 
 /** Protocol 0 `UNICODE`: the raw-unicode-escape codec (only \uXXXX and \UXXXXXXXX escape). */
 export function decodeRawUnicodeEscape(raw: string): string {
+  if (!raw.includes("\\")) return raw;
   return raw.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4, u8) => {
     const cp = Number.parseInt(u4 ?? u8, 16);
     return cp <= 0x10ffff ? String.fromCodePoint(cp) : _m;

@@ -17,7 +17,7 @@ export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxBytes: 4 * 1024 ** 3,
   maxOps: 50_000_000,
   maxStackDepth: 1_000_000,
-  maxMemo: 1_000_000,
+  maxMemo: 10_000_000,
   maxTimeMs: 30_000,
   maxLineBytes: 64 * 1024,
 };
