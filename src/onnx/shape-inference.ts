@@ -429,7 +429,13 @@ function inferNode(
       set(
         0,
         elem,
-        xs.map((d, i) => (typeof d === "number" ? d + pads[i] + pads[i + rank] : null)),
+        xs.map((d, i) =>
+          pads[i] === 0 && pads[i + rank] === 0
+            ? d
+            : typeof d === "number"
+              ? d + pads[i] + pads[i + rank]
+              : null,
+        ),
       );
       return;
     }
