@@ -60,13 +60,12 @@ export function noiseMultiplierFor(search: NoiseSearch): NoiseResult {
   if (!Number.isSafeInteger(steps) || steps < 1) {
     throw new MlsecError("E_INVALID_ARGUMENT", `steps must be an integer >= 1, got ${steps}`);
   }
-  const tolerance = search.tolerance ?? (kind === "rdp" ? 1e-4 : 1e-3);
   const epsilonAt = (sigma: number, k: AccountantKind) =>
     createAccountant(k, search)
       .compose(dpSgdEvent(samplingRate, sigma, steps))
       .getEpsilon(delta).epsilon;
 
-  // RDP brackets both searches: PLD's epsilon never exceeds RDP's, so RDP's sigma is enough.
+  // RDP first (cheap). Its answer brackets PLD's from above: PLD's epsilon never exceeds RDP's.
   let hi = 1;
   while (epsilonAt(hi, "rdp") > targetEpsilon) {
     hi *= 2;
@@ -78,22 +77,67 @@ export function noiseMultiplierFor(search: NoiseSearch): NoiseResult {
       );
     }
   }
-  let lo = hi / 2;
-  while (lo > 1e-3 && epsilonAt(lo, kind) <= targetEpsilon) {
+  const rdp = solve(
+    (sigma) => epsilonAt(sigma, "rdp"),
+    targetEpsilon,
+    hi,
+    0.5,
+    search.tolerance ?? 1e-4,
+  );
+  if (kind === "rdp") return { ...rdp, delta, accountant: "rdp" };
+  const pld = solve(
+    (sigma) => epsilonAt(sigma, "pld"),
+    targetEpsilon,
+    rdp.noiseMultiplier,
+    0.9,
+    search.tolerance ?? 1e-3,
+  );
+  return { ...pld, delta, accountant: "pld" };
+}
+
+/**
+ * The smallest sigma <= start (to relative `tolerance`) with eps(sigma) <= target, given
+ * eps(start) <= target and eps decreasing. Brackets by shrinking with `factor`, then runs the
+ * Illinois-modified regula falsi (superlinear, keeps the bracket), falling back to bisection.
+ */
+function solve(
+  eps: (sigma: number) => number,
+  target: number,
+  start: number,
+  factor: number,
+  tolerance: number,
+): { noiseMultiplier: number; epsilon: number } {
+  let hi = start;
+  let hiEpsilon = eps(hi);
+  let lo = hi * factor;
+  let loEpsilon = eps(lo);
+  while (lo > 1e-3 && loEpsilon <= target) {
     hi = lo;
-    lo /= 2;
+    hiEpsilon = loEpsilon;
+    lo *= factor;
+    loEpsilon = eps(lo);
   }
-  let hiEpsilon = kind === "rdp" ? epsilonAt(hi, kind) : Number.NaN;
-  while ((hi - lo) / hi > tolerance) {
-    const mid = (lo + hi) / 2;
-    const eps = epsilonAt(mid, kind);
-    if (eps <= targetEpsilon) {
+  if (loEpsilon <= target) return { noiseMultiplier: lo, epsilon: loEpsilon };
+  let fLo = Math.min(loEpsilon, 1e6) - target;
+  let fHi = hiEpsilon - target;
+  let side = 0;
+  for (let i = 0; i < 100 && (hi - lo) / hi > tolerance; i++) {
+    let mid = hi - (fHi * (hi - lo)) / (fHi - fLo);
+    const margin = 0.01 * tolerance * hi;
+    if (!(mid > lo + margin && mid < hi - margin)) mid = (lo + hi) / 2;
+    const e = eps(mid);
+    if (e <= target) {
       hi = mid;
-      hiEpsilon = eps;
+      hiEpsilon = e;
+      fHi = e - target;
+      if (side === 1) fLo /= 2;
+      side = 1;
     } else {
       lo = mid;
+      fLo = Math.min(e, 1e6) - target;
+      if (side === -1) fHi /= 2;
+      side = -1;
     }
   }
-  if (Number.isNaN(hiEpsilon)) hiEpsilon = epsilonAt(hi, kind);
-  return { noiseMultiplier: hi, epsilon: hiEpsilon, delta, accountant: kind };
+  return { noiseMultiplier: hi, epsilon: hiEpsilon };
 }
