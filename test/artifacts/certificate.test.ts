@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   certificateVerifier,
   loadPrivateKey,
@@ -69,30 +69,34 @@ function issue(name: string, issuer: string | undefined, curve: string, ext: str
 const CA_EXT = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n";
 
 describe.skipIf(!hasOpenssl)(hasOpenssl ? "certificate method" : "openssl CLI absent", () => {
-  writeFileSync(join(tmp, "root.cnf"), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${CA_EXT}`);
-  issue("root", undefined, "secp384r1", CA_EXT);
-  issue("intermediate", "root", "secp384r1", CA_EXT);
-  issue(
-    "leaf",
-    "intermediate",
-    "prime256v1",
-    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n",
-  );
-  issue(
-    "encipher",
-    "intermediate",
-    "prime256v1",
-    "basicConstraints=CA:FALSE\nkeyUsage=critical,keyAgreement\n",
-  );
-  writeFileSync(join(tmp, "other.cnf"), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${CA_EXT}`);
-  issue("other", undefined, "prime256v1", CA_EXT);
+  beforeAll(() => {
+    writeFileSync(join(tmp, "root.cnf"), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${CA_EXT}`);
+    issue("root", undefined, "secp384r1", CA_EXT);
+    issue("intermediate", "root", "secp384r1", CA_EXT);
+    issue(
+      "leaf",
+      "intermediate",
+      "prime256v1",
+      "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n",
+    );
+    issue(
+      "encipher",
+      "intermediate",
+      "prime256v1",
+      "basicConstraints=CA:FALSE\nkeyUsage=critical,keyAgreement\n",
+    );
+    writeFileSync(join(tmp, "other.cnf"), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${CA_EXT}`);
+    issue("other", undefined, "prime256v1", CA_EXT);
+  });
 
   const pem = (name: string) =>
     parsePemCertificates(readFileSync(join(tmp, `${name}.pem`), "utf8"));
   const key = (name: string) => loadPrivateKey(readFileSync(join(tmp, `${name}.p8`)));
   const model = join(tmp, "model");
-  mkdirSync(model);
-  writeFileSync(join(model, "weights.bin"), Buffer.alloc(1000, 9));
+  beforeAll(() => {
+    mkdirSync(model);
+    writeFileSync(join(model, "weights.bin"), Buffer.alloc(1000, 9));
+  });
   const signaturePath = join(tmp, "model.sig");
 
   it("signs with leaf + intermediate and verifies up to the root", async () => {
