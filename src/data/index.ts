@@ -23,7 +23,7 @@ export {
   writeNpz,
 } from "./dataset.js";
 export { DEFAULT_MAX_FILE_BYTES, readFileBounded, writeFileAtomic } from "./files.js";
-export { type JsonlOptions, parseJsonl, readJsonl } from "./jsonl.js";
+export { type JsonlOptions, parseJsonl, readJsonl, streamJsonl } from "./jsonl.js";
 export {
   allocate,
   DTYPES,

@@ -1,7 +1,16 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MlsecError } from "../../src/core/index.js";
-import { columnsToTensor, columnToLabels, parseCsv, parseJsonl } from "../../src/data/index.js";
+import {
+  columnsToTensor,
+  columnToLabels,
+  parseCsv,
+  parseJsonl,
+  streamJsonl,
+} from "../../src/data/index.js";
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -98,5 +107,42 @@ describe("columnsToTensor and columnToLabels", () => {
     expect(codeOf(() => columnToLabels([{ y: -1 }], "y"))).toBe("E_DTYPE");
     expect(codeOf(() => columnToLabels([{ y: "a" }, { y: null }], "y"))).toBe("E_DTYPE");
     expect(codeOf(() => columnToLabels([{ z: 1 }], "y"))).toBe("E_DATA_MISSING_ARRAY");
+  });
+});
+
+describe("streamJsonl", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mlsec-jsonl-"));
+  async function collect(path: string, options = {}) {
+    const out: { line: number; record: Record<string, unknown> }[] = [];
+    for await (const r of streamJsonl(path, options)) out.push(r);
+    return out;
+  }
+
+  it("yields the same records as parseJsonl, across chunk boundaries and multi-byte text", async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      i % 500 === 7 ? "" : JSON.stringify({ i, t: "é€😀".repeat(i % 13), v: [i, { d: i % 3 }] }),
+    );
+    const text = `\uFEFF${lines.join("\r\n")}`;
+    writeFileSync(join(dir, "big.jsonl"), text);
+    const streamed = await collect(join(dir, "big.jsonl"));
+    expect(streamed.map((r) => r.record)).toEqual(parseJsonl(text));
+    expect(streamed[7].line).toBe(9); // line 8 is blank
+  });
+
+  it("gives typed errors with line numbers and bounds lines that never end", async () => {
+    writeFileSync(join(dir, "bad.jsonl"), '{"a": 1}\n{"a": 2}\n{oops}\n{"a": 4}\n');
+    await expect(collect(join(dir, "bad.jsonl"))).rejects.toThrow(/bad\.jsonl: JSONL line 3/);
+    writeFileSync(join(dir, "long.jsonl"), `{"a": "${"x".repeat(300_000)}`);
+    await expect(collect(join(dir, "long.jsonl"), { maxLineChars: 100_000 })).rejects.toThrow(
+      /line 1 is longer than 100000/,
+    );
+    writeFileSync(join(dir, "latin1.jsonl"), Uint8Array.from([0x7b, 0x7d, 0x0a, 0xff, 0x0a]));
+    await expect(collect(join(dir, "latin1.jsonl"))).rejects.toThrow(/not UTF-8/);
+    await expect(collect(join(dir, "missing.jsonl"))).rejects.toMatchObject({
+      code: "E_FILE_NOT_FOUND",
+    });
+    await expect(collect(join(dir, "big.jsonl"), { maxRows: 10 })).rejects.toMatchObject({
+      code: "E_LIMIT_EXCEEDED",
+    });
   });
 });
