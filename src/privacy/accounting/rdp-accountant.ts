@@ -99,7 +99,8 @@ export class RdpAccountant implements PrivacyAccountant {
   private readonly terms = new Map<string, { leaf: Leaf; count: number }>();
 
   constructor(options: RdpAccountantOptions = {}) {
-    const orders = [...(options.orders ?? DEFAULT_RDP_ORDERS)].sort((a, b) => a - b);
+    const orders =
+      options.orders === undefined ? DEFAULT_RDP_ORDERS : [...options.orders].sort((a, b) => a - b);
     if (orders.length === 0 || orders.some((a) => !(a > 1))) {
       throw new MlsecError(
         "E_INVALID_ARGUMENT",

@@ -49,8 +49,8 @@ function buildGrid(q: number, sigma: number, maxOrder: number): QuadratureGrid {
   const s2 = sigma * sigma;
   const h = Math.min(sigma, s2) / 2;
   // Mass sits near z = 0 (the N(0, s^2) branch) and z = alpha (the tilted branch).
-  const lo = -12 * sigma;
-  const n = Math.ceil((maxOrder + 12 * sigma - lo) / h) + 1;
+  const lo = -10 * sigma;
+  const n = Math.ceil((maxOrder + 10 * sigma - lo) / h) + 1;
   const logQ = Math.log(q);
   const log1mQ = Math.log1p(-q);
   const base = new Float64Array(n);
@@ -73,7 +73,7 @@ function buildGrid(q: number, sigma: number, maxOrder: number): QuadratureGrid {
  * Weideman 2014, "The exponentially convergent trapezoidal rule", Thm 5.1).
  */
 function logAQuadrature(grid: QuadratureGrid, sigma: number, alpha: number): number {
-  const n = Math.min(grid.base.length, Math.ceil((alpha + 12 * sigma - grid.lo) / grid.h) + 1);
+  const n = Math.min(grid.base.length, Math.ceil((alpha + 10 * sigma - grid.lo) / grid.h) + 1);
   const { base, mix } = grid;
   let m = -Infinity;
   for (let i = 0; i < n; i++) {
