@@ -31,14 +31,22 @@ export async function readFileBounded(
       details: { path },
     });
   }
+  let bytes: Uint8Array;
   try {
-    return new Uint8Array(await readFile(path));
+    bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     throw new MlsecError("E_IO", `reading ${path} failed: ${(e as Error).message}`, {
       cause: e,
       details: { path },
     });
   }
+  // The file may have grown since stat().
+  if (bytes.length > maxBytes) {
+    throw new MlsecError("E_LIMIT_EXCEEDED", `${path} is over ${maxBytes} bytes`, {
+      details: { path },
+    });
+  }
+  return bytes;
 }
 
 /** Writes `bytes` to `path` atomically: temp file in the same directory, then rename. */
