@@ -69,10 +69,32 @@ export function cnnVariables(model) {
   };
 }
 
-/** Logits of an NHWC batch: conv → relu → pool → conv → relu → pool → fc → relu → fc. */
-export function cnnLogits(v, x) {
-  const block = (input, w, b) =>
-    tf.maxPool(tf.relu(tf.add(tf.conv2d(input, w, 1, "valid"), b)), 2, 2, "valid");
+/**
+ * A valid, stride-1 conv2d whose filter gradient the wasm backend can compute: TF.js 4.22's wasm
+ * backend has no Conv2DBackpropFilter kernel, so dW[kh,kw,ci,co] = Σ_{n,h,w} x[n,h+kh,w+kw,ci] ·
+ * dy[n,h,w,co] is computed as a forward conv2d of x as [ci,H,W,n] with dy as [h,w,n,co] filters.
+ */
+const trainableConv2d = tf.customGrad((x, w, save) => {
+  save([x, w]);
+  return {
+    value: tf.conv2d(x, w, 1, "valid"),
+    gradFunc: (dy, [xs, ws]) => [
+      tf.conv2dTranspose(dy, ws, xs.shape, 1, "valid"),
+      tf.transpose(
+        tf.conv2d(tf.transpose(xs, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), 1, "valid"),
+        [1, 2, 0, 3],
+      ),
+    ],
+  };
+});
+
+/**
+ * Logits of an NHWC batch: conv → relu → pool → conv → relu → pool → fc → relu → fc. With
+ * `trainable`, the convolutions can also be differentiated with respect to their filters.
+ */
+export function cnnLogits(v, x, { trainable = false } = {}) {
+  const conv = trainable ? trainableConv2d : (input, w) => tf.conv2d(input, w, 1, "valid");
+  const block = (input, w, b) => tf.maxPool(tf.relu(tf.add(conv(input, w), b)), 2, 2, "valid");
   const features = block(block(x, v.conv1w, v.conv1b), v.conv2w, v.conv2b);
   const flat = tf.reshape(features, [x.shape[0], -1]);
   const hidden = tf.relu(tf.add(tf.matMul(flat, v.fc1w), v.fc1b));

@@ -2,8 +2,9 @@
 // fc 128, fc 10) on the 8,000 images of examples/data/digits-train.npz, Adam (lr 1e-3), batch 64,
 // from the same He-initialised weights. mlsec: mlsec's trainer (autodiff ONNX graph for the
 // parameter gradients, one onnxruntime session). Baseline: TF.js (wasm backend, SIMD) with
-// tf.train.adam on the same graph. One JSON line per case; ratio = tfjs_s / mlsec_s (> 1: mlsec
-// faster). Both models are then scored on digits-test.npz as a check that the work was the same.
+// tf.train.adam on the same graph (filter gradients by a forward conv, see tfjs-cnn.mjs).
+// One JSON line per case; ratio = tfjs_s / mlsec_s (> 1: mlsec faster). Both models are then
+// scored on digits-test.npz as a check that the work was the same.
 //   node bench/train.mjs [batchSize]
 
 import { createRng } from "../dist/core/index.js";
@@ -58,7 +59,11 @@ for (let start = 0; start < n; start += BATCH) {
   tf.tidy(() => {
     const x = tf.tensor4d(xb, [rows.length, h, w, c]);
     const y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
-    optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, cnnLogits(vars, x)), false, varList);
+    optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, cnnLogits(vars, x, { trainable: true })),
+      false,
+      varList,
+    );
   });
 }
 await vars.fc2b.data(); // wait for the last update
