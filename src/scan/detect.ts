@@ -13,6 +13,7 @@ export type FormatName =
   | "safetensors"
   | "pickle"
   | "onnx"
+  | "savedmodel"
   | "unknown";
 
 const startsWith = (head: Uint8Array, magic: readonly number[], at = 0): boolean =>
@@ -50,6 +51,10 @@ export function detectFormat(head: Uint8Array, size: number): FormatName {
   if (head.length >= 2 && head[0] === 0x78 && ((head[0] << 8) | head[1]) % 31 === 0) {
     return "zlib";
   }
+  // SavedModel: saved_model_schema_version = 1 (field 1), then meta_graphs (field 2, a message).
+  if (head.length >= 3 && head[0] === 0x08 && head[1] === 0x01 && head[2] === 0x12) {
+    return "savedmodel";
+  }
   if (looksLikeOnnx(head)) return "onnx";
   return "unknown";
 }
@@ -85,6 +90,7 @@ export const EXTENSION_FORMATS: Readonly<Record<string, readonly FormatName[]>> 
   npy: ["npy"],
   npz: ["zip"],
   onnx: ["onnx"],
+  pb: ["savedmodel", "unknown"],
   safetensors: ["safetensors"],
   gguf: ["gguf"],
   keras: ["zip"],

@@ -2,11 +2,13 @@
 import type { ScanContext } from "./context.js";
 import { detectFormat, type FormatName } from "./detect.js";
 import { scanCompressed } from "./formats/compressed.js";
+import { scanGguf } from "./formats/gguf.js";
 import { scanKerasConfig } from "./formats/keras.js";
 import { scanNpy } from "./formats/npy.js";
 import { scanOnnx } from "./formats/onnx.js";
 import { looksLikePickle, readPickleBytes, scanPickleStream } from "./formats/pickle.js";
 import { scanSafetensors } from "./formats/safetensors.js";
+import { scanSavedModel } from "./formats/savedmodel.js";
 import { scanTar } from "./formats/tar.js";
 import { scanZip } from "./formats/zip.js";
 import { tracePickle } from "./pickle/machine.js";
@@ -38,6 +40,12 @@ export function scanSource(ctx: ScanContext, src: ByteSource, name: string): For
     case "onnx":
       scanOnnx(src, ctx);
       break;
+    case "gguf":
+      scanGguf(src, ctx);
+      break;
+    case "savedmodel":
+      scanSavedModel(src, ctx);
+      break;
     case "pickle": {
       const bytes = readPickleBytes(src, ctx);
       if (bytes !== undefined) scanPickleStream(bytes, ctx);
@@ -46,7 +54,6 @@ export function scanSource(ctx: ScanContext, src: ByteSource, name: string): For
     case "bzip2":
     case "xz":
     case "hdf5":
-    case "gguf":
       ctx.add(
         "invalid.unsupported",
         "low",

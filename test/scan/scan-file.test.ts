@@ -7,8 +7,10 @@ import { describe, expect, it } from "vitest";
 import { scanBytes, scanFile, scanPaths } from "../../src/scan/index.js";
 import {
   concat,
+  gguf,
   npy,
   onnxModel,
+  savedModel,
   tar,
   torchStateDictPickle,
   torchZip,
@@ -216,6 +218,33 @@ describe("other containers", () => {
     const lambda = scanBytes(keras("Lambda"), "m.keras");
     expect(lambda.verdict).toBe("malicious");
     expect(rules(lambda)).toEqual(["keras.lambda"]);
+  });
+
+  it("SavedModel: file and Python-function ops are flagged, checkpoint ops are not", () => {
+    const benign = scanBytes(
+      savedModel(["Const", "MatMul", "SaveV2", "RestoreV2"]),
+      "saved_model.pb",
+    );
+    expect(benign).toMatchObject({ format: "savedmodel", verdict: "safe" });
+    const bad = scanBytes(savedModel(["Const", "ReadFile"], ["EagerPyFunc"]), "saved_model.pb");
+    expect(bad.verdict).toBe("malicious");
+    expect(bad.findings.map((f) => f.message.split(" ")[2])).toEqual(["ReadFile", "EagerPyFunc"]);
+  });
+
+  it("GGUF: chat templates with sandbox escapes are malicious, plain templates safe", () => {
+    const plain = "{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{% endfor %}";
+    expect(scanBytes(gguf({ "tokenizer.chat_template": plain }), "m.gguf")).toMatchObject({
+      format: "gguf",
+      verdict: "safe",
+    });
+    const evil =
+      "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('echo hi').read() }}";
+    const r = scanBytes(gguf({ "tokenizer.chat_template": evil }), "m.gguf");
+    expect(r.verdict).toBe("malicious");
+    expect(rules(r)).toEqual(["gguf.chat-template"]);
+    expect(scanBytes(gguf({}, 1 << 20), "m.gguf").verdict).toBe("invalid");
+    const whole = gguf({ "general.name": "x" });
+    expect(scanBytes(whole.subarray(0, 30), "m.gguf").verdict).toBe("invalid");
   });
 
   it("a pickle disguised by its extension is itself a finding", () => {

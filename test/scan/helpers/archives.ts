@@ -205,3 +205,56 @@ export function onnxModel(
     lenField(8, concat([lenField(1, ""), varintField(2, 17)])),
   ]);
 }
+
+/** A SavedModel proto: schema version 1, one MetaGraphDef whose graph has the given ops. */
+export function savedModel(
+  ops: readonly string[],
+  functionOps: readonly string[] = [],
+): Uint8Array {
+  const node = (op: string, i: number) =>
+    lenField(1, concat([lenField(1, `n${i}`), lenField(2, op)]));
+  const fn = concat([
+    lenField(1, concat([lenField(1, "fn")])),
+    ...functionOps.map((op, i) => lenField(3, concat([lenField(1, `f${i}`), lenField(2, op)]))),
+  ]);
+  const graph = concat([
+    ...ops.map(node),
+    ...(functionOps.length > 0 ? [lenField(2, lenField(1, fn))] : []),
+  ]);
+  return concat([
+    varintField(1, 1),
+    lenField(2, concat([lenField(1, "meta"), lenField(2, graph)])),
+  ]);
+}
+
+/** A GGUF v3 file with string metadata and one F32 tensor of 4 values. */
+export function gguf(metadata: Readonly<Record<string, string>>, tensorOffset = 0): Uint8Array {
+  const parts: number[] = [];
+  const u32 = (v: number) => parts.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
+  const u64 = (v: number) => {
+    u32(v);
+    u32(0);
+  };
+  const str = (s: string) => {
+    const b = enc.encode(s);
+    u64(b.length);
+    parts.push(...b);
+  };
+  parts.push(...enc.encode("GGUF"));
+  u32(3);
+  u64(1);
+  u64(Object.keys(metadata).length);
+  for (const [k, v] of Object.entries(metadata)) {
+    str(k);
+    u32(8);
+    str(v);
+  }
+  str("w");
+  u32(1);
+  u64(4);
+  u32(0); // F32
+  u64(tensorOffset);
+  while (parts.length % 32 !== 0) parts.push(0);
+  for (let i = 0; i < 16; i++) parts.push(0);
+  return Uint8Array.from(parts);
+}
