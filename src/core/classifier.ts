@@ -19,6 +19,8 @@ export interface LossGradient {
   readonly loss: Float32Array;
   /** d loss_i / d x_i for every sample, same shape as x. */
   readonly gradient: Tensor;
+  /** The logits at x, when the implementation gets them for free (it usually does). */
+  readonly logits?: Tensor;
 }
 
 /** A classifier that can also return the gradient of a loss with respect to its input. */

@@ -148,6 +148,10 @@ export const ERROR_CODES = {
     summary: "Encrypted data failed authentication (tampered, truncated, reordered or appended).",
     hint: "Do not use the file: restore it from a trusted copy.",
   },
+  E_KMS_COMMAND: {
+    summary: "The external KMS command failed, timed out or returned malformed output.",
+    hint: "Run the command by hand with `wrap`/`unwrap` and check its output and credentials.",
+  },
   // scan: model-file scanner (issue 3)
   E_SCAN_POLICY: {
     summary: "A scan policy file is not valid YAML/JSON or does not follow the policy schema.",

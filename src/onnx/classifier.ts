@@ -260,6 +260,7 @@ export class OnnxClassifier implements Differentiable {
     const { gradient, session } = await this.gradientSession(loss);
     const lossValues = new Float32Array(n);
     const grad = new Float32Array(x.data.length);
+    const logits = new Float32Array(n * this.numClasses);
     const stride = n === 0 ? 0 : x.data.length / n;
     for (let start = 0; start < n; start += this.batchSize) {
       const end = Math.min(n, start + this.batchSize);
@@ -269,12 +270,17 @@ export class OnnxClassifier implements Differentiable {
           [gradient.inputName]: feed.float32(batch.data, batch.shape),
           [gradient.labelsName]: feed.int64(labels.subarray(start, end)),
         },
-        [gradient.lossName, gradient.inputGradientName!],
+        [gradient.lossName, gradient.inputGradientName!, gradient.logitsName],
       );
+      logits.set(floatOutput(results, gradient.logitsName).data, start * this.numClasses);
       lossValues.set(floatOutput(results, gradient.lossName).data, start);
       grad.set(floatOutput(results, gradient.inputGradientName!).data, start * stride);
     }
-    return { loss: lossValues, gradient: { shape: [...x.shape], data: grad } };
+    return {
+      loss: lossValues,
+      gradient: { shape: [...x.shape], data: grad },
+      logits: { shape: [n, this.numClasses], data: logits },
+    };
   }
 
   async release(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerArtifacts } from "./artifacts.js";
+import { registerAttack } from "./attack.js";
 import { registerIncident } from "./incident.js";
 import { registerModel } from "./model.js";
 import { registerPii } from "./pii.js";
@@ -13,6 +14,7 @@ export type CommandRegistration = (program: Command) => void;
 
 export const COMMANDS: readonly CommandRegistration[] = [
   registerArtifacts,
+  registerAttack,
   registerIncident,
   registerModel,
   registerPii,

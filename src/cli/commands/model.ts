@@ -112,7 +112,7 @@ async function gradcheckCommand(
   });
   emit(ctx, "model gradcheck", { model: path, ...result }, (r) => {
     const lines = [
-      `input gradient: max relative error ${r.maxRelativeError.toExponential(2)}, median ${r.medianRelativeError.toExponential(2)}, over ${r.samples} samples x ${r.coordinatesPerSample} coordinates (central differences, step ${r.step})`,
+      `input gradient: max relative error ${r.maxRelativeError.toExponential(2)}, median ${r.medianRelativeError.toExponential(2)}, over ${r.samples} samples x ${r.coordinatesPerSample} coordinates (central differences, step ${r.step}; ${r.nonSmoothCoordinates} coordinates at a kink skipped)`,
     ];
     if (r.parameters.length > 0) {
       lines.push(
