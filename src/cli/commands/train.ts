@@ -213,7 +213,7 @@ export function registerTrain(program: Command): void {
     .option("--weight-decay <w>", "L2 weight decay", parseNumber("--weight-decay", 0), 0)
     .option(
       "--schedule <name>",
-      `learning-rate schedule: ${SCHEDULES.join(", ")}`,
+      `learning-rate schedule: ${SCHEDULES.join(", ")} (step: x0.1 every epochs/3)`,
       parseChoice("--schedule", SCHEDULES),
       "constant",
     )
