@@ -71,7 +71,8 @@ function neededNodes(graph: GraphProto, target: string): NodeProto[] {
 interface Analysis {
   /** Values that depend differentiably on a source. */
   readonly active: ReadonlySet<string>;
-  readonly unsupported: { opType: string; node: string }[];
+  /** Nodes on a gradient path that have no gradient rule. */
+  readonly unsupportedNodes: readonly NodeProto[];
 }
 
 function carriesGradient(entry: GradRuleEntry | undefined, i: number): boolean {
@@ -84,17 +85,16 @@ function analyse(
   info: ShapeInfo,
 ): Analysis {
   const active = new Set(sources);
-  const unsupportedList: { opType: string; node: string }[] = [];
+  const unsupportedNodes: NodeProto[] = [];
   for (const node of nodes) {
     const op = node.opType ?? "";
     if (!node.input.some((v) => v !== "" && active.has(v))) continue;
     if (isDefaultDomain(node) && ZERO_GRADIENT_OPS.has(op)) continue;
     const entry = isDefaultDomain(node) ? GRADIENT_RULES.get(op) : undefined;
     if (entry === undefined) {
-      unsupportedList.push({
-        opType: node.domain ? `${node.domain}.${op}` : op,
-        node: node.name ?? "",
-      });
+      unsupportedNodes.push(node);
+      // Keep going as if it were differentiable, to report every blocking node at once.
+      for (const o of node.output) if (o !== "") active.add(o);
       continue;
     }
     const flows = node.input.some(
@@ -106,7 +106,12 @@ function analyse(
       if (o !== "" && carriesGradient(entry, i) && FLOAT_TYPES.has(elem)) active.add(o);
     });
   }
-  return { active, unsupported: unsupportedList };
+  return { active, unsupportedNodes };
+}
+
+function describeNode(node: NodeProto): { opType: string; node: string } {
+  const op = node.opType ?? "";
+  return { opType: isDefaultDomain(node) ? op : `${node.domain}.${op}`, node: node.name ?? "" };
 }
 
 function requireGraph(model: ModelProto): GraphProto {
@@ -146,7 +151,9 @@ export function unsupportedOps(
     ...((options.inputGradient ?? true) ? index.feedInputs.slice(0, 1) : []),
     ...(options.parameters ?? []),
   ];
-  return analyse(neededNodes(graph, logits), sources, inferShapes(graph)).unsupported;
+  return analyse(neededNodes(graph, logits), sources, inferShapes(graph)).unsupportedNodes.map(
+    describeNode,
+  );
 }
 
 export function buildGradientModel(
@@ -176,17 +183,24 @@ export function buildGradientModel(
   const info = inferShapes(graph);
   const nodes = neededNodes(graph, logits);
   const sources = [...(wantInput ? [inputName] : []), ...parameters];
-  const { active, unsupported: bad } = analyse(nodes, sources, info);
-  if (bad.length > 0) {
-    const first = nodes.find(
-      (n) => (n.name ?? "") === bad[0].node && n.opType === bad[0].opType.split(".").pop(),
+  const { active, unsupportedNodes } = analyse(nodes, sources, info);
+  if (unsupportedNodes.length > 0) {
+    const others = unsupportedNodes.slice(1).map((n) => `${n.opType} at "${n.name ?? ""}"`);
+    throw unsupported(
+      unsupportedNodes[0],
+      `no gradient rule for this op${others.length > 0 ? ` (also: ${others.join(", ")})` : ""}`,
     );
-    throw first !== undefined
-      ? unsupported(first, "no gradient rule for this op")
-      : new MlsecError(
-          "E_UNSUPPORTED_OP",
-          `cannot differentiate op ${bad[0].opType} at node "${bad[0].node}"`,
-        );
+  }
+  const logitsType = info.types.get(logits);
+  if (
+    logitsType !== undefined &&
+    (!FLOAT_TYPES.has(logitsType.elemType) || (logitsType.shape?.length ?? 2) !== 2)
+  ) {
+    throw new MlsecError(
+      "E_UNSUPPORTED_OP",
+      `the first output "${logits}" must be float logits [N, classes] for a loss`,
+      { details: { output: logits } },
+    );
   }
 
   // Forward nodes, with extra outputs where a rule needs them (MaxPool indices).
