@@ -4,6 +4,13 @@ export {
   ATLAS_TECHNIQUES,
   ATLAS_VERSION,
 } from "./atlas-table.js";
+export {
+  incidentsFromScan,
+  parseScanJson,
+  type ScanIncident,
+  type ScanJson,
+  sha256File,
+} from "./from-scan.js";
 export { INCIDENT_MIGRATIONS, type IncidentsDatabase } from "./migrations.js";
 export {
   INCIDENT_STATUSES,

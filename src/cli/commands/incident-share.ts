@@ -156,4 +156,60 @@ export function registerIncidentSharing(incident: Command): void {
         return EXIT_OK;
       }),
     );
+
+  incident
+    .command("import-scan")
+    .description(
+      "record each malicious model file in `mlsec --format json scan` output as an incident",
+    )
+    .argument("<file>", "JSON written by `mlsec --format json scan PATH`")
+    .option("--store <url>", "store: SQLite file path or postgres:// URL")
+    .option("--include-suspicious", "also record files with a suspicious verdict")
+    .option("--tlp <level>", "TLP of the new incidents (default amber)", parseChoice("--tlp", TLPS))
+    .action(
+      action(
+        async (
+          ctx,
+          file: string,
+          o: { store?: string; includeSuspicious?: boolean; tlp?: TlpOption },
+        ) => {
+          const { parseScanJson, incidentsFromScan, IncidentRepository } = await import(
+            "../../incidents/index.js"
+          );
+          const { openStore, resolveStoreConfig } = await import("../../store/index.js");
+          let bytes: Buffer;
+          try {
+            bytes = readFileSync(file);
+          } catch (cause) {
+            throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${file}`, { cause });
+          }
+          const found = await incidentsFromScan(parseScanJson(bytes), {
+            includeSuspicious: o.includeSuspicious ?? false,
+            ...(o.tlp ? { tlp: o.tlp } : {}),
+          });
+          const store = await openStore(resolveStoreConfig(o.store));
+          const created: { id: string; title: string }[] = [];
+          const known: string[] = [];
+          try {
+            const repo = await IncidentRepository.open(store);
+            for (const f of found) {
+              if (await repo.find(f.id)) known.push(f.id);
+              else {
+                const i = await repo.create(f.input, f.id);
+                created.push({ id: i.id, title: i.title });
+              }
+            }
+          } finally {
+            await store.close();
+          }
+          emit(ctx, "incident import-scan", { file, created, alreadyRecorded: known }, (x) =>
+            [
+              `${file}: ${x.created.length} new incident(s), ${x.alreadyRecorded.length} already recorded`,
+              ...x.created.map((c) => `  ${c.id}  ${c.title}`),
+            ].join("\n"),
+          );
+          return EXIT_OK;
+        },
+      ),
+    );
 }
