@@ -9,6 +9,7 @@ export {
   type Verdict,
   verdictOf,
 } from "./findings.js";
+export { scanPathsParallel } from "./parallel.js";
 export { pickleFindings } from "./pickle/findings.js";
 export { tracePickle } from "./pickle/machine.js";
 export {

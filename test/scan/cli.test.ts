@@ -68,6 +68,13 @@ describe("mlsec scan (built CLI)", () => {
     expect(r.stderr).toContain("error[E_SCAN_POLICY]");
   });
 
+  it("--jobs 2 scans on worker threads with the same reports, in the same order", () => {
+    const one = JSON.parse(runCli(["--format", "json", "scan", dir]).stdout);
+    const two = runCli(["--format", "json", "scan", "--jobs", "2", dir]);
+    expect(two.status).toBe(1);
+    expect(JSON.parse(two.stdout)).toEqual(one);
+  });
+
   it("exits 2 on a missing path and leaves no SARIF file behind", () => {
     const out = join(dir, "none.sarif");
     const r = runCli(["scan", join(dir, "missing.pt"), "--sarif", out]);

@@ -11,6 +11,7 @@ interface ScanOptions {
   policy?: string;
   sarif?: string;
   maxDepth?: number;
+  jobs?: number;
 }
 
 const LABEL: Readonly<Record<FileReport["verdict"], string>> = {
@@ -31,6 +32,11 @@ export function registerScan(program: Command): void {
     .option("--policy <file>", "YAML/JSON policy extending the default allow/deny lists")
     .option("--sarif <file>", "also write SARIF 2.1.0 to this file ('-': print SARIF instead)")
     .option(
+      "--jobs <n>",
+      "files scanned in parallel on worker threads (default 1)",
+      parseInteger("--jobs", 1, 64),
+    )
+    .option(
       "--max-depth <n>",
       "nested archive depth to open (default 4)",
       parseInteger("--max-depth", 1, 32),
@@ -46,12 +52,13 @@ async function runScan(
   opts: ScanOptions,
   version: string,
 ): Promise<number> {
-  const { loadPolicy, scanPaths, toSarif } = await import("../../scan/index.js");
+  const { loadPolicy, scanPathsParallel, toSarif } = await import("../../scan/index.js");
   const policy = opts.policy === undefined ? undefined : loadPolicy(opts.policy);
   const bar = ctx.progress();
   let result: ScanResult;
   try {
-    result = scanPaths(paths, {
+    result = await scanPathsParallel(paths, {
+      jobs: opts.jobs ?? 1,
       policy,
       limits: opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth },
       onProgress: bar,
