@@ -1,8 +1,10 @@
 // Envelope encryption of per-file data keys (NIST SP 800-57 key hierarchy, the "envelope"
 // pattern of cloud KMSs): a random 256-bit data key is wrapped with AES-256-GCM under a
 // key-encryption key taken from a key file or derived from a passphrase with scrypt
-// (RFC 7914; parameters stored so they can be raised later). Re-keying re-wraps only.
+// (RFC 7914; parameters stored so they can be raised later), or handed to an external KMS
+// command (`CMD wrap` / `CMD unwrap` over stdin/stdout). Re-keying re-wraps only.
 
+import { spawnSync } from "node:child_process";
 import {
   createCipheriv,
   createDecipheriv,
@@ -15,6 +17,10 @@ import { MlsecError } from "../core/index.js";
 
 export const KEK_KIND_KEY = 1;
 export const KEK_KIND_SCRYPT = 2;
+export const KEK_KIND_KMS = 3;
+/** Bound on the opaque blob a KMS command may return. */
+export const MAX_KMS_BLOB = 4096;
+const KMS_TIMEOUT_MS = 60_000;
 
 /** Bounds on stored scrypt parameters (a hostile header must not exhaust memory or time). */
 export const SCRYPT_MAX_LOG2N = 20;
@@ -25,7 +31,28 @@ export const SCRYPT_DEFAULT_LOG2N = 17;
 /** Where the key-encryption key comes from. */
 export type KeySource =
   | { readonly kind: "key"; readonly key: Buffer }
-  | { readonly kind: "passphrase"; readonly passphrase: string; readonly log2N?: number };
+  | { readonly kind: "passphrase"; readonly passphrase: string; readonly log2N?: number }
+  /** argv of an external command: run with "wrap" or "unwrap" appended. */
+  | { readonly kind: "kms"; readonly command: readonly string[] };
+
+/**
+ * Runs the KMS command. Protocol: `CMD wrap` reads base64(data key) on stdin and prints an
+ * opaque printable blob; `CMD unwrap` reads that blob and prints base64(data key).
+ */
+function runKms(command: readonly string[], verb: "wrap" | "unwrap", input: string): string {
+  if (command.length === 0) throw new MlsecError("E_USAGE", "the KMS command is empty");
+  const r = spawnSync(command[0], [...command.slice(1), verb], {
+    input,
+    encoding: "utf8",
+    timeout: KMS_TIMEOUT_MS,
+    maxBuffer: 64 * 1024,
+  });
+  if (r.error !== undefined || r.status !== 0) {
+    const why = r.error?.message ?? `exit ${r.status}: ${(r.stderr ?? "").trim().slice(0, 500)}`;
+    throw new MlsecError("E_KMS_COMMAND", `KMS command ${verb} failed (${why})`);
+  }
+  return r.stdout.trim();
+}
 
 /** Identifies a key without revealing it: SHA-256("mlsec-kek-id" || key), 16 bytes. */
 export function keyId(key: Buffer): Buffer {
@@ -54,6 +81,20 @@ function scrypt(passphrase: string, salt: Buffer, log2N: number, r: number, p: n
 
 /** A wrap section: kind, KEK parameters, nonce and wrapped data key. */
 export function wrapDataKey(dataKey: Buffer, source: KeySource, aad: Buffer): Buffer {
+  if (source.kind === "kms") {
+    const blob = Buffer.from(runKms(source.command, "wrap", `${dataKey.toString("base64")}\n`));
+    if (
+      blob.length === 0 ||
+      blob.length > MAX_KMS_BLOB ||
+      !/^[\x21-\x7e]+$/.test(blob.toString())
+    ) {
+      throw new MlsecError("E_KMS_COMMAND", "KMS wrap output must be 1-4096 printable characters");
+    }
+    const head = Buffer.alloc(3);
+    head[0] = KEK_KIND_KMS;
+    head.writeUInt16BE(blob.length, 1);
+    return Buffer.concat([head, blob]);
+  }
   let params: Buffer;
   let kek: Buffer;
   if (source.kind === "key") {
@@ -86,25 +127,54 @@ export function wrapDataKey(dataKey: Buffer, source: KeySource, aad: Buffer): Bu
   return Buffer.concat([params, nonce, sealed]);
 }
 
-/** Length of a wrap section starting with `kind`, or throws on an unknown kind. */
-export function wrapLength(kind: number): number {
+/**
+ * Length of the wrap section at the start of `wrap` (which may run on into the segments), or
+ * throws on an unknown kind or a bad KMS blob length.
+ */
+export function wrapLength(wrap: Buffer): number {
+  const kind = wrap[0];
   if (kind === KEK_KIND_KEY) return 1 + 16 + 12 + 48;
   if (kind === KEK_KIND_SCRYPT) return 1 + 1 + 8 + 16 + 12 + 48;
+  if (kind === KEK_KIND_KMS) {
+    const n = wrap.length >= 3 ? wrap.readUInt16BE(1) : 0;
+    if (n < 1 || n > MAX_KMS_BLOB) {
+      throw new MlsecError("E_ENCRYPTED_FORMAT", `KMS blob length ${n} out of bounds`);
+    }
+    return 3 + n;
+  }
   throw new MlsecError("E_ENCRYPTED_FORMAT", `unknown key-encryption kind ${kind}`);
 }
 
 /** Describes a wrap section for reports (no secrets). */
-export function describeWrap(wrap: Buffer): { kind: "key" | "passphrase"; keyId?: string } {
-  return wrap[0] === KEK_KIND_KEY
-    ? { kind: "key", keyId: wrap.subarray(1, 17).toString("hex") }
-    : { kind: "passphrase" };
+export function describeWrap(wrap: Buffer): { kind: KeySource["kind"]; keyId?: string } {
+  if (wrap[0] === KEK_KIND_KEY) return { kind: "key", keyId: wrap.subarray(1, 17).toString("hex") };
+  return { kind: wrap[0] === KEK_KIND_KMS ? "kms" : "passphrase" };
 }
 
 /** Recovers the data key; E_WRONG_KEY if the key or passphrase does not open it. */
 export function unwrapDataKey(wrap: Buffer, source: KeySource, aad: Buffer): Buffer {
   const kind = wrap[0];
-  if (wrap.length !== wrapLength(kind)) {
+  if (wrap.length !== wrapLength(wrap)) {
     throw new MlsecError("E_ENCRYPTED_FORMAT", "truncated key-wrap section");
+  }
+  if (kind === KEK_KIND_KMS) {
+    if (source.kind !== "kms") {
+      throw new MlsecError("E_WRONG_KEY", "this file's data key is held by a KMS", {
+        hint: "Pass --kms-command with the command that wrapped it.",
+      });
+    }
+    // A wrong key from the KMS is caught later: every segment then fails authentication.
+    const key = Buffer.from(
+      runKms(source.command, "unwrap", wrap.subarray(3).toString()),
+      "base64",
+    );
+    if (key.length !== 32) {
+      throw new MlsecError("E_KMS_COMMAND", "KMS unwrap must print a base64 256-bit key");
+    }
+    return key;
+  }
+  if (source.kind === "kms") {
+    throw new MlsecError("E_WRONG_KEY", "this file was not encrypted through a KMS command");
   }
   let kek: Buffer;
   let paramsEnd: number;

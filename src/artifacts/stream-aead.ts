@@ -11,6 +11,7 @@ import { writeAtomically } from "./atomic.js";
 import {
   describeWrap,
   type KeySource,
+  MAX_KMS_BLOB,
   unwrapDataKey,
   wrapDataKey,
   wrapLength,
@@ -22,6 +23,8 @@ const ALG_AES256_GCM_HKDF_SHA256 = 1;
 /** magic, version, algorithm, segment size, salt, nonce prefix: bound into every key. */
 const FIXED_LENGTH = 8 + 1 + 1 + 4 + 32 + 7;
 const TAG = 16;
+/** Longest possible header: fixed part, wrap length, KMS wrap with its largest blob. */
+const MAX_HEADER = FIXED_LENGTH + 2 + 3 + MAX_KMS_BLOB;
 export const DEFAULT_SEGMENT_SIZE = 1 << 20;
 export const MIN_SEGMENT_SIZE = 16;
 export const MAX_SEGMENT_SIZE = 64 << 20;
@@ -56,7 +59,7 @@ function serializeHeader(fixed: Buffer, wrap: Buffer): Buffer {
   return Buffer.concat([fixed, length, wrap]);
 }
 
-/** Parses the header at the start of `head` (at least the first 512 bytes of the file). */
+/** Parses the header at the start of `head` (at least the first MAX_HEADER bytes of the file). */
 export function parseHeader(head: Buffer): StreamHeader {
   if (head.length < FIXED_LENGTH + 3 || !head.subarray(0, 8).equals(MAGIC)) {
     throw new MlsecError("E_ENCRYPTED_FORMAT", "not an mlsec encrypted file (bad magic)");
@@ -72,8 +75,10 @@ export function parseHeader(head: Buffer): StreamHeader {
     throw new MlsecError("E_ENCRYPTED_FORMAT", `segment size ${segmentSize} out of bounds`);
   }
   const wrapLen = head.readUInt16BE(FIXED_LENGTH);
-  const kind = head[FIXED_LENGTH + 2];
-  if (wrapLen !== wrapLength(kind) || head.length < FIXED_LENGTH + 2 + wrapLen) {
+  if (
+    wrapLen !== wrapLength(head.subarray(FIXED_LENGTH + 2)) ||
+    head.length < FIXED_LENGTH + 2 + wrapLen
+  ) {
     throw new MlsecError("E_ENCRYPTED_FORMAT", "malformed key-wrap section");
   }
   const fixed = Buffer.from(head.subarray(0, FIXED_LENGTH));
@@ -162,7 +167,7 @@ export interface StreamSummary {
   readonly ciphertextBytes: number;
   readonly segments: number;
   readonly segmentSize: number;
-  readonly keyKind: "key" | "passphrase";
+  readonly keyKind: KeySource["kind"];
   readonly keyId?: string;
 }
 
@@ -249,7 +254,7 @@ export interface EncryptedReader {
   readonly segments: number;
   readonly segmentSize: number;
   readonly ciphertextBytes: number;
-  readonly keyKind: "key" | "passphrase";
+  readonly keyKind: KeySource["kind"];
   readonly keyId?: string;
   /** Plaintext bytes [position, position + length) (clipped to the end). */
   read(position: number, length: number): Promise<Buffer>;
@@ -262,7 +267,7 @@ export async function openEncrypted(path: string, keySource: KeySource): Promise
   const handle = await openInput(path);
   try {
     const fileSize = (await handle.stat()).size;
-    const head = Buffer.alloc(Math.min(fileSize, 512));
+    const head = Buffer.alloc(Math.min(fileSize, MAX_HEADER));
     await readFull(handle, head, 0);
     const header = parseHeader(head);
     const dataKey = unwrapDataKey(header.wrap, keySource, header.fixed);
@@ -385,11 +390,11 @@ export async function rekeyFile(
   input: string,
   output: string,
   options: RekeyOptions,
-): Promise<{ bytes: number; keyKind: "key" | "passphrase"; keyId?: string }> {
+): Promise<{ bytes: number; keyKind: KeySource["kind"]; keyId?: string }> {
   const source = await openInput(input);
   try {
     const fileSize = (await source.stat()).size;
-    const head = Buffer.alloc(Math.min(fileSize, 512));
+    const head = Buffer.alloc(Math.min(fileSize, MAX_HEADER));
     await readFull(source, head, 0);
     const header = parseHeader(head);
     const dataKey = unwrapDataKey(header.wrap, options.oldKey, header.fixed);

@@ -230,3 +230,55 @@ describe("streaming AEAD (STREAM / Tink AES-GCM-HKDF layout)", () => {
     expect(existsSync(tmp)).toBe(true);
   });
 });
+
+describe("envelope encryption through an external KMS command", () => {
+  // A stand-in KMS: wraps by XOR with a fixed secret and a "kms1:" tag; refuses other blobs.
+  const script = join(tmp, "fake-kms.mjs");
+  writeFileSync(
+    script,
+    `const secret = Buffer.alloc(32, 0x5a);
+     let input = "";
+     process.stdin.on("data", (d) => (input += d));
+     process.stdin.on("end", () => {
+       const verb = process.argv.at(-1);
+       if (verb === "wrap") {
+         const k = Buffer.from(input.trim(), "base64").map((b, i) => b ^ secret[i]);
+         process.stdout.write("kms1:" + Buffer.from(k).toString("hex") + "\\n");
+       } else if (verb === "unwrap" && input.startsWith("kms1:")) {
+         const k = Buffer.from(input.slice(5).trim(), "hex").map((b, i) => b ^ secret[i]);
+         process.stdout.write(Buffer.from(k).toString("base64"));
+       } else {
+         process.stderr.write("access denied");
+         process.exit(3);
+       }
+     });`,
+  );
+  const kms: KeySource = { kind: "kms", command: [process.execPath, script] };
+
+  it("round-trips, re-keys away from the KMS, and reports a failing command", async () => {
+    const plain = pattern(777, 8);
+    const enc = await encrypted(plain, kms);
+    const out = fresh("dec");
+    const summary = await decryptFile(enc, out, { key: kms });
+    expect(summary.keyKind).toBe("kms");
+    expect(readFileSync(out).equals(plain)).toBe(true);
+    await expectFailure(enc, "E_WRONG_KEY", key);
+    await expectFailure(enc, "E_KMS_COMMAND", {
+      kind: "kms",
+      command: [process.execPath, "-e", "process.exit(1)"],
+    });
+    // A KMS blob altered in the header: the command refuses it.
+    const bytes = readFileSync(enc);
+    const h = parseHeader(bytes);
+    const at = h.length - h.wrap.length + 3; // first blob byte
+    bytes[at] ^= 0x01;
+    const altered = fresh("kms-altered");
+    writeFileSync(altered, bytes);
+    await expectFailure(altered, "E_KMS_COMMAND", kms);
+
+    const moved = fresh("moved");
+    await rekeyFile(enc, moved, { oldKey: kms, newKey: key });
+    await decryptFile(moved, out, { key });
+    expect(readFileSync(out).equals(plain)).toBe(true);
+  });
+});

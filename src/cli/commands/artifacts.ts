@@ -49,16 +49,24 @@ function envSecret(variable: string): string {
 interface KeyFlags {
   keyFile?: string;
   passphraseEnv?: string;
+  kmsCommand?: string;
   scryptLog2n?: number;
 }
 
 async function keySource(flags: KeyFlags, prefix = "--"): Promise<KeySource> {
   const { parseKeyFile } = await artifacts();
-  if ((flags.keyFile === undefined) === (flags.passphraseEnv === undefined)) {
+  const given = [flags.keyFile, flags.passphraseEnv, flags.kmsCommand].filter(
+    (f) => f !== undefined,
+  );
+  if (given.length !== 1) {
     throw new MlsecError(
       "E_USAGE",
-      `pass exactly one of ${prefix}key-file and ${prefix}passphrase-env`,
+      `pass exactly one of ${prefix}key-file, ${prefix}passphrase-env and ${prefix}kms-command`,
     );
+  }
+  if (flags.kmsCommand !== undefined) {
+    // Split on whitespace, no shell: the command is a program and its fixed arguments.
+    return { kind: "kms", command: flags.kmsCommand.trim().split(/\s+/) };
   }
   if (flags.keyFile !== undefined) {
     return { kind: "key", key: parseKeyFile(readInput(flags.keyFile, "key file")) };
@@ -330,6 +338,10 @@ function addKeyOptions(cmd: Command, prefix = ""): Command {
     .option(
       `--${flag}passphrase-env <var>`,
       `environment variable holding the ${prefix} passphrase`,
+    )
+    .option(
+      `--${flag}kms-command <cmd>`,
+      `external KMS: "CMD wrap" / "CMD unwrap" over stdin/stdout (no shell)`,
     );
 }
 
@@ -379,13 +391,19 @@ interface RekeyFlags extends KeyFlags {
   out?: string;
   newKeyFile?: string;
   newPassphraseEnv?: string;
+  newKmsCommand?: string;
 }
 
 async function rekeyCommand(ctx: CommandContext, input: string, o: RekeyFlags): Promise<number> {
   const { rekeyFile } = await artifacts();
   const oldKey = await keySource(o);
   const newKey = await keySource(
-    { keyFile: o.newKeyFile, passphraseEnv: o.newPassphraseEnv, scryptLog2n: o.scryptLog2n },
+    {
+      keyFile: o.newKeyFile,
+      passphraseEnv: o.newPassphraseEnv,
+      kmsCommand: o.newKmsCommand,
+      scryptLog2n: o.scryptLog2n,
+    },
     "--new-",
   );
   const out = o.out ?? input;
