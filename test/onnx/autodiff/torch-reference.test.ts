@@ -54,6 +54,21 @@ describe.skipIf(dir === undefined)(
         expect(errors.loss).toBeLessThan(1e-5);
         expect(errors.gradientNorm).toBeLessThan(1e-4);
         expect(errors.gradientMaxElement).toBeLessThan(1e-4);
+
+        // Per-sample losses are independent (BatchNormalization in inference form): the last
+        // sample alone gets the same loss and gradient as inside the batch.
+        const n = x.shape[0];
+        const d = x.data.length / n;
+        const last = await session.run({
+          [gm.inputName]: new ort.Tensor("float32", (x.data as Float32Array).slice((n - 1) * d), [
+            1,
+            ...x.shape.slice(1),
+          ]),
+          [gm.labelsName]: new ort.Tensor("int64", (y.data as BigInt64Array).slice(n - 1), [1]),
+        });
+        expect((last[gm.lossName].data as Float32Array)[0]).toBeCloseTo(loss[n - 1], 5);
+        const alone = last[gm.inputGradientName!].data as Float32Array;
+        expect(relativeError(alone, grad.subarray((n - 1) * d))).toBeLessThan(1e-5);
       });
     }
   },
