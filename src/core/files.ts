@@ -1,10 +1,10 @@
-// File I/O for data files: bounded reads with typed errors, and atomic writes (a temporary
+// File I/O shared by every module: bounded reads with typed errors, and atomic writes (a temporary
 // file in the same directory, renamed over the target) so bad input never leaves partial output.
 
 import { randomBytes } from "node:crypto";
 import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { MlsecError } from "../core/index.js";
+import { MlsecError } from "./errors.js";
 
 /** Default ceiling for one data file read into memory (4 GiB). */
 export const DEFAULT_MAX_FILE_BYTES = 4 * 2 ** 30;

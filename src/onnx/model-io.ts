@@ -2,9 +2,9 @@
 // directory (onnx.proto TensorProto.external_data: location, offset, length), atomic writes.
 
 import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { MlsecError } from "../core/index.js";
+import { MlsecError, writeFileAtomic } from "../core/index.js";
 import { topologicalNodes } from "./graph.js";
 import type { ModelProto, TensorProto } from "./ir.js";
 import {
@@ -156,21 +156,4 @@ function parseNonNegative(value: string, tensor: string, key: string): number {
 export async function saveModel(path: string, model: ModelProto): Promise<void> {
   const bytes = encodeModel(model);
   await writeFileAtomic(path, bytes);
-}
-
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw new MlsecError(
-      "E_IO",
-      `cannot write ${path}: ${error instanceof Error ? error.message : error}`,
-      {
-        cause: error,
-      },
-    );
-  }
 }
