@@ -2,7 +2,6 @@
 
 export { Adam, type AdamOptions } from "./adam.js";
 export { createOptimizer } from "./create-optimizer.js";
-export { crossEntropyRows, type Evaluation, evaluate } from "./evaluate.js";
 export type { Optimizer, OptimizerConfig, Parameter, ParameterSet } from "./optimizer.js";
 export {
   copyParameters,
@@ -27,3 +26,4 @@ export {
   type TrainResult,
   train,
 } from "./trainer.js";
+export { crossEntropyRows, type LossAccuracy, scoreBatches } from "./validation.js";

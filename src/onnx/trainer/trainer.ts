@@ -14,7 +14,6 @@ import { buildGradientModel } from "../autodiff/index.js";
 import { type ModelProto, tensorTypeOf } from "../ir.js";
 import { feed, floatOutput, OrtSession } from "../session.js";
 import { createOptimizer } from "./create-optimizer.js";
-import { crossEntropyRows, type Evaluation, evaluate } from "./evaluate.js";
 import type { OptimizerConfig, Parameter } from "./optimizer.js";
 import {
   copyParameters,
@@ -24,6 +23,7 @@ import {
   writeParameters,
 } from "./parameters.js";
 import { type LrSchedule, learningRate, validateSchedule } from "./schedule.js";
+import { crossEntropyRows, type LossAccuracy, scoreBatches } from "./validation.js";
 
 /** Features [N, ...] and integer class labels [N] (the shape of `loadDataset` from src/data). */
 export interface Dataset {
@@ -84,7 +84,7 @@ export interface TrainResult {
   /** Epoch whose weights the model holds (the last one, or the best with early stopping). */
   readonly epoch: number;
   readonly stoppedEarly: boolean;
-  readonly validation?: Evaluation;
+  readonly validation?: LossAccuracy;
   readonly seconds: number;
 }
 
@@ -262,7 +262,7 @@ export async function train(
       }
       const val =
         evalSession && options.validation
-          ? await evaluate(
+          ? await scoreBatches(
               evalSession,
               { input: inputName, logits: logitsName },
               params,
@@ -293,7 +293,7 @@ export async function train(
       }
     }
     let finalEpoch = history.length;
-    let validation: Evaluation | undefined;
+    let validation: LossAccuracy | undefined;
     const last = history[history.length - 1];
     if (last.valLoss !== undefined && last.valAccuracy !== undefined) {
       validation = { loss: last.valLoss, accuracy: last.valAccuracy };

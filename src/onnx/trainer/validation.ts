@@ -1,4 +1,4 @@
-// Evaluation during training: mean cross-entropy and accuracy of logits against labels.
+// Validation during training: mean cross-entropy and accuracy of logits against labels.
 
 import type { Tensor } from "../../core/index.js";
 import { sliceBatch } from "../../core/index.js";
@@ -6,7 +6,7 @@ import { crossEntropy } from "../evaluate.js";
 import { feed, floatOutput, type OrtSession } from "../session.js";
 import type { ParameterSet } from "./optimizer.js";
 
-export interface Evaluation {
+export interface LossAccuracy {
   /** Mean cross-entropy (from logits) over the samples. */
   readonly loss: number;
   readonly accuracy: number;
@@ -31,14 +31,14 @@ export function crossEntropyRows(
 }
 
 /** Runs a forward session whose parameters are inputs over `x` in batches. */
-export async function evaluate(
+export async function scoreBatches(
   session: OrtSession,
   names: { readonly input: string; readonly logits: string },
   params: ParameterSet,
   x: Tensor,
   y: Int32Array,
   batchSize: number,
-): Promise<Evaluation> {
+): Promise<LossAccuracy> {
   const paramFeeds = Object.fromEntries(
     [...params].map(([name, p]) => [name, feed.float32(p.data, p.dims)]),
   );
