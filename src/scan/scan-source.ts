@@ -3,6 +3,7 @@ import type { ScanContext } from "./context.js";
 import { detectFormat, type FormatName } from "./detect.js";
 import { scanCompressed } from "./formats/compressed.js";
 import { scanGguf } from "./formats/gguf.js";
+import { scanHdf5 } from "./formats/hdf5.js";
 import { scanKerasConfig } from "./formats/keras.js";
 import { scanNpy } from "./formats/npy.js";
 import { scanOnnx } from "./formats/onnx.js";
@@ -43,17 +44,19 @@ export function scanSource(ctx: ScanContext, src: ByteSource, name: string): For
     case "gguf":
       scanGguf(src, ctx);
       break;
+    case "hdf5":
+      scanHdf5(src, ctx);
+      break;
     case "savedmodel":
       scanSavedModel(src, ctx);
       break;
     case "pickle": {
-      const bytes = readPickleBytes(src, ctx);
+      const bytes = head.length === src.size ? head : readPickleBytes(src, ctx);
       if (bytes !== undefined) scanPickleStream(bytes, ctx);
       break;
     }
     case "bzip2":
     case "xz":
-    case "hdf5":
       ctx.add(
         "invalid.unsupported",
         "low",

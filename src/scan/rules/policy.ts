@@ -37,16 +37,58 @@ function normalizeModule(module: string): string {
   return mapped === undefined ? module : mapped + module.slice(head.length);
 }
 
-function matches(pattern: string, full: string): boolean {
-  if (pattern.endsWith(".*")) {
-    const prefix = pattern.slice(0, -1); // keeps the dot
-    return full.startsWith(prefix) || full === pattern.slice(0, -2);
-  }
-  return full === pattern;
+/** A policy's patterns indexed for lookup: exact names in maps, `module.*` by module prefix. */
+interface CompiledPolicy {
+  readonly denyExact: Map<string, DenyRule>;
+  readonly denyPrefix: Map<string, DenyRule>; // "os" for "os.*"
+  readonly allowExact: Set<string>;
+  readonly allowPrefix: Map<string, true>;
+  readonly denyNames: Map<string, DenyRule>;
 }
 
-function findDeny(rules: readonly DenyRule[], full: string): DenyRule | undefined {
-  return rules.find((r) => matches(r.pattern, full));
+const compiled = new WeakMap<ScanPolicy, CompiledPolicy>();
+const NO_EXACT = new Map<string, true>();
+
+function compile(policy: ScanPolicy): CompiledPolicy {
+  let c = compiled.get(policy);
+  if (c !== undefined) return c;
+  c = {
+    denyExact: new Map(),
+    denyPrefix: new Map(),
+    allowExact: new Set(),
+    allowPrefix: new Map(),
+    denyNames: new Map(),
+  };
+  // First rule wins, as in a list scan: user rules come first (extendPolicy).
+  for (const r of policy.deny) {
+    const target = r.pattern.endsWith(".*") ? c.denyPrefix : c.denyExact;
+    const key = r.pattern.endsWith(".*") ? r.pattern.slice(0, -2) : r.pattern;
+    if (!target.has(key)) target.set(key, r);
+  }
+  for (const p of policy.allow) {
+    if (p.endsWith(".*")) c.allowPrefix.set(p.slice(0, -2), true);
+    else c.allowExact.add(p);
+  }
+  for (const r of policy.denyNames) if (!c.denyNames.has(r.pattern)) c.denyNames.set(r.pattern, r);
+  compiled.set(policy, c);
+  return c;
+}
+
+/** The rule for `full` (exact first, then the longest `module.*` prefix), matching `module.*` patterns. */
+function lookup<T>(exact: Map<string, T>, prefix: Map<string, T>, full: string): T | undefined {
+  const hit = exact.get(full);
+  if (hit !== undefined) return hit;
+  let end = full.length;
+  while (end > 0) {
+    const p = prefix.get(full.slice(0, end));
+    if (p !== undefined) return p;
+    end = full.lastIndexOf(".", end - 1);
+  }
+  return undefined;
+}
+
+function findDeny(c: CompiledPolicy, full: string): DenyRule | undefined {
+  return lookup(c.denyExact, c.denyPrefix, full);
 }
 
 /**
@@ -56,9 +98,10 @@ function findDeny(rules: readonly DenyRule[], full: string): DenyRule | undefine
  * innocent modules re-export dangerous ones.
  */
 export function classifyImport(policy: ScanPolicy, module: string, name: string): ImportClass {
+  const c = compile(policy);
   const mod = normalizeModule(module);
   const full = `${mod}.${name}`;
-  const direct = findDeny(policy.deny, full);
+  const direct = findDeny(c, full);
   if (direct !== undefined) return { kind: "denied", rule: direct };
   const parts = full.split(".");
   for (let i = 1; i < parts.length - 1; i++) {
@@ -66,14 +109,14 @@ export function classifyImport(policy: ScanPolicy, module: string, name: string)
     const stripped = tail[0].replace(/^_+/, "");
     for (const head of new Set([tail[0], stripped, MODULE_ALIASES[tail[0]] ?? tail[0]])) {
       const candidate = [head, ...tail.slice(1)].join(".");
-      const rule = findDeny(policy.deny, candidate);
+      const rule = findDeny(c, candidate);
       if (rule !== undefined) return { kind: "denied", rule, via: candidate };
     }
   }
   const last = parts[parts.length - 1];
-  const byName = policy.denyNames.find((r) => r.pattern === last);
+  const byName = c.denyNames.get(last);
   if (byName !== undefined) return { kind: "denied", rule: byName };
-  if (policy.allow.some((p) => matches(p, full))) return { kind: "allowed" };
+  if (c.allowExact.has(full) || lookup(NO_EXACT, c.allowPrefix, full)) return { kind: "allowed" };
   return { kind: "unknown", dotted: name.includes(".") };
 }
 
