@@ -157,6 +157,11 @@ export const ERROR_CODES = {
     summary: "A scan policy file is not valid YAML/JSON or does not follow the policy schema.",
     hint: "A policy has `allow: [module.name]`, `deny: [module.* or {pattern, severity, reason}]`.",
   },
+  // privacy: DP queries and their budget ledger (issue 6)
+  E_PRIVACY_BUDGET_EXCEEDED: {
+    summary: "A DP query would spend more epsilon than the dataset's privacy budget has left.",
+    hint: "Ask fewer or cheaper (smaller --epsilon) queries; the budget of a dataset never grows.",
+  },
   // pii: detection and anonymization (issue 7)
   E_PII_CONFIG: {
     summary: "An anonymizer operator configuration (YAML/JSON) does not follow the schema.",

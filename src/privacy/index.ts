@@ -1,2 +1,3 @@
 export * from "./accounting/index.js";
 export * from "./mechanisms/index.js";
+export * from "./queries/index.js";

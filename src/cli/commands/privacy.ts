@@ -1,11 +1,13 @@
-// `mlsec privacy epsilon|noise`: differential-privacy accounting for DP-SGD-style training
-// (issue 6): the epsilon spent by the Poisson-subsampled Gaussian mechanism, and its inverse.
+// `mlsec privacy epsilon|noise|query`: differential-privacy accounting for DP-SGD-style training
+// (issue 6): the epsilon spent by the Poisson-subsampled Gaussian mechanism, and its inverse;
+// `mlsec privacy query`: DP aggregates of a CSV column charged to a persistent budget ledger.
 import type { Command } from "commander";
+import type { BudgetStatus } from "../../privacy/index.js";
 import type { CommandContext } from "../context.js";
 import { EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
-import { emit } from "../output.js";
-import { action, MlsecError } from "../runner.js";
+import { emit, table } from "../output.js";
+import { action, MlsecError, rngFor } from "../runner.js";
 
 const ACCOUNTANTS = ["rdp", "pld"] as const;
 const CONVERSIONS = ["improved", "classic"] as const;
@@ -137,6 +139,102 @@ function accountingOptions(cmd: Command): Command {
     );
 }
 
+const QUERY_KINDS = ["count", "sum", "mean", "histogram", "quantile"] as const;
+
+interface QueryFlags {
+  data: string;
+  sqlLike: (typeof QUERY_KINDS)[number];
+  column?: string;
+  epsilon: number;
+  bounds?: readonly [number, number];
+  privacyUnit?: string;
+  maxContributions: number;
+  quantile?: number;
+  bins?: number;
+  categories?: string;
+  budget?: number;
+  dataset?: string;
+  store?: string;
+}
+
+function parseFiniteBounds(value: string): readonly [number, number] {
+  const parts = value.split(",").map((p) => p.trim());
+  const [lo, hi] = parts.map(Number);
+  if (
+    parts.length !== 2 ||
+    parts.some((p) => p === "") ||
+    !Number.isFinite(lo) ||
+    !Number.isFinite(hi) ||
+    !(lo < hi)
+  ) {
+    throw new MlsecError("E_USAGE", `--bounds must be "L,U" with finite L < U, got "${value}"`);
+  }
+  return [lo, hi];
+}
+
+async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<number> {
+  const { createHash } = await import("node:crypto");
+  const { parseCsv, readFileBounded } = await import("../../data/index.js");
+  const { openStore, resolveStoreConfig } = await import("../../store/index.js");
+  const { BudgetLedger, runQuery, secureRandom } = await import("../../privacy/index.js");
+  const bytes = await readFileBounded(flags.data, 2 ** 30);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new MlsecError("E_DATA_FORMAT", `${flags.data} is not UTF-8 text`);
+  }
+  const dataset = flags.dataset ?? `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const spec = {
+    kind: flags.sqlLike,
+    column: flags.column,
+    epsilon: flags.epsilon,
+    bounds: flags.bounds,
+    privacyUnit: flags.privacyUnit,
+    maxContributions: flags.maxContributions,
+    quantile: flags.quantile,
+    bins: flags.bins,
+    categories: flags.categories?.split(",").map((c) => c.trim()),
+  };
+  // The answer is computed first but released only once the ledger has recorded its epsilon.
+  const answer = runQuery(parseCsv(text), spec, rngFor(ctx), secureRandom);
+  const store = await openStore(resolveStoreConfig(flags.store));
+  let budget: BudgetStatus;
+  try {
+    const ledger = await BudgetLedger.open(store);
+    const label = `${flags.sqlLike}(${flags.column ?? "*"})`;
+    budget = await ledger.spend(dataset, flags.epsilon, label, flags.budget);
+  } finally {
+    await store.close();
+  }
+  const result = {
+    dataset,
+    query: flags.sqlLike,
+    column: flags.column ?? null,
+    epsilon: flags.epsilon,
+    ...(answer.kind === "histogram" ? { bins: answer.bins } : { value: answer.value }),
+    budget: {
+      total: budget.budget,
+      spent: budget.spent,
+      remaining: budget.remaining,
+      queries: budget.queries,
+    },
+    store: store.location,
+  };
+  emit(ctx, "privacy query", result, (x) => {
+    const head = `${x.query}(${x.column ?? "*"})`;
+    const body =
+      "bins" in x && x.bins
+        ? `${head}:\n${table(x.bins.map((b) => [`  ${b.label}`, String(b.count)]))}`
+        : `${head} = ${fmt((x as { value: number }).value)}`;
+    return (
+      `${body}\nepsilon ${x.epsilon}; budget ${x.budget.total}: spent ${fmt(x.budget.spent, 10)} ` +
+      `in ${x.budget.queries} queries, ${fmt(x.budget.remaining, 10)} left (${x.dataset.slice(0, 23)})`
+    );
+  });
+  return EXIT_OK;
+}
+
 export function registerPrivacy(program: Command): void {
   const privacy = program
     .command("privacy")
@@ -161,4 +259,45 @@ export function registerPrivacy(program: Command): void {
         parseNumber("--target-epsilon", 1e-6, 1e6),
       ),
   ).action(action(noiseCommand));
+  privacy
+    .command("query")
+    .description("a DP aggregate of a CSV column, charged to the dataset's privacy budget")
+    .requiredOption("--data <file>", "CSV file with a header row")
+    .requiredOption(
+      "--sql-like <kind>",
+      `aggregate: ${QUERY_KINDS.join(", ")}`,
+      parseChoice("--sql-like", QUERY_KINDS),
+    )
+    .option("--column <name>", "column to aggregate (count: rows with a value in it)")
+    .requiredOption(
+      "--epsilon <eps>",
+      "epsilon this query spends",
+      parseNumber("--epsilon", 1e-6, 100),
+    )
+    .option("--bounds <L,U>", "public bounds: values are clamped to them", parseFiniteBounds)
+    .option("--privacy-unit <column>", "column naming the person (default: each row is one)")
+    .option(
+      "--max-contributions <k>",
+      "rows kept per privacy unit (contribution bounding)",
+      parseInteger("--max-contributions", 1, 1_000_000),
+      1,
+    )
+    .option("--quantile <q>", "quantile to estimate (default 0.5)", parseNumber("--quantile", 0, 1))
+    .option(
+      "--bins <n>",
+      "numeric histogram: equal bins over --bounds (default 10)",
+      parseInteger("--bins", 1, 100_000),
+    )
+    .option("--categories <a,b,...>", "categorical histogram: the public list of categories")
+    .option(
+      "--budget <eps>",
+      "the dataset's total budget (set on its first query)",
+      parseNumber("--budget", 1e-6, 1e6),
+    )
+    .option("--dataset <name>", "ledger key of the dataset (default: sha256 of the file)")
+    .option(
+      "--store <url>",
+      "store: SQLite file path or postgres:// URL (default $MLSEC_STORE or ./.mlsec/mlsec.db)",
+    )
+    .action(action(queryCommand));
 }
