@@ -3,7 +3,7 @@
 // thread pool does); each worker reads with one reusable 1 MiB buffer, memory stays flat.
 
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { MlsecError, type ProgressListener } from "../core/index.js";
@@ -14,7 +14,14 @@ export interface HashTask {
   readonly start: number;
   /** End byte (exclusive); undefined reads to end of file. */
   readonly end?: number;
+  /**
+   * Open with O_NOFOLLOW: a file swapped for a symbolic link after the tree walk (which refused
+   * links) fails instead of being followed.
+   */
+  readonly noFollow?: boolean;
 }
+
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
 export interface HashResult {
   readonly digest: Buffer;
@@ -39,9 +46,9 @@ export function hashRangeSync(task: HashTask, buffer = Buffer.allocUnsafe(CHUNK)
   const hash = createHash("sha256");
   let fd: number;
   try {
-    fd = openSync(task.path, "r");
+    fd = openSync(task.path, constants.O_RDONLY | (task.noFollow ? NO_FOLLOW : 0));
   } catch (cause) {
-    throw new MlsecError("E_FILE_NOT_FOUND", `cannot open ${task.path}`, { cause });
+    throw openFailure(task.path, (cause as NodeJS.ErrnoException).code, cause);
   }
   let position = task.start;
   const end = task.end ?? Number.POSITIVE_INFINITY;
@@ -74,7 +81,7 @@ const buffer = Buffer.allocUnsafe(${CHUNK});
 parentPort.on("message", (m) => {
   let fd;
   try {
-    fd = fs.openSync(m.path, "r");
+    fd = fs.openSync(m.path, fs.constants.O_RDONLY | (m.noFollow ? (fs.constants.O_NOFOLLOW || 0) : 0));
     const hash = createHash("sha256");
     const end = m.end === undefined ? Infinity : m.end;
     let position = m.start;
@@ -101,6 +108,15 @@ interface WorkerReply {
   bytes?: number;
   error?: string;
   code?: string;
+}
+
+function openFailure(path: string, errno: string | undefined, cause: unknown): MlsecError {
+  if (errno === "ELOOP") {
+    return new MlsecError("E_SYMLINK_REFUSED", `symbolic link in model: ${path}`, { cause });
+  }
+  if (errno === "ENOENT")
+    return new MlsecError("E_FILE_NOT_FOUND", `cannot open ${path}`, { cause });
+  return new MlsecError("E_IO", `cannot read ${path}: ${String(cause)}`, { cause });
 }
 
 export function defaultWorkers(): number {
@@ -145,12 +161,17 @@ export async function hashRanges(
               }
               const id = order[next++];
               const t = tasks[id];
-              worker.postMessage({ id, path: t.path, start: t.start, end: t.end });
+              worker.postMessage({
+                id,
+                path: t.path,
+                start: t.start,
+                end: t.end,
+                noFollow: t.noFollow === true,
+              });
             };
             worker.on("message", (reply: WorkerReply) => {
               if (reply.error !== undefined) {
-                const code = reply.code === "ENOENT" ? "E_FILE_NOT_FOUND" : "E_IO";
-                reject(new MlsecError(code, `hashing ${tasks[reply.id].path}: ${reply.error}`));
+                reject(openFailure(tasks[reply.id].path, reply.code, reply.error));
                 return;
               }
               results[reply.id] = { digest: Buffer.from(reply.digest!), bytes: reply.bytes! };

@@ -124,7 +124,7 @@ export async function buildManifest(
   for (const file of tree.files) {
     if (method === "files") {
       names.push(file.name);
-      tasks.push({ path: file.path, start: 0 });
+      tasks.push({ path: file.path, start: 0, noFollow: !allowSymlinks });
       sizes.push(file.size);
       continue;
     }
@@ -137,7 +137,7 @@ export async function buildManifest(
     for (let start = 0; start < file.size; start += shardSize) {
       const end = Math.min(start + shardSize, file.size);
       names.push(`${file.name}:${start}:${end}`);
-      tasks.push({ path: file.path, start, end });
+      tasks.push({ path: file.path, start, end, noFollow: !allowSymlinks });
       sizes.push(end - start);
     }
   }

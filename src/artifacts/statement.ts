@@ -131,7 +131,14 @@ export function parseStatement(payload: Uint8Array): SignedManifest {
       `inconsistent manifest: resources hash to ${root}, subject says ${subject.digest.sha256}`,
     );
   }
-  const ignore = s.ignore_paths?.map(normalizeRelative);
+  let ignore: string[] | undefined;
+  try {
+    ignore = s.ignore_paths?.map(normalizeRelative);
+  } catch (cause) {
+    throw new MlsecError("E_SIGNATURE_FORMAT", "an ignore path in the signature leaves the model", {
+      cause,
+    });
+  }
   return {
     modelName: subject.name,
     serialization: {
