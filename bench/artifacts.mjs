@@ -6,6 +6,7 @@
 //               with 0 (main thread), 1 and 2 worker threads, and 2 concurrent streams on the
 //               main thread, vs `sha256sum` and `openssl dgst -sha256` over the same files
 //               (one process, sequential). Lines carry the 1-minute load average.
+//   sign/verify-vs-hash: signing and verifying the same model vs hashing it alone.
 //   encrypt / decrypt: streaming AES-256-GCM of one BENCH_ENC_MB MiB file vs a plain file copy
 //               (fs.copyFile) and vs node:crypto AES-256-GCM over the same segments in memory.
 //   openssl-ctr: `openssl enc -aes-256-ctr` on the same file, as the issue's reference point.
@@ -23,7 +24,17 @@ import {
 import { copyFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildManifest, decryptFile, encryptFile } from "../dist/artifacts/index.js";
+import {
+  buildManifest,
+  decryptFile,
+  encryptFile,
+  generateSigningKey,
+  keyVerifier,
+  loadPrivateKey,
+  loadPublicKey,
+  signModel,
+  verifyModel,
+} from "../dist/artifacts/index.js";
 
 const MB = 1024 * 1024;
 const FILES = Number(process.env.BENCH_FILES ?? 8);
@@ -102,6 +113,22 @@ try {
       totalMB,
     });
   }
+  // Signing and verifying a model: dominated by hashing (ratio = hash time / sign time).
+  const signer = generateSigningKey("ecdsa-p256");
+  const privateKey = loadPrivateKey(Buffer.from(signer.privatePem));
+  const sigPath = join(dir, "model.sig");
+  const hashS = await time(() => buildManifest(model, { workers: 2 }));
+  const signS = await time(async () => {
+    const { bundle } = await signModel(model, { privateKey, workers: 2 });
+    writeFileSync(sigPath, JSON.stringify(bundle));
+  });
+  const verifier = keyVerifier(loadPublicKey(Buffer.from(signer.publicPem)));
+  const verifyS = await time(() =>
+    verifyModel(model, { signaturePath: sigPath, verifier, workers: 2 }),
+  );
+  line("sign-vs-hash", "hash only (2 workers)", totalMB / signS, totalMB / hashS, { totalMB });
+  line("verify-vs-hash", "hash only (2 workers)", totalMB / verifyS, totalMB / hashS, { totalMB });
+
   // Concurrent streams on one thread: I/O overlaps but hashing stays on the main thread.
   const concurrent = await time(async () => {
     for (let i = 0; i < paths.length; i += 2)
