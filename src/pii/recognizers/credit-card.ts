@@ -65,14 +65,14 @@ export function cardBrand(digits: string): string | undefined {
 }
 
 // 12–19 digits, optionally grouped by single spaces or dashes. Bounded: <= 37 characters.
-const CANDIDATE = /(?<![\p{L}\p{N}_-])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_]|-\d)/gu;
+const CANDIDATE = /\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_]|-\d)/gu;
 
 export const creditCardRecognizer: Recognizer = {
   name: "credit-card",
   entities: ["CREDIT_CARD"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end, match } of matches(CANDIDATE, text)) {
+    for (const { start, end, match } of matches(CANDIDATE, text, "_-")) {
       const raw = match[0];
       const seps = raw.replace(/\d/g, "");
       if (seps.length > 0 && new Set(seps).size > 1) continue; // mixed separators: not a card

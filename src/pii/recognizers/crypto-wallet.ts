@@ -84,9 +84,8 @@ export function segwitAddressValid(address: string): boolean {
   return version === 0 ? variant === "bech32" : version <= 16 && variant === "bech32m";
 }
 
-const LEGACY = /(?<![\p{L}\p{N}])[13mn2][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/gu;
-const SEGWIT =
-  /(?<![\p{L}\p{N}])(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/gu;
+const LEGACY = /[13mn2][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/gu;
+const SEGWIT = /(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/gu;
 
 export const cryptoRecognizer: Recognizer = {
   name: "crypto",
@@ -94,12 +93,12 @@ export const cryptoRecognizer: Recognizer = {
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
     const context = ["wallet", "btc", "bitcoin", "crypto", "address", "send"];
-    for (const { start, end, match } of matches(LEGACY, text)) {
+    for (const { start, end, match } of matches(LEGACY, text, "")) {
       if (base58CheckValid(match[0])) {
         out.push(finding("CRYPTO", start, end, 1, "crypto", { context, detail: "base58check" }));
       }
     }
-    for (const { start, end, match } of matches(SEGWIT, text)) {
+    for (const { start, end, match } of matches(SEGWIT, text, "")) {
       if (segwitAddressValid(match[0])) {
         out.push(finding("CRYPTO", start, end, 1, "crypto", { context, detail: "bech32" }));
       }

@@ -19,7 +19,8 @@ const MONTHS =
   "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 const DAYS = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const TIME = "\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?: ?[ap]\\.?m\\.?)?";
-const B = "(?<![\\p{L}\\p{N}])";
+// No leading lookbehind (slow on long text): `matches` checks the preceding character.
+const B = "";
 const E = "(?![\\p{L}\\p{N}])";
 
 const ISO = new RegExp(
@@ -46,14 +47,14 @@ export const dateTimeRecognizer: Recognizer = {
     const context = ["date", "born", "birthday", "dob", "on", "since", "in", "at", "year", "time"];
     const add = (start: number, end: number, score: number) =>
       out.push(finding("DATE_TIME", start, end, score, "date-time", { context }));
-    for (const { start, end, match: m } of matches(ISO, text)) {
+    for (const { start, end, match: m } of matches(ISO, text, "")) {
       if (!validDate(Number(m[1]), Number(m[2]), Number(m[3]))) continue;
       if (m[4] !== undefined && !validTime(Number(m[4]), Number(m[5]), Number(m[6] ?? 0))) {
         continue;
       }
       add(start, end, 0.85);
     }
-    for (const { start, end, match: m } of matches(SLASH, text)) {
+    for (const { start, end, match: m } of matches(SLASH, text, "")) {
       const a = Number(m[1]);
       const b = Number(m[3]);
       const y = fullYear(m[4]);
@@ -61,13 +62,13 @@ export const dateTimeRecognizer: Recognizer = {
       if (!validDate(y, a, b) && !validDate(y, b, a)) continue;
       add(start, end, m[4].length === 4 ? 0.6 : 0.45);
     }
-    for (const { start, end } of matches(WRITTEN, text)) add(start, end, 0.7);
-    for (const { start, end } of matches(WEEKDAY, text)) add(start, end, 0.6);
-    for (const { start, end, match: m } of matches(CLOCK, text)) {
+    for (const { start, end } of matches(WRITTEN, text, "")) add(start, end, 0.7);
+    for (const { start, end } of matches(WEEKDAY, text, "")) add(start, end, 0.6);
+    for (const { start, end, match: m } of matches(CLOCK, text, "")) {
       const [h, min] = m[0].split(":").map((v) => Number.parseInt(v, 10));
       if (validTime(h, min)) add(start, end, /[ap]/i.test(m[0]) ? 0.6 : 0.4);
     }
-    for (const { start, end } of matches(YEAR, text)) add(start, end, 0.4);
+    for (const { start, end } of matches(YEAR, text, "")) add(start, end, 0.4);
     return out;
   },
 };

@@ -118,14 +118,14 @@ export function ibanValid(iban: string): boolean {
 
 // Country code, check digits, then 11–30 alphanumerics, optionally in groups of four separated
 // by single spaces. Case-insensitive (people write IBANs in lower case too).
-const CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
+const CANDIDATE = /[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
 
 export const ibanRecognizer: Recognizer = {
   name: "iban",
   entities: ["IBAN_CODE"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, match } of matches(CANDIDATE, text)) {
+    for (const { start, match } of matches(CANDIDATE, text, "")) {
       // The greedy group may have run into the next word ("…1234 and"); try shorter prefixes that
       // end on a group boundary.
       const raw = match[0];

@@ -5,9 +5,11 @@ import { isIP } from "node:net";
 import type { RawFinding, Recognizer } from "../types.js";
 import { finding, matches } from "./util.js";
 
-const V4 = /(?<![\p{L}\p{N}.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\p{L}\p{N}]|\.\d)/gu;
+const V4 = /\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\p{L}\p{N}]|\.\d)/gu;
 // Hex groups and colons (and a trailing dotted quad); at most 45 characters (RFC 4291 max).
-const V6 = /(?<![\p{L}\p{N}:.])[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![\p{L}\p{N}:])/gu;
+// Hex groups around at least two colons; ASCII classes only, bounded (RFC 4291 max 45 chars).
+const V6 =
+  /(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}:])/gu;
 
 export const ipAddressRecognizer: Recognizer = {
   name: "ip-address",
@@ -18,13 +20,13 @@ export const ipAddressRecognizer: Recognizer = {
       context: ["ip", "ipv4", "ipv6", "address", "host", "server", "client"],
       negativeContext: ["version", "v", "release", "build"],
     };
-    for (const { start, end, match } of matches(V4, text)) {
+    for (const { start, end, match } of matches(V4, text, ".")) {
       const [addr] = match[0].split("/");
       if (isIP(addr) !== 4) continue;
       out.push(finding("IP_ADDRESS", start, end, 0.6, "ip-address", { ...extra, detail: "v4" }));
     }
     if (text.includes(":")) {
-      for (const { start, match } of matches(V6, text)) {
+      for (const { start, match } of matches(V6, text, ":.")) {
         let addr = match[0];
         while (addr.endsWith(".")) addr = addr.slice(0, -1);
         // Needs at least two colons and a hex digit: rules out times (10:30) and "::".

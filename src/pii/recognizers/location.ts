@@ -81,7 +81,7 @@ const STREET = new RegExp(
     `(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|PO Box|P\\.O\\. Box|PSC|Unit|Bldg|Building)\\.? ?#?\\d{1,6}[A-Za-z]?`,
     `(?:APO|FPO|DPO) (?:AA|AE|AP) \\d{5}`,
   ]
-    .map((p) => `(?<![\\p{L}\\p{N}])(?:${p})`)
+    .map((p) => `(?:${p})`)
     .join("|"),
   "gu",
 );
@@ -182,7 +182,7 @@ export const locationRecognizer: Recognizer = {
   entities: ["LOCATION"],
   detect(text: string): RawFinding[] {
     const out = gazetteerFindings(text);
-    for (const { start, end } of matches(STREET, text)) {
+    for (const { start, end } of matches(STREET, text, "")) {
       let e = end;
       while (e > start && /[.,\s]/.test(text[e - 1])) e--;
       e = extendTail(text, e);

@@ -12,14 +12,14 @@ export function deaValid(value: string): boolean {
   return sum % 10 === d[6];
 }
 
-const CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/gu;
+const CANDIDATE = /[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/gu;
 
 export const medicalLicenseRecognizer: Recognizer = {
   name: "medical-license",
   entities: ["MEDICAL_LICENSE"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end, match } of matches(CANDIDATE, text)) {
+    for (const { start, end, match } of matches(CANDIDATE, text, "")) {
       if (!deaValid(match[0])) continue;
       out.push(
         finding("MEDICAL_LICENSE", start, end, 0.4, "medical-license", {

@@ -191,7 +191,7 @@ export const personRecognizer: Recognizer = {
       });
       i = j + 1;
     }
-    return [...out, ...speakerLabels(text, tokens), ...propagate(text, tokens, out)];
+    return [...out, ...speakerLabels(text, tokens), ...propagate(tokens, out)];
   },
 };
 
@@ -219,15 +219,15 @@ const LABEL_WORDS = new Set(
  * Document-level consistency: once a word is part of a name found with evidence, its other
  * capitalized occurrences in the same text are that person too ("… Bonifacy Kaczmarek … Kaczmarek").
  */
-function propagate(
-  text: string,
-  tokens: readonly Token[],
-  found: readonly RawFinding[],
-): RawFinding[] {
+function propagate(tokens: readonly Token[], found: readonly RawFinding[]): RawFinding[] {
   const known = new Set<string>();
+  // `found` and `tokens` are both sorted by start: one merge pass.
+  let k = 0;
   for (const f of found) {
     if (f.score < 0.6) continue;
-    for (const t of tokenize(text.slice(f.start, f.end))) {
+    while (k < tokens.length && tokens[k].start < f.start) k++;
+    for (let j = k; j < tokens.length && tokens[j].end <= f.end; j++) {
+      const t = tokens[j];
       if (t.word.length > 2 && !COMMON_WORDS.has(t.lower)) known.add(t.word);
     }
   }

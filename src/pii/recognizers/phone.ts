@@ -53,7 +53,7 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
 // An optional + or 00 prefix, an optional "(0)" trunk marker, then 6–17 digits separated by
 // single spaces, dots, dashes or parentheses, and an optional extension. Bounded length.
 const CANDIDATE =
-  /(?<![\p{L}\p{N}+_/.-])(?:\+|00)?\(?\d(?:[ .-]?\(?[ .-]?\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
+  /(?:\+|00)?\(?\d(?:[ .-]?\(?[ .-]?\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
 
 const CONTEXT = [
   "phone",
@@ -87,7 +87,7 @@ export function makePhoneRecognizer(
     entities: ["PHONE_NUMBER"],
     detect(text: string): RawFinding[] {
       const out: RawFinding[] = [];
-      for (const { start, end: matchEnd, match } of matches(CANDIDATE, text)) {
+      for (const { start, end: matchEnd, match } of matches(CANDIDATE, text, "+_/.-")) {
         let raw = match[0];
         let end = matchEnd;
         // A closing parenthesis that closes the sentence, not an area code: "(call +1 202 …)".

@@ -13,16 +13,28 @@ export interface Token {
 
 const WORD = /\p{L}[\p{L}\p{M}'’-]{0,39}/gu;
 
+let lastText: string | undefined;
+let lastTokens: Token[] = [];
+
+/** Word tokens of `text` (the last result is reused: person and location scan the same text). */
 export function tokenize(text: string): Token[] {
+  if (text === lastText) return lastTokens;
   const out: Token[] = [];
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    // Possessive "'s" is not part of the name: "Maclean's" -> "Maclean".
-    let word = m[0].replace(/['’]s$/u, "");
-    while (/['’-]$/.test(word)) word = word.slice(0, -1);
+    let word = m[0];
+    // Possessive "'s" and trailing apostrophes or hyphens are not part of a name: "Maclean's".
+    if (word.length > 2 && (word.endsWith("'s") || word.endsWith("’s"))) word = word.slice(0, -2);
+    let last = word.charCodeAt(word.length - 1);
+    while (last === 39 || last === 0x2019 || last === 45) {
+      word = word.slice(0, -1);
+      last = word.charCodeAt(word.length - 1);
+    }
     const end = m.index + word.length;
     out.push({ start: m.index, end, word, lower: word.toLowerCase(), dot: text[end] === "." });
   }
+  lastText = text;
+  lastTokens = out;
   return out;
 }
 

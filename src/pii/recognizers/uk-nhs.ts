@@ -13,14 +13,14 @@ export function nhsValid(digits: string): boolean {
   return check !== 10 && check === digits.charCodeAt(9) - 48;
 }
 
-const CANDIDATE = /(?<![\p{L}\p{N}-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\p{L}\p{N}]|-\d)/gu;
+const CANDIDATE = /(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\p{L}\p{N}]|-\d)/gu;
 
 export const ukNhsRecognizer: Recognizer = {
   name: "uk-nhs",
   entities: ["UK_NHS"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end, match } of matches(CANDIDATE, text)) {
+    for (const { start, end, match } of matches(CANDIDATE, text, "-")) {
       if (!nhsValid(match[1] + match[3] + match[4])) continue;
       out.push(
         finding("UK_NHS", start, end, 0.3, "uk-nhs", {

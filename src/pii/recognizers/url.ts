@@ -2,13 +2,36 @@
 // common top-level domain (IANA root zone); trailing sentence punctuation is not part of a URL.
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches, trimTrailingPunctuation } from "./util.js";
+import { finding, matches, trimTrailingPunctuation, wordCharAt } from "./util.js";
 
 const SCHEME = /\b(?:https?|ftp):\/\/[^\s<>"'`{}|\\^]{1,2048}/giu;
 const WWW = /(?<![\p{L}\p{N}./@-])www\.[^\s<>"'`{}|\\^]{3,2048}/giu;
-// Labels then a TLD from a short list: bare "example.com" is a URL, "index.ts" or "e.g." is not.
-const BARE =
-  /(?<![\p{L}\p{N}./@:-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,6}(?:com|org|net|edu|gov|info|biz|io|co|uk|de|fr|nl|eu|ca|au|ch|se|no|dk|fi|es|it|pl|be|at|pt|br|jp|cn|in|ru|us)(?:\/[^\s<>"'`{}|\\^]{0,2048})?(?![\p{L}\p{N}@-])/giu;
+// Bare domains end in a TLD from a short list: "example.com" is a URL, "index.ts" or "e.g." is
+// not. Found from each TLD occurrence by scanning left (no attempt at ordinary word positions).
+const TLD =
+  /\.(?:com|org|net|edu|gov|info|biz|io|co|uk|de|fr|nl|eu|ca|au|ch|se|no|dk|fi|es|it|pl|be|at|pt|br|jp|cn|in|ru|us)(?![\p{L}\p{N}@-])/giu;
+const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,6}[a-z]{2,4}$/i;
+const PATH = /\/[^\s<>"'`{}|\\^]{0,2048}/y;
+
+function bareDomains(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let lastEnd = 0;
+  for (const { start: dot, end: tldEnd } of matches(TLD, text)) {
+    if (dot < lastEnd) continue;
+    let start = dot;
+    while (start > lastEnd && dot - start < 253 && /[A-Za-z0-9.-]/.test(text[start - 1])) start--;
+    while (start < dot && !/[A-Za-z0-9]/.test(text[start])) start++;
+    if (start === dot) continue;
+    if (start > 0 && (wordCharAt(text, start - 1) || "./@:-".includes(text[start - 1]))) continue;
+    if (!DOMAIN.test(text.slice(start, tldEnd))) continue;
+    PATH.lastIndex = tldEnd;
+    const path = PATH.exec(text);
+    const end = tldEnd + (path === null ? 0 : path[0].length);
+    out.push({ start, end });
+    lastEnd = end;
+  }
+  return out;
+}
 
 export const urlRecognizer: Recognizer = {
   name: "url",
@@ -25,7 +48,12 @@ export const urlRecognizer: Recognizer = {
     };
     if (text.includes("://")) add(SCHEME, 0.9);
     if (/www\./i.test(text)) add(WWW, 0.7);
-    if (text.includes(".")) add(BARE, 0.5);
+    if (text.includes(".")) {
+      for (const { start, end } of bareDomains(text)) {
+        const e = trimTrailingPunctuation(text, start, end);
+        out.push(finding("URL", start, e, 0.5, "url", { context }));
+      }
+    }
     return out;
   },
 };

@@ -5,18 +5,18 @@
 import type { RawFinding, Recognizer } from "../types.js";
 import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
-const PASSPORT = /(?<![\p{L}\p{N}-])[A-Z]?\d{9}(?![\p{L}\p{N}]|-\d)/gu;
+const PASSPORT = /[A-Z]?\d{9}(?![\p{L}\p{N}]|-\d)/gu;
 // Common shapes across states: letter + 3–14 digits, 1–2 letters + 5–8 digits, 7–12 digits,
 // and the dashed 4-2-4 form.
 const DRIVER =
-  /(?<![\p{L}\p{N}-])(?:[A-Z]\d{3,14}|[A-Z]{2}\d{5,8}|\d{7,12}|\d{4}-\d{2}-\d{4}|\d{3}-\d{3}-\d{3})(?![\p{L}\p{N}]|-\d)/gu;
+  /(?:[A-Z]\d{3,14}|[A-Z]{2}\d{5,8}|\d{7,12}|\d{4}-\d{2}-\d{4}|\d{3}-\d{3}-\d{3})(?![\p{L}\p{N}]|-\d)/gu;
 
 export const usPassportRecognizer: Recognizer = {
   name: "us-passport",
   entities: ["US_PASSPORT"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end } of matches(PASSPORT, text)) {
+    for (const { start, end } of matches(PASSPORT, text, "-")) {
       out.push(
         finding("US_PASSPORT", start, end, 0.05, "us-passport", {
           context: ["passport", "passports", "passport#"],
@@ -34,7 +34,7 @@ export const usDriverLicenseRecognizer: Recognizer = {
   entities: ["US_DRIVER_LICENSE"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end } of matches(DRIVER, text)) {
+    for (const { start, end } of matches(DRIVER, text, "-")) {
       out.push(
         finding("US_DRIVER_LICENSE", start, end, 0.05, "us-driver-license", {
           context: ["driver", "drivers", "driver's", "license", "licence", "dl", "permit", "lic"],

@@ -16,14 +16,14 @@ export function ssnValid(digits: string): boolean {
   return group !== 0 && serial !== 0 && !/^(\d)\1{8}$/.test(digits);
 }
 
-const CANDIDATE = /(?<![\p{L}\p{N}.-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|[-.]\d)/gu;
+const CANDIDATE = /(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|[-.]\d)/gu;
 
 export const usSsnRecognizer: Recognizer = {
   name: "us-ssn",
   entities: ["US_SSN"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end, match } of matches(CANDIDATE, text)) {
+    for (const { start, end, match } of matches(CANDIDATE, text, ".-")) {
       if (!ssnValid(match[1] + match[3] + match[4])) continue;
       const score = match[2] === "-" ? 0.6 : match[2] === "" ? 0.1 : 0.3;
       out.push(

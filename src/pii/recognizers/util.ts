@@ -10,14 +10,36 @@ export interface Candidate {
   readonly match: RegExpExecArray;
 }
 
-/** All non-overlapping matches of a global regex, left to right. */
-export function* matches(re: RegExp, text: string): Generator<Candidate> {
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether the character before `i` is a letter or digit (ASCII fast path). */
+export function wordCharAt(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+  return WORD_CHAR.test(text[i]);
+}
+
+/**
+ * All non-overlapping matches of a global regex, left to right. `notAfter` lists characters
+ * (besides letters and digits) that must not precede a match: checking it here instead of in a
+ * leading lookbehind lets the regex engine skip ahead to the pattern's first character, which is
+ * several times faster on long text.
+ */
+export function* matches(re: RegExp, text: string, notAfter?: string): Generator<Candidate> {
   if (!re.global) throw new Error(`recognizer regex ${re} must be global`);
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     if (m[0].length === 0) {
       re.lastIndex++;
       continue;
+    }
+    if (notAfter !== undefined && m.index > 0) {
+      const prev = m.index - 1;
+      if (wordCharAt(text, prev) || notAfter.includes(text[prev])) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
     }
     yield { start: m.index, end: m.index + m[0].length, match: m };
   }

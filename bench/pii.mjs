@@ -1,0 +1,150 @@
+// PII benchmark (run `npm run build` first). One JSON line per case.
+//   quality-*:  span precision/recall/F1/F2 on presidio-research's synth_dataset_v2 (1,500 texts,
+//               ../shared/data/pii), Presidio's label mapping, char IoU >= 0.5 and >= 0.9; the
+//               baseline is Presidio's published result on the same file (default spaCy engine:
+//               P 0.685 / R 0.603 / F2 0.618; transformers setup: 0.870 / 0.839 / 0.845),
+//               ratio = mlsec F2 / baseline F2.
+//   throughput-*: `analyze` over the same texts (docs/s) and over BENCH_MB MiB of English text
+//               built from them (MB/s), vs a plain regex pass (email + digit runs) over the same
+//               text in the same run; ratio = mlsec MB/s / baseline MB/s. Best of BENCH_REPS.
+//   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  analyze,
+  anonymizeText,
+  evaluateSpans,
+  fromPresidioDataset,
+  PRESIDIO_LABEL_MAP,
+} from "../dist/pii/index.js";
+
+const MB = 1024 * 1024;
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const TARGET_MB = Number(process.env.BENCH_MB ?? 8);
+const dataPath = fileURLToPath(
+  new URL("../../shared/data/pii/synth_dataset_v2.json", import.meta.url),
+);
+
+let data;
+try {
+  data = fromPresidioDataset(JSON.parse(readFileSync(dataPath, "utf8")));
+} catch {
+  console.log(JSON.stringify({ bench: "pii", skipped: `${dataPath} is absent` }));
+  process.exit(0);
+}
+
+const r3 = (x) => Math.round(x * 1000) / 1000;
+const emit = (o) => console.log(JSON.stringify({ bench: "pii", ...o }));
+
+for (const iou of [0.5, 0.9]) {
+  const r = evaluateSpans(data, (t) => analyze(t), {
+    labelMap: PRESIDIO_LABEL_MAP,
+    iouThreshold: iou,
+  });
+  const perType = Object.fromEntries(
+    Object.entries(r.perType).map(([t, s]) => [
+      t,
+      {
+        p: r3(s.precision),
+        r: r3(s.recall),
+        f1: r3(s.f1),
+        f2: r3(s.f2),
+        tp: s.truePositives,
+        fp: s.falsePositives,
+        fn: s.falseNegatives,
+      },
+    ]),
+  );
+  for (const [name, base] of [
+    ["presidio-spacy", { p: 0.685, r: 0.603, f2: 0.618 }],
+    ["presidio-transformers", { p: 0.87, r: 0.839, f2: 0.845 }],
+  ]) {
+    emit({
+      case: `quality-iou${iou}`,
+      baseline: name,
+      mlsec: {
+        p: r3(r.overall.precision),
+        r: r3(r.overall.recall),
+        f1: r3(r.overall.f1),
+        f2: r3(r.overall.f2),
+      },
+      baselineScores: base,
+      ratio: r3(r.overall.f2 / base.f2),
+      ...(name === "presidio-spacy" ? { perType } : {}),
+    });
+  }
+}
+
+function best(fn) {
+  let t = Infinity;
+  for (let i = 0; i < REPS; i++) {
+    const s = process.hrtime.bigint();
+    fn();
+    t = Math.min(t, Number(process.hrtime.bigint() - s) / 1e9);
+  }
+  return t;
+}
+
+// Baseline: what a naive scanner does — one pass of two simple regexes.
+const NAIVE = [/[\w.+-]+@[\w-]+\.[\w.]+/g, /\d[\d -]{6,}\d/g];
+function naive(text) {
+  let n = 0;
+  for (const re of NAIVE) {
+    re.lastIndex = 0;
+    while (re.exec(text) !== null) n++;
+  }
+  return n;
+}
+
+const texts = data.map((d) => d.text);
+const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+analyze(texts[0]); // load name lists and metadata
+const tDocs = best(() => {
+  for (const t of texts) analyze(t);
+});
+const tDocsBase = best(() => {
+  for (const t of texts) naive(t);
+});
+emit({
+  case: "throughput-docs",
+  docs: texts.length,
+  mb: r3(bytes / MB),
+  mlsecDocsPerSec: Math.round(texts.length / tDocs),
+  mlsecMBs: r3(bytes / MB / tDocs),
+  baselineMBs: r3(bytes / MB / tDocsBase),
+  ratio: r3(tDocsBase / tDocs),
+});
+
+// One long English document: the benchmark sentences joined by newlines, repeated.
+const joined = texts.join("\n");
+const big = joined.repeat(Math.max(1, Math.round((TARGET_MB * MB) / Buffer.byteLength(joined))));
+const bigMB = Buffer.byteLength(big) / MB;
+// Analyse in 1 MiB pieces cut at line ends, as the CLI streams plain text.
+const pieces = [];
+for (let pos = 0; pos < big.length; ) {
+  let end = Math.min(big.length, pos + MB);
+  if (end < big.length) end = big.indexOf("\n", end) + 1 || big.length;
+  pieces.push(big.slice(pos, end));
+  pos = end;
+}
+const tBig = best(() => {
+  for (const p of pieces) analyze(p);
+});
+const tBigBase = best(() => naive(big));
+emit({
+  case: "throughput-text",
+  mb: r3(bigMB),
+  mlsecMBs: r3(bigMB / tBig),
+  baselineMBs: r3(bigMB / tBigBase),
+  ratio: r3(tBigBase / tBig),
+});
+const tAnon = best(() => {
+  for (const p of pieces) anonymizeText(p, {});
+});
+emit({
+  case: "anonymize-replace",
+  mb: r3(bigMB),
+  mlsecMBs: r3(bigMB / tAnon),
+  baselineMBs: r3(bigMB / tBigBase),
+  ratio: r3(tBigBase / tAnon),
+});
