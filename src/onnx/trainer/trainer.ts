@@ -3,6 +3,7 @@
 // step). Early stopping after Prechelt 1998, "Early Stopping — But When?" (patience rule).
 
 import {
+  firstNonFinite,
   MlsecError,
   noProgress,
   type ProgressListener,
@@ -141,6 +142,14 @@ function checkData(model: ModelProto, data: Dataset, role: string): number {
     throw new MlsecError(
       "E_SHAPE_MISMATCH",
       `the ${role} set has ${data.x.shape[0]} samples and ${data.y.length} labels`,
+    );
+  }
+  if (data.y.length === 0) throw new MlsecError("E_TRAINING", `the ${role} set is empty`);
+  const bad = firstNonFinite(data.x.data);
+  if (bad >= 0) {
+    throw new MlsecError(
+      "E_NON_FINITE",
+      `the ${role} features hold ${data.x.data[bad]} at flat index ${bad}`,
     );
   }
   for (let i = 0; i < data.y.length; i++) {

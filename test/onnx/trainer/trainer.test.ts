@@ -179,6 +179,10 @@ describe("train", () => {
     await expect(train(mlp(), badLabels, base)).rejects.toMatchObject({
       code: "E_INVALID_ARGUMENT",
     });
+    const nan = { x: { shape: [1, 2], data: Float32Array.of(0, Number.NaN) }, y: Int32Array.of(0) };
+    await expect(train(mlp(), nan, base)).rejects.toMatchObject({ code: "E_NON_FINITE" });
+    const empty = { x: { shape: [0, 2], data: new Float32Array(0) }, y: new Int32Array(0) };
+    await expect(train(mlp(), empty, base)).rejects.toMatchObject({ code: "E_TRAINING" });
     const wide = { x: { shape: [2, 3], data: new Float32Array(6) }, y: Int32Array.of(0, 1) };
     await expect(train(mlp(), wide, base)).rejects.toMatchObject({ code: "E_SHAPE_MISMATCH" });
   });
