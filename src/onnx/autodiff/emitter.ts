@@ -116,6 +116,12 @@ export class Emitter {
     return this.op("Squeeze", [x, this.ints(axes)]);
   }
 
+  /** 1 where x > 0, else 0, in x's float type (Greater + Cast beat Where and Sign in ORT). */
+  positive(x: string): string {
+    const gt = this.op("Greater", [x, this.scalar(0, x)]);
+    return this.op("Cast", [gt], { to: A.int(this.elemType(x)) });
+  }
+
   /** An int64 tensor holding the runtime shape of `name` (a constant when fully static). */
   shapeOf(name: string): string {
     let out = this.shapes.get(name);

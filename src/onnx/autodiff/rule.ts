@@ -12,6 +12,11 @@ export interface GradContext {
   readonly dy: readonly (string | undefined)[];
   /** Whether input `i` needs a gradient (it depends on a source and is differentiable). */
   needs(i: number): boolean;
+  /**
+   * The node's input 0 is a ReLU output used only here, and this rule must apply the ReLU's
+   * mask itself (the transformer then passes the gradient through the ReLU unchanged).
+   */
+  readonly reluFolded: boolean;
   /** Stops with E_UNSUPPORTED_OP naming this node. */
   fail(reason: string): never;
 }
@@ -25,6 +30,8 @@ export interface GradRuleEntry {
   readonly inputs: readonly number[] | "all";
   /** Output positions that carry gradient (default: output 0 only). */
   readonly outputs?: readonly number[];
+  /** The rule can absorb a preceding ReLU's mask (see GradContext.reluFolded). */
+  readonly foldsRelu?: boolean;
   /** How many outputs the forward node must expose (MaxPool's Indices), if more than it has. */
   readonly forwardOutputs?: (node: NodeProto, info: ShapeInfo) => number;
 }

@@ -71,21 +71,15 @@ const unary = (
 const neg = unary((ctx, dy) => ctx.e.op("Neg", [dy]));
 const identity = unary((_ctx, dy) => dy);
 
-/** 1 where x > 0, else 0, in x's float type (Greater + Cast + Mul beat Where and Sign in ORT). */
-function positive(ctx: GradContext, x: string): string {
-  const e = ctx.e;
-  return e.op("Cast", [e.op("Greater", [x, e.scalar(0, x)])], { to: A.int(e.elemType(x)) });
-}
-
 // The derivative at the kink is 0, as in PyTorch.
-const relu = unary((ctx, dy, _x, y) => ctx.e.op("Mul", [dy, positive(ctx, y)]));
+const relu = unary((ctx, dy, _x, y) => ctx.e.op("Mul", [dy, ctx.e.positive(y)]));
 
 const leakyRelu = unary((ctx, dy, x) => {
   const e = ctx.e;
   const alpha = attrFloat(ctx.node, "alpha", 0.01);
   // slope = alpha + (1 - alpha) [x > 0]
   const slope = e.op("Add", [
-    e.op("Mul", [positive(ctx, x), e.scalar(1 - alpha, x)]),
+    e.op("Mul", [e.positive(x), e.scalar(1 - alpha, x)]),
     e.scalar(alpha, x),
   ]);
   return e.op("Mul", [dy, slope]);

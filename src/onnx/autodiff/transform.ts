@@ -114,6 +114,30 @@ function describeNode(node: NodeProto): { opType: string; node: string } {
   return { opType: isDefaultDomain(node) ? op : `${node.domain}.${op}`, node: node.name ?? "" };
 }
 
+/**
+ * ReLU nodes whose only use is a rule that absorbs their mask (MaxPool), and those consumers.
+ */
+function foldedRelus(
+  nodes: readonly NodeProto[],
+  graph: GraphProto,
+): { relus: ReadonlySet<NodeProto>; consumers: ReadonlySet<NodeProto> } {
+  const uses = new Map<string, number>();
+  for (const n of nodes) for (const v of n.input) uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const o of graph.output) uses.set(o.name ?? "", (uses.get(o.name ?? "") ?? 0) + 1);
+  const producer = new Map<string, NodeProto>();
+  for (const n of nodes) for (const o of n.output) producer.set(o, n);
+  const relus = new Set<NodeProto>();
+  const consumers = new Set<NodeProto>();
+  for (const n of nodes) {
+    if (!isDefaultDomain(n) || !GRADIENT_RULES.get(n.opType ?? "")?.foldsRelu) continue;
+    const relu = producer.get(n.input[0]);
+    if (relu?.opType !== "Relu" || !isDefaultDomain(relu) || uses.get(n.input[0]) !== 1) continue;
+    relus.add(relu);
+    consumers.add(n);
+  }
+  return { relus, consumers };
+}
+
 function requireGraph(model: ModelProto): GraphProto {
   if (model.graph === undefined)
     throw new MlsecError("E_ONNX_INVALID_GRAPH", "the model has no graph");
@@ -250,6 +274,7 @@ export function buildGradientModel(
   };
   push(logits, lossGraph.dLogits);
 
+  const folded = foldedRelus(forward, graph);
   for (let k = forward.length - 1; k >= 0; k--) {
     const node = forward[k];
     const entry = GRADIENT_RULES.get(node.opType ?? "");
@@ -258,6 +283,11 @@ export function buildGradientModel(
       carriesGradient(entry, i) && active.has(o) ? total(o) : undefined,
     );
     if (dy[0] === undefined) continue;
+    if (folded.relus.has(node)) {
+      // Its consumer already applied the mask.
+      if (active.has(node.input[0])) push(node.input[0], dy[0]);
+      continue;
+    }
     const needs = (i: number) => {
       const v = node.input[i];
       return (
@@ -272,6 +302,7 @@ export function buildGradientModel(
       node,
       dy,
       needs,
+      reluFolded: folded.consumers.has(node),
       fail: (reason) => {
         throw unsupported(node, reason);
       },

@@ -40,6 +40,11 @@ const cases: OpCase[] = [
     strides: A.ints([2, 2]),
     pads: A.ints([1, 1, 1, 1]),
   }),
+  pool("MaxPool", "2x2 stride 2 pads 1 (disjoint windows with padding)", [1, 2, 5, 5], 18, {
+    kernel_shape: A.ints([2, 2]),
+    strides: A.ints([2, 2]),
+    pads: A.ints([1, 1, 1, 1]),
+  }),
   pool("MaxPool", "2x2 stride 2 ceil_mode", [2, 1, 7, 5], 12, {
     kernel_shape: A.ints([2, 2]),
     strides: A.ints([2, 2]),
@@ -70,6 +75,46 @@ const cases: OpCase[] = [
     ceil_mode: A.int(1),
   }),
 ];
+
+// ReLU -> MaxPool: the ReLU's mask is folded into the pooled gradient. Float64 (MaxPool runs in
+// double), with many windows all-negative so that their pooled output is exactly 0; no input
+// is within h of the kink at 0.
+const reluCases: OpCase[] = [
+  {
+    name: "Relu -> MaxPool 3x3 stride 2 pads 1 (folded mask, float64)",
+    inputShape: [2, 2, 7, 7],
+    outSize: 32,
+    dtype: DataType.DOUBLE,
+    input: Float64Array.from(separated([2, 2, 7, 7], 5), (v) => v - 2.025),
+    body: (b, x) =>
+      b.op("MaxPool", [b.op("Relu", [x])], {
+        kernel_shape: A.ints([3, 3]),
+        strides: A.ints([2, 2]),
+        pads: A.ints([1, 1, 1, 1]),
+      }),
+  },
+  {
+    name: "Relu -> MaxPool 2x2 where the ReLU output is also used elsewhere (no folding)",
+    inputShape: [1, 2, 4, 4],
+    outSize: 8 + 32,
+    dtype: DataType.DOUBLE,
+    input: Float64Array.from(separated([1, 2, 4, 4], 6), (v) => v - 0.325),
+    body: (b, x) => {
+      const r = b.op("Relu", [x]);
+      const p = b.op("MaxPool", [r], { kernel_shape: A.ints([2, 2]), strides: A.ints([2, 2]) });
+      const flat = (v: string) => b.op("Flatten", [v]);
+      return b.op("Concat", [flat(p), flat(r)], { axis: A.int(1) });
+    },
+  },
+];
+
+describe("autodiff: ReLU folded into MaxPool", () => {
+  for (const c of reluCases) {
+    it(c.name, async () => {
+      expect(maxError(await checkCase(c))).toBeLessThan(1e-6);
+    });
+  }
+});
 
 describe("autodiff: pooling gradients vs central differences (float32)", () => {
   for (const c of cases) {

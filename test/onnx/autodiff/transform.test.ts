@@ -168,6 +168,50 @@ describe("autodiff graph transformer", () => {
     expect(runner.gm.model.graph!.node.some((n) => n.opType === "NonZero")).toBe(true);
   });
 
+  it("folds a ReLU's mask into the following MaxPool's pooled gradient", () => {
+    const f = fixture(
+      [1, 2, 4, 4],
+      3,
+      (b, x, dt) => {
+        const r = b.add("Relu", [x], {}, { outputs: ["relu_out"] })[0];
+        const p = b.op("MaxPool", [r], { kernel_shape: A.ints([2, 2]), strides: A.ints([2, 2]) });
+        const w = b.initializer(randomTensor("w", [8, 3], dt, 9));
+        return b.op("MatMul", [b.op("Flatten", [p]), w]);
+      },
+      DataType.FLOAT,
+    );
+    const gm = buildGradientModel(f.model, { loss: "cross-entropy" });
+    const readers = gm.model.graph!.node.filter((n) => n.input.includes("relu_out"));
+    // Only metadata reads (Shape, Size) besides the pool: no mask at the ReLU's resolution.
+    const data = readers.filter((n) => n.opType !== "Shape" && n.opType !== "Size");
+    expect(data.map((n) => n.opType)).toEqual(["MaxPool"]);
+  });
+
+  it("routes MaxPool gradients with MaxUnpool for disjoint windows, a scatter-add otherwise", () => {
+    const pooled = (strides: number[]) =>
+      fixture(
+        [1, 1, 6, 6],
+        3,
+        (b, x, dt) => {
+          const p = b.op("MaxPool", [x], {
+            kernel_shape: A.ints([2, 2]),
+            strides: A.ints(strides),
+          });
+          const size = strides[0] === 2 ? 9 : 25;
+          const w = b.initializer(randomTensor("w", [size, 3], dt, 9));
+          return b.op("MatMul", [b.op("Flatten", [p]), w]);
+        },
+        DataType.FLOAT,
+      );
+    const ops = (strides: number[]) =>
+      buildGradientModel(pooled(strides).model, { loss: "mse" }).model.graph!.node.map(
+        (n) => n.opType,
+      );
+    expect(ops([2, 2])).toContain("MaxUnpool");
+    expect(ops([1, 1])).toContain("ScatterElements");
+    expect(ops([1, 1])).not.toContain("MaxUnpool");
+  });
+
   it("MaxPool ties: each window's gradient goes to exactly one element", async () => {
     const f = fixture(
       [1, 1, 4, 4],
