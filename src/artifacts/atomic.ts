@@ -27,6 +27,11 @@ export async function writeAtomically<T>(
   }
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  await writeAtomically(target, (temp) => fs.writeFile(temp, data, { mode: 0o644 }));
+/** Writes a whole file atomically; `mode` applies from creation (0o600 for secrets). */
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
+  await writeAtomically(target, (temp) => fs.writeFile(temp, data, { mode, flag: "wx" }));
 }

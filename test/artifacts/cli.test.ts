@@ -63,6 +63,9 @@ describe("mlsec encrypt / decrypt / rekey (built binary)", () => {
     writeFileSync(plain, data);
     const key = join(tmp, "data.key");
     expect(runCli(["keygen", "--type", "aes256", "--out", key]).status).toBe(0);
+    const again = runCli(["keygen", "--type", "aes256", "--out", key]);
+    expect(again.status).toBe(2); // never silently replaces a key
+    expect(again.stderr).toContain("already exists");
     const enc = join(tmp, "plain.enc");
     const e = runCli(["encrypt", plain, "--out", enc, "--key-file", key, "--segment-size", "4096"]);
     expect(e.status).toBe(0);

@@ -1,5 +1,5 @@
 // `mlsec hash|sign|verify|keygen|encrypt|decrypt|rekey`: model artifact security (issue 8).
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { KeySource, Resource } from "../../artifacts/index.js";
@@ -281,24 +281,30 @@ async function verifyCommand(ctx: CommandContext, model: string, o: VerifyFlags)
 interface KeygenFlags {
   type: "ecdsa-p256" | "ecdsa-p384" | "ecdsa-p521" | "ed25519" | "aes256";
   out: string;
+  force: boolean;
 }
 
 async function keygenCommand(ctx: CommandContext, o: KeygenFlags): Promise<number> {
   const { generateSigningKey, writeFileAtomic, keyId } = await artifacts();
   const { randomBytes } = await import("node:crypto");
-  const { chmod } = await import("node:fs/promises");
+  // Replacing a key file can make everything encrypted or signed with it unusable.
+  const targets = o.type === "aes256" ? [o.out] : [o.out, `${o.out}.pub`];
+  const existing = targets.filter((t) => existsSync(t));
+  if (existing.length > 0 && !o.force) {
+    throw new MlsecError("E_INVALID_ARGUMENT", `${existing.join(", ")} already exists`, {
+      hint: "Choose another --out, or pass --force to replace the key.",
+    });
+  }
   const files: string[] = [];
   let id: string;
   if (o.type === "aes256") {
     const key = randomBytes(32);
-    await writeFileAtomic(o.out, `${key.toString("hex")}\n`);
-    await chmod(o.out, 0o600);
+    await writeFileAtomic(o.out, `${key.toString("hex")}\n`, 0o600);
     files.push(o.out);
     id = keyId(key).toString("hex");
   } else {
     const pair = generateSigningKey(o.type);
-    await writeFileAtomic(o.out, pair.privatePem);
-    await chmod(o.out, 0o600);
+    await writeFileAtomic(o.out, pair.privatePem, 0o600);
     await writeFileAtomic(`${o.out}.pub`, pair.publicPem);
     files.push(o.out, `${o.out}.pub`);
     const { createHash } = await import("node:crypto");
@@ -473,6 +479,7 @@ export function registerArtifacts(program: Command): void {
       ] as const),
     )
     .requiredOption("--out <path>", "key file to write")
+    .option("--force", "replace an existing key file", false)
     .action(action(keygenCommand));
 
   addKeyOptions(
