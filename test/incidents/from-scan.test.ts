@@ -75,7 +75,9 @@ describe("scan results as incidents", () => {
     );
   });
 
-  it("mlsec incident import-scan records what mlsec scan found (built binary)", () => {
+  it("mlsec incident import-scan records what mlsec scan found (built binary)", {
+    timeout: 300_000,
+  }, () => {
     const pkl = join(dir, "evil.pkl");
     writeFileSync(pkl, EVIL);
     const scan = runCli(["--format", "json", "scan", pkl]);

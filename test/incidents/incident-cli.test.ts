@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), "mlsec-incident-cli-"));
 const store = join(dir, "s.db");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("mlsec incident (built binary)", () => {
+describe("mlsec incident (built binary)", { timeout: 300_000 }, () => {
   it("creates, lists, updates, shows and closes an incident", () => {
     const sha = "a".repeat(64);
     const created = runCli([

@@ -7,7 +7,7 @@ import { runCli } from "../helpers/cli.js";
 const dir = mkdtempSync(join(tmpdir(), "mlsec-incident-share-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("mlsec incident export/import (built binary)", () => {
+describe("mlsec incident export/import (built binary)", { timeout: 300_000 }, () => {
   it("exports a TLP-filtered, redacted bundle and imports it into another store", () => {
     const a = join(dir, "a.db");
     const b = join(dir, "b.db");

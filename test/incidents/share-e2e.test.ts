@@ -43,7 +43,7 @@ async function serve(name: string): Promise<string> {
 
 beforeAll(async () => {
   [acmeUrl, globexUrl] = await Promise.all([serve("acme"), serve("globex")]);
-});
+}, 300_000);
 
 afterAll(() => {
   for (const s of servers) s.kill("SIGTERM");
@@ -51,7 +51,10 @@ afterAll(() => {
 });
 
 describe("sharing incidents between two organisations over TAXII 2.1", () => {
-  it("pushes from one, pulls into the other, with TLP filtering, redaction and increments", () => {
+  // About 12 runs of the binary, each a fresh Node process: a generous limit for loaded machines.
+  it("pushes from one, pulls into the other, with TLP filtering, redaction and increments", {
+    timeout: 600_000,
+  }, () => {
     const green = json([
       ...["incident", "create", "--store", acmeDb, "--tlp", "green", "--reporter", "Acme"],
       ...["--title", "Backdoored image classifier", "--technique", "AML.T0018"],
