@@ -1,4 +1,9 @@
+export { type ApgdParams, apgdBatch, apgdCheckpoints } from "./apgd.js";
+export { AUTO_ATTACK_MEMBERS, type AutoAttackParams, autoAttackBatch } from "./auto-attack.js";
+export { type CarliniWagnerParams, carliniWagnerBatch } from "./carlini-wagner.js";
+export { type DeepFoolParams, deepFoolBatch } from "./deepfool.js";
 export { type DirectionOptions, unitDirection } from "./direction.js";
+export { type EstimatedPgdParams, estimatedPgdBatch } from "./estimated-pgd.js";
 export {
   evaluateRobustness,
   type NormStats,
@@ -7,10 +12,24 @@ export {
 } from "./evaluate.js";
 export { type FgsmParams, fgsmBatch } from "./fgsm.js";
 export { argmaxRow, isAdversarial } from "./goal.js";
+export { type HopSkipJumpParams, hopSkipJumpBatch } from "./hop-skip-jump.js";
+export {
+  type LogitCombination,
+  logitCombinationGradients,
+  rankedClasses,
+} from "./logit-gradients.js";
+export { goalMargin, predictRows } from "./margin.js";
 export { perturbationNorms, projectSlice, projectToBallAndBounds, sliceNorm } from "./norms.js";
 export { type PgdParams, pgdBatch, validatePgdParams } from "./pgd.js";
 export { randomDelta } from "./random-init.js";
-export { ATTACK_NAMES, type AttackName, type AttackSpec, attackBatch } from "./registry.js";
+export {
+  ATTACK_NAMES,
+  type AttackName,
+  type AttackSpec,
+  attackBatch,
+  BLACK_BOX_ATTACKS,
+} from "./registry.js";
+export { imageGeometry, type SquareParams, squareBatch, squareP } from "./square.js";
 export type {
   AttackContext,
   AttackGoal,

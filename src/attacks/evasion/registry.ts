@@ -7,8 +7,15 @@ import {
   MlsecError,
   type Tensor,
 } from "../../core/index.js";
+import { apgdBatch } from "./apgd.js";
+import { autoAttackBatch } from "./auto-attack.js";
+import { carliniWagnerBatch } from "./carlini-wagner.js";
+import { deepFoolBatch } from "./deepfool.js";
+import { estimatedPgdBatch } from "./estimated-pgd.js";
 import { fgsmBatch } from "./fgsm.js";
+import { hopSkipJumpBatch } from "./hop-skip-jump.js";
 import { pgdBatch } from "./pgd.js";
+import { squareBatch } from "./square.js";
 import type { AttackContext, AttackGoal, AttackResult, NormKind } from "./types.js";
 
 export type AttackSpec =
@@ -21,11 +28,94 @@ export type AttackSpec =
       readonly norm: NormKind;
       readonly randomInit: number;
       readonly earlyStop: boolean;
+    }
+  | {
+      readonly attack: "apgd-ce" | "apgd-dlr";
+      readonly eps: number;
+      readonly norm: "inf" | "2";
+      readonly steps: number;
+      readonly restarts: number;
+    }
+  | {
+      readonly attack: "autoattack";
+      readonly eps: number;
+      readonly norm: "inf" | "2";
+      readonly steps: number;
+      readonly targetClasses: number;
+      readonly maxQueries: number;
+    }
+  | {
+      readonly attack: "cw";
+      readonly eps: number;
+      readonly steps: number;
+      readonly binarySteps: number;
+      readonly initialConst: number;
+      readonly confidence: number;
+    }
+  | {
+      readonly attack: "deepfool";
+      readonly eps: number;
+      readonly norm: "inf" | "2";
+      readonly steps: number;
+      readonly candidates: number;
+      readonly overshoot: number;
+    }
+  | {
+      readonly attack: "square";
+      readonly eps: number;
+      readonly norm: "inf" | "2";
+      readonly maxQueries: number;
+      readonly pInit?: number;
+    }
+  | {
+      readonly attack: "hopskipjump";
+      readonly eps: number;
+      readonly norm: "inf" | "2";
+      readonly maxQueries: number;
+      readonly iterations: number;
+    }
+  | {
+      readonly attack: "nes" | "spsa";
+      readonly eps: number;
+      readonly epsStep: number;
+      readonly norm: NormKind;
+      readonly maxQueries: number;
+      readonly samples: number;
     };
 
 export type AttackName = AttackSpec["attack"];
-export const ATTACK_NAMES: readonly AttackName[] = ["fgsm", "bim", "pgd"];
-const WHITE_BOX: ReadonlySet<AttackName> = new Set(["fgsm", "bim", "pgd"]);
+export const ATTACK_NAMES: readonly AttackName[] = [
+  "fgsm",
+  "bim",
+  "pgd",
+  "apgd-ce",
+  "apgd-dlr",
+  "autoattack",
+  "cw",
+  "deepfool",
+  "square",
+  "hopskipjump",
+  "nes",
+  "spsa",
+];
+/** Attacks that need only predictions (they work on endpoints and non-differentiable models). */
+export const BLACK_BOX_ATTACKS: ReadonlySet<AttackName> = new Set([
+  "square",
+  "hopskipjump",
+  "nes",
+  "spsa",
+]);
+const WHITE_BOX: ReadonlySet<AttackName> = new Set(
+  ATTACK_NAMES.filter((a) => !BLACK_BOX_ATTACKS.has(a)),
+);
+
+/** L2 and L∞ only, for the attacks defined for those two norms. */
+function twoNorms(attack: string, norm: NormKind): "inf" | "2" {
+  if (norm === "1") {
+    throw new MlsecError("E_INVALID_ARGUMENT", `${attack} supports the L∞ and L2 norms, not L1`);
+  }
+  return norm;
+}
 
 function requireGradients(model: Classifier, attack: AttackName): Differentiable {
   if (!isDifferentiable(model)) {
@@ -33,7 +123,7 @@ function requireGradients(model: Classifier, attack: AttackName): Differentiable
       "E_INVALID_ARGUMENT",
       `${attack} is a white-box attack and this model gives no gradients`,
       {
-        hint: "Use a black-box attack (square, hopskipjump) against endpoints and non-differentiable models.",
+        hint: "Use a black-box attack (square, hopskipjump, nes, spsa) against endpoints and non-differentiable models.",
       },
     );
   }
@@ -55,5 +145,49 @@ export function attackBatch(
       return pgdBatch(model as Differentiable, x, goal, { ...spec, randomInit: 0 }, ctx);
     case "pgd":
       return pgdBatch(model as Differentiable, x, goal, spec, ctx);
+    case "apgd-ce":
+    case "apgd-dlr":
+      return apgdBatch(
+        model as Differentiable,
+        x,
+        goal,
+        {
+          ...spec,
+          norm: twoNorms(spec.attack, spec.norm),
+          loss: spec.attack === "apgd-ce" ? "ce" : "dlr",
+        },
+        ctx,
+      );
+    case "autoattack":
+      return autoAttackBatch(
+        model as Differentiable,
+        x,
+        goal,
+        { ...spec, norm: twoNorms(spec.attack, spec.norm) },
+        ctx,
+      );
+    case "cw":
+      return carliniWagnerBatch(model as Differentiable, x, goal, spec, ctx);
+    case "deepfool":
+      return deepFoolBatch(
+        model as Differentiable,
+        x,
+        goal,
+        { ...spec, norm: twoNorms(spec.attack, spec.norm) },
+        ctx,
+      );
+    case "square":
+      return squareBatch(model, x, goal, { ...spec, norm: twoNorms(spec.attack, spec.norm) }, ctx);
+    case "hopskipjump":
+      return hopSkipJumpBatch(
+        model,
+        x,
+        goal,
+        { ...spec, norm: twoNorms(spec.attack, spec.norm) },
+        ctx,
+      );
+    case "nes":
+    case "spsa":
+      return estimatedPgdBatch(model, x, goal, { ...spec, estimator: spec.attack }, ctx);
   }
 }
