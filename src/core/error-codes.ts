@@ -171,6 +171,19 @@ export const ERROR_CODES = {
     summary: "The anonymization key is missing, too short, or does not decrypt the tokens.",
     hint: "Pass --key-file with the key (>= 16 random bytes) used when the text was anonymized.",
   },
+  // attacks/endpoint: black-box HTTP model endpoints (issue 4)
+  E_ENDPOINT_HTTP: {
+    summary: "The model endpoint refused the request or kept failing (HTTP error, network error).",
+    hint: "Check the endpoint URL, the auth --header and that the server is up; 429s are retried.",
+  },
+  E_ENDPOINT_TIMEOUT: {
+    summary: "The model endpoint did not answer within the timeout, even after retries.",
+    hint: "Raise --timeout-ms or lower --batch-size and --concurrency for a slow endpoint.",
+  },
+  E_ENDPOINT_RESPONSE: {
+    summary: "The model endpoint answered with something that is not the expected scores.",
+    hint: "Check --response-path and that it points at N rows of numClasses numbers.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
