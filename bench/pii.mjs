@@ -7,8 +7,11 @@
 //   throughput-*: `analyze` over the same texts (docs/s) and over BENCH_MB MiB of English text
 //               built from them (MB/s), vs a plain regex pass (email + digit runs) over the same
 //               text in the same run; ratio = mlsec MB/s / baseline MB/s. Best of BENCH_REPS.
+//   throughput-readmes: the same over ordinary English prose — the README.md files of the installed
+//               packages (node_modules, sorted by path, up to BENCH_MB MiB).
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   analyze,
@@ -148,3 +151,54 @@ emit({
   baselineMBs: r3(bigMB / tBigBase),
   ratio: r3(tBigBase / tAnon),
 });
+
+// Ordinary English (technical prose with some code, URLs and e-mail addresses): READMEs.
+function readmes(dir, out, budget) {
+  let entries;
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (out.bytes >= budget) return;
+    const p = join(dir, name);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) readmes(p, out, budget);
+    else if (name === "README.md" && st.size > 2048) {
+      const t = readFileSync(p, "utf8");
+      out.parts.push(t);
+      out.bytes += Buffer.byteLength(t);
+    }
+  }
+}
+const corpus = { parts: [], bytes: 0 };
+readmes(fileURLToPath(new URL("../node_modules", import.meta.url)), corpus, TARGET_MB * MB);
+if (corpus.bytes > 0) {
+  const prose = corpus.parts.join("\n");
+  const proseMB = Buffer.byteLength(prose) / MB;
+  const prosePieces = [];
+  for (let pos = 0; pos < prose.length; ) {
+    let end = Math.min(prose.length, pos + MB);
+    if (end < prose.length) end = prose.indexOf("\n", end) + 1 || prose.length;
+    prosePieces.push(prose.slice(pos, end));
+    pos = end;
+  }
+  const tProse = best(() => {
+    for (const p of prosePieces) analyze(p);
+  });
+  const tProseBase = best(() => naive(prose));
+  emit({
+    case: "throughput-readmes",
+    mb: r3(proseMB),
+    files: corpus.parts.length,
+    mlsecMBs: r3(proseMB / tProse),
+    baselineMBs: r3(proseMB / tProseBase),
+    ratio: r3(tProseBase / tProse),
+  });
+}

@@ -435,9 +435,7 @@ async function runAnonymize(
     documents = Math.max(0, records.length - 1);
     const res = pii.anonymizeCsvRecords(records, config, keys, analyzeOptions);
     columns = res.columns;
-    for (const c of res.columns) {
-      if (c.type !== null) byType[c.type] = (byType[c.type] ?? 0) + documents;
-    }
+    Object.assign(byType, res.byType);
     content = pii.formatCsv(res.records);
   } else {
     documents = 1;

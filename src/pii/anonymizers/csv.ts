@@ -66,7 +66,7 @@ export function anonymizeCsvRecords(
   config: AnonymizerConfig,
   keys?: PiiKeys,
   options: CsvAnonymizeOptions = {},
-): { records: string[][]; columns: ColumnClass[] } {
+): { records: string[][]; columns: ColumnClass[]; byType: Record<string, number> } {
   const width = records[0]?.length ?? 0;
   records.forEach((r, i) => {
     if (r.length !== width) {
@@ -81,18 +81,26 @@ export function anonymizeCsvRecords(
     }
   });
   const columns = classifyColumns(records, options);
+  const byType: Record<string, number> = {};
+  const count = (type: string) => {
+    byType[type] = (byType[type] ?? 0) + 1;
+  };
   const out = records.map((row, r) =>
     r === 0
       ? [...row]
       : row.map((cell, c) => {
           const type = columns[c].type;
           if (cell === "") return cell;
-          if (type !== null) return applyOperator(operatorFor(config, type), type, cell, keys);
+          if (type !== null) {
+            count(type);
+            return applyOperator(operatorFor(config, type), type, cell, keys);
+          }
           const findings = analyze(cell, { ...options, offsets: "utf16" });
+          for (const f of findings) count(f.type);
           return anonymizeFindings(cell, findings, config, keys).text;
         }),
   );
-  return { records: out, columns };
+  return { records: out, columns, byType };
 }
 
 /** Writes records as RFC 4180 CSV (CRLF line ends, quotes only where needed). */

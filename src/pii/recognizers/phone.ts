@@ -55,6 +55,9 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
 const CANDIDATE =
   /(?:\+|00)?\(?\d(?:[ .-]?\(?[ .-]?\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
 
+/** How many of the regions a bare digit run (no separators, no +) is validated against. */
+const BARE_REGIONS = 4;
+
 const CONTEXT = [
   "phone",
   "call",
@@ -110,9 +113,12 @@ export function makePhoneRecognizer(
           else if (isPossiblePhoneNumber(normalized)) score = 0.4;
         } else {
           const shaped = separatorsLookLikePhone(main);
-          const valid = regions.some((r) => isValidPhoneNumber(normalized, r));
+          // A bare digit run is far more often an ID or amount than a phone number: it is tried
+          // against the first few regions only (also the expensive case for libphonenumber).
+          const tried = shaped ? regions : regions.slice(0, BARE_REGIONS);
+          const valid = tried.some((r) => isValidPhoneNumber(normalized, r));
           if (valid) score = shaped ? 0.6 : 0.4;
-          else if (regions.some((r) => isPossiblePhoneNumber(normalized, r))) {
+          else if (tried.some((r) => isPossiblePhoneNumber(normalized, r))) {
             score = shaped ? 0.4 : 0.2;
           } else if (shaped && digits.length >= 7) score = 0.2;
         }
