@@ -323,3 +323,26 @@ describe.skipIf(!sharedDataPath("atlas/ATLAS.yaml"))("ATLAS table", () => {
     );
   });
 });
+
+describe("hostile bundles", () => {
+  it("imports 20,000 relationships hanging on one incident", () => {
+    const incident = exportBundle([SAMPLE]).objects.find((o) => o.type === "incident")!;
+    const rels = Array.from({ length: 20_000 }, (_, k) => ({
+      type: "relationship",
+      spec_version: "2.1",
+      id: `relationship--00000000-0000-4000-8000-${k.toString(16).padStart(12, "0")}`,
+      created: SAMPLE.created,
+      modified: SAMPLE.created,
+      relationship_type: "uses",
+      source_ref: SAMPLE.id,
+      target_ref: "attack-pattern--00000000-0000-4000-8000-000000000000",
+    }));
+    const r = importBundle({
+      type: "bundle",
+      id: "bundle--3a1f0d5e-2b4c-4d6e-8f0a-1b2c3d4e5f60",
+      objects: [incident, ...rels],
+    });
+    expect(r.incidents).toHaveLength(1);
+    expect(r.objects).toHaveLength(20_001);
+  });
+});

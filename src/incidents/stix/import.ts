@@ -72,6 +72,7 @@ export function importBundle(bundle: StixBundle, options: ImportOptions = {}): I
   const unknown: string[] = [];
   const notes: string[] = [];
   const byId = new Map<string, StixObject>();
+  const indexOf = new Map<StixObject, number>();
   bundle.objects.forEach((value, index) => {
     const problem = objectProblem(value, SCO_TYPES);
     const id = typeof (value as StixObject)?.id === "string" ? (value as StixObject).id : undefined;
@@ -88,7 +89,10 @@ export function importBundle(bundle: StixBundle, options: ImportOptions = {}): I
       unknown.push(o.id);
     }
     const prev = byId.get(o.id);
-    if (!prev || String(o.modified ?? "") > String(prev.modified ?? "")) byId.set(o.id, o);
+    if (!prev || String(o.modified ?? "") > String(prev.modified ?? "")) {
+      byId.set(o.id, o);
+      indexOf.set(o, index);
+    }
   });
 
   const relsFrom = new Map<string, StixObject[]>();
@@ -97,8 +101,17 @@ export function importBundle(bundle: StixBundle, options: ImportOptions = {}): I
     if (o.type !== "relationship") continue;
     const s = str(o.source_ref);
     const t = str(o.target_ref);
-    if (s) relsFrom.set(s, [...(relsFrom.get(s) ?? []), o]);
-    if (t) relsTo.set(t, [...(relsTo.get(t) ?? []), o]);
+    // Append in place: a hostile bundle may hang many relationships on one object.
+    if (s) {
+      const from = relsFrom.get(s);
+      if (from) from.push(o);
+      else relsFrom.set(s, [o]);
+    }
+    if (t) {
+      const to = relsTo.get(t);
+      if (to) to.push(o);
+      else relsTo.set(t, [o]);
+    }
   }
 
   const incidents: Incident[] = [];
@@ -167,7 +180,7 @@ export function importBundle(bundle: StixBundle, options: ImportOptions = {}): I
     else {
       const why = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
       rejected.push({
-        index: bundle.objects.indexOf(o),
+        index: indexOf.get(o) ?? -1,
         id: o.id,
         reason: `incident fields: ${why}`,
       });
