@@ -54,36 +54,60 @@ export function dpSgdEvent(samplingRate: number, noiseMultiplier: number, steps:
 }
 
 const MAX_DEPTH = 64;
+const MAX_EVENTS = 100_000;
 
-/** Throws E_INVALID_ARGUMENT unless the event tree is well formed (and not too deep). */
-export function validateEvent(event: DpEvent, depth = 0): void {
+/**
+ * Throws E_INVALID_ARGUMENT unless `event` (possibly untrusted JSON) is a well-formed event
+ * tree; E_LIMIT_EXCEEDED when it is nested too deep or has too many nodes.
+ */
+export function validateEvent(event: DpEvent): void {
+  const counter = { nodes: 0 };
+  check(event as unknown, 0, counter);
+}
+
+function check(event: unknown, depth: number, counter: { nodes: number }): void {
+  const bad = (message: string) => new MlsecError("E_INVALID_ARGUMENT", message);
   if (depth > MAX_DEPTH) {
     throw new MlsecError("E_LIMIT_EXCEEDED", `DP event nested deeper than ${MAX_DEPTH} levels`);
   }
-  const bad = (message: string) => new MlsecError("E_INVALID_ARGUMENT", message);
-  switch (event.type) {
+  if (++counter.nodes > MAX_EVENTS) {
+    throw new MlsecError("E_LIMIT_EXCEEDED", `DP event tree has more than ${MAX_EVENTS} nodes`);
+  }
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw bad("a DP event must be an object with a `type`");
+  }
+  const e = event as Record<string, unknown>;
+  const number = (name: string) => {
+    const v = e[name];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw bad(`${String(e.type)} event needs a finite number \`${name}\``);
+    }
+    return v;
+  };
+  switch (e.type) {
     case "gaussian":
     case "laplace":
-      if (!(event.noiseMultiplier >= 0) || !Number.isFinite(event.noiseMultiplier)) {
-        throw bad(`${event.type} noise multiplier must be finite and >= 0`);
-      }
+      if (!(number("noiseMultiplier") >= 0)) throw bad(`${e.type} noise multiplier must be >= 0`);
       return;
-    case "poisson-sampled":
-      if (!(event.samplingRate >= 0 && event.samplingRate <= 1)) {
-        throw bad(`sampling rate must be in [0, 1], got ${event.samplingRate}`);
-      }
-      validateEvent(event.event, depth + 1);
+    case "poisson-sampled": {
+      const q = number("samplingRate");
+      if (!(q >= 0 && q <= 1)) throw bad(`sampling rate must be in [0, 1], got ${q}`);
+      check(e.event, depth + 1, counter);
       return;
-    case "self-composed":
-      if (!Number.isSafeInteger(event.count) || event.count < 0) {
-        throw bad(`composition count must be an integer >= 0, got ${event.count}`);
+    }
+    case "self-composed": {
+      const count = number("count");
+      if (!Number.isSafeInteger(count) || count < 0) {
+        throw bad(`composition count must be an integer >= 0, got ${count}`);
       }
-      validateEvent(event.event, depth + 1);
+      check(e.event, depth + 1, counter);
       return;
+    }
     case "composed":
-      for (const e of event.events) validateEvent(e, depth + 1);
+      if (!Array.isArray(e.events)) throw bad("a composed event needs an `events` array");
+      for (const child of e.events) check(child, depth + 1, counter);
       return;
     default:
-      throw bad(`unknown DP event type ${JSON.stringify((event as { type: unknown }).type)}`);
+      throw bad(`unknown DP event type ${JSON.stringify(e.type)}`);
   }
 }

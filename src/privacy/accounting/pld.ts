@@ -16,7 +16,7 @@ export interface DiscretePld {
 }
 
 /** Bound on the number of buckets of one PLD (memory and time). */
-export const MAX_PLD_BUCKETS = 1 << 23;
+export const MAX_PLD_BUCKETS = 1 << 22;
 
 export function identityPld(interval: number): DiscretePld {
   return { interval, offset: 0, pmf: Float64Array.of(1), infinityMass: 0 };

@@ -28,6 +28,9 @@ export const OPACUS_RDP_ORDERS: readonly number[] = Object.freeze([
   ...Array.from({ length: 52 }, (_, i) => 12 + i),
 ]);
 
+/** Largest RDP order accepted (the exact integer-order sum has one term per unit of order). */
+export const MAX_ORDER = 100_000;
+
 /** A leaf mechanism whose per-order RDP is computed once and cached. */
 interface Leaf {
   readonly key: string;
@@ -101,10 +104,10 @@ export class RdpAccountant implements PrivacyAccountant {
   constructor(options: RdpAccountantOptions = {}) {
     const orders =
       options.orders === undefined ? DEFAULT_RDP_ORDERS : [...options.orders].sort((a, b) => a - b);
-    if (orders.length === 0 || orders.some((a) => !(a > 1))) {
+    if (orders.length === 0 || orders.some((a) => !(a > 1 && a <= MAX_ORDER))) {
       throw new MlsecError(
         "E_INVALID_ARGUMENT",
-        "RDP orders must be a non-empty list of numbers > 1",
+        `RDP orders must be a non-empty list of numbers in (1, ${MAX_ORDER}]`,
       );
     }
     this.orders = orders;

@@ -86,6 +86,12 @@ function logAQuadrature(grid: QuadratureGrid, sigma: number, alpha: number): num
 }
 
 const scratchCache = { buffer: new Float64Array(1025) };
+const MAX_NODES = 200_000;
+
+function rdpAtInteger(q: number, sigma: number, order: number): number {
+  if (scratchCache.buffer.length < order + 1) scratchCache.buffer = new Float64Array(order + 1);
+  return Math.max(0, logAInteger(q, sigma, order, scratchCache.buffer) / (order - 1));
+}
 
 /**
  * The RDP curve (order -> RDP) of one step of the Poisson-subsampled Gaussian mechanism
@@ -98,16 +104,16 @@ export function sampledGaussianRdpCurve(q: number, sigma: number): (order: numbe
     if (q === 0) return 0;
     if (sigma === 0 || order === Infinity) return Infinity;
     if (q === 1) return rdpGaussian(sigma, order);
-    let logA: number;
-    if (Number.isInteger(order) && order <= 4096) {
-      if (scratchCache.buffer.length < order + 1) scratchCache.buffer = new Float64Array(order + 1);
-      logA = logAInteger(q, sigma, order, scratchCache.buffer);
-    } else {
-      if (grid === undefined || grid.maxOrder < order) {
-        grid = buildGrid(q, sigma, Math.max(order, 2 * (grid?.maxOrder ?? 5.5)));
-      }
-      logA = logAQuadrature(grid, sigma, order);
+    if (Number.isInteger(order)) return rdpAtInteger(q, sigma, order);
+    if ((order + 20 * sigma) / (Math.min(sigma, sigma * sigma) / 2) > MAX_NODES) {
+      // Too fine a grid (tiny sigma): RDP is nondecreasing in the order, so the next integer
+      // order's exact value is a valid (conservative) bound.
+      return rdpAtInteger(q, sigma, Math.ceil(order));
     }
+    if (grid === undefined || grid.maxOrder < order) {
+      grid = buildGrid(q, sigma, Math.max(order, 2 * (grid?.maxOrder ?? 5.5)));
+    }
+    const logA = logAQuadrature(grid, sigma, order);
     return Math.max(0, logA / (order - 1));
   };
 }
