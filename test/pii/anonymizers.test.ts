@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  anonymizeCsvRecords,
   anonymizeText,
   deanonymizeText,
   decryptDeterministic,
@@ -134,5 +135,48 @@ describe("operators", () => {
     const r = anonymizeText("😀 ann@example.com", {});
     expect(r.items).toEqual([{ type: "EMAIL_ADDRESS", operator: "replace", start: 2, end: 17 }]);
     expect(Array.from(r.text).slice(2, 17).join("")).toBe("<EMAIL_ADDRESS>");
+  });
+});
+
+describe("hostile input (fast-check)", () => {
+  it("config parsing returns a config or throws E_PII_CONFIG, nothing else", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        try {
+          parseAnonymizerConfig(value);
+        } catch (e) {
+          expect((e as { code?: string }).code).toBe("E_PII_CONFIG");
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("deanonymize of forged tokens fails with E_PII_KEY and never returns garbage", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 40 }),
+        fc.uint8Array({ minLength: 28, maxLength: 120 }),
+        (prefix, bytes) => {
+          const forged = `${prefix}<enc:PERSON:${Buffer.from(bytes).toString("base64url")}>`;
+          expect(() => deanonymizeText(forged, keys)).toThrow(
+            expect.objectContaining({ code: "E_PII_KEY" }),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("CSV anonymization rejects ragged rows before changing anything", () => {
+    expect(() =>
+      anonymizeCsvRecords(
+        [
+          ["a", "b"],
+          ["1", "2", "3"],
+        ],
+        {},
+      ),
+    ).toThrow(/has 3 fields/);
   });
 });
