@@ -26,4 +26,9 @@ export {
   type TrainResult,
   train,
 } from "./trainer.js";
+export {
+  type StepResult,
+  TrainingSession,
+  type TrainingSessionOptions,
+} from "./training-session.js";
 export { crossEntropyRows, type LossAccuracy, scoreBatches } from "./validation.js";

@@ -11,20 +11,11 @@ import {
   type Tensor,
   takeRows,
 } from "../../core/index.js";
-import { buildGradientModel } from "../autodiff/index.js";
 import { type ModelProto, tensorTypeOf } from "../ir.js";
-import { feed, floatOutput, OrtSession } from "../session.js";
-import { createOptimizer } from "./create-optimizer.js";
 import type { OptimizerConfig, Parameter } from "./optimizer.js";
-import {
-  copyParameters,
-  parametersAsInputs,
-  readParameters,
-  trainableParameterNames,
-  writeParameters,
-} from "./parameters.js";
 import { type LrSchedule, learningRate, validateSchedule } from "./schedule.js";
-import { crossEntropyRows, type LossAccuracy, scoreBatches } from "./validation.js";
+import { TrainingSession } from "./training-session.js";
+import type { LossAccuracy } from "./validation.js";
 
 /** Features [N, ...] and integer class labels [N] (the shape of `loadDataset` from src/data). */
 export interface Dataset {
@@ -163,11 +154,6 @@ function checkData(model: ModelProto, data: Dataset, role: string): number {
   return classes;
 }
 
-function nonFinite(data: Float32Array): boolean {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return true;
-  return false;
-}
-
 /** Trains the model's parameters on `data`; returns the trained model and per-epoch history. */
 export async function train(
   model: ModelProto,
@@ -180,31 +166,8 @@ export async function train(
   checkData(model, data, "training");
   if (options.validation) checkData(model, options.validation, "validation");
   const started = performance.now();
-  const names = options.parameters ?? trainableParameterNames(model);
-  if (names.length === 0)
-    throw new MlsecError("E_TRAINING", "the model has no float parameters to train");
-  let params = readParameters(model, names);
-  const gradientModel = buildGradientModel(model, {
-    loss: "cross-entropy",
-    inputGradient: false,
-    parameters: names,
-  });
-  const forward = parametersAsInputs(model, names);
-  const inputName = gradientModel.inputName;
-  const logitsName = gradientModel.logitsName;
-  const gradNames = names.map((n) => {
-    const g = gradientModel.parameterGradientNames.get(n);
-    if (g === undefined) {
-      throw new MlsecError("E_TRAINING", `the gradient graph has no gradient for parameter "${n}"`);
-    }
-    return g;
-  });
-  const sessionOptions = { intraOpThreads: options.intraOpThreads ?? 0 };
-  const gradSession = await OrtSession.create(gradientModel.model, sessionOptions);
-  let evalSession: OrtSession | undefined;
+  const session = await TrainingSession.create(model, options);
   try {
-    evalSession = options.validation ? await OrtSession.create(forward, sessionOptions) : undefined;
-    const optimizer = createOptimizer(options.optimizer);
     const schedule = options.schedule ?? { type: "constant" };
     const n = data.y.length;
     const stepsPerEpoch = Math.ceil(n / options.batchSize);
@@ -229,57 +192,27 @@ export async function train(
           b * options.batchSize,
           Math.min(n, (b + 1) * options.batchSize),
         );
-        const xb = takeRows(data.x, rows);
         const yb = Int32Array.from(rows, (r) => data.y[r]);
-        const feeds: Record<string, ReturnType<typeof feed.float32>> = {
-          [inputName]: feed.float32(xb.data, xb.shape),
-          [gradientModel.labelsName]: feed.int64(yb),
-        };
-        for (const [name, p] of params) feeds[name] = feed.float32(p.data, p.dims);
-        const out = await gradSession.run(feeds, [
-          gradientModel.lossName,
-          logitsName,
-          ...gradNames,
-        ]);
-        const losses = floatOutput(out, gradientModel.lossName).data;
-        let batchLoss = 0;
-        for (const l of losses) batchLoss += l;
-        const logits = floatOutput(out, logitsName);
-        correct += crossEntropyRows(logits.data, yb, logits.dims[1]).correct;
-        const grads = new Map<string, Float32Array>();
-        // The graph gives gradients of the SUM of per-sample losses; the optimiser wants the mean.
-        const scale = 1 / rows.length;
-        for (let i = 0; i < names.length; i++) {
-          const g = floatOutput(out, gradNames[i]).data;
-          for (let j = 0; j < g.length; j++) g[j] *= scale;
-          if (nonFinite(g)) throw diverged(epoch, step, `the gradient of "${names[i]}"`);
-          grads.set(names[i], g);
-        }
-        if (!Number.isFinite(batchLoss)) throw diverged(epoch, step, "the loss");
-        lossSum += batchLoss;
         lr = learningRate(schedule, options.learningRate, { step, stepsPerEpoch, totalSteps });
-        optimizer.step(params, grads, lr);
+        const result = await session.step(takeRows(data.x, rows), yb, lr).catch((e: unknown) => {
+          throw inEpoch(e, epoch);
+        });
+        lossSum += result.lossSum;
+        correct += result.correct;
         onProgress({
           task: `epoch ${epoch}/${options.epochs}`,
           done: b + 1,
           total: stepsPerEpoch,
-          message: `loss ${(batchLoss / rows.length).toFixed(4)}`,
+          message: `loss ${(result.lossSum / rows.length).toFixed(4)}`,
         });
       }
-      for (const [name, p] of params) {
-        if (nonFinite(p.data)) throw diverged(epoch, step, `parameter "${name}"`);
-      }
-      const val =
-        evalSession && options.validation
-          ? await scoreBatches(
-              evalSession,
-              { input: inputName, logits: logitsName },
-              params,
-              options.validation.x,
-              options.validation.y,
-              options.evalBatchSize ?? 512,
-            )
-          : undefined;
+      const val = options.validation
+        ? await session.evaluate(
+            options.validation.x,
+            options.validation.y,
+            options.evalBatchSize ?? 512,
+          )
+        : undefined;
       const stats: EpochStats = {
         epoch,
         trainLoss: lossSum / n,
@@ -294,7 +227,7 @@ export async function train(
         // Scores are "higher is better": accuracy, or negated loss.
         const score = monitorAccuracy ? val.accuracy : -val.loss;
         if (best === undefined || score > best.score + (stop.minDelta ?? 0)) {
-          best = { score, epoch, params: copyParameters(params) };
+          best = { score, epoch, params: session.snapshot() };
         } else if (epoch - best.epoch >= stop.patience) {
           stoppedEarly = true;
           break;
@@ -308,13 +241,13 @@ export async function train(
       validation = { loss: last.valLoss, accuracy: last.valAccuracy };
     }
     if (best && (stop?.restoreBest ?? true) && best.epoch !== finalEpoch) {
-      params = best.params;
+      session.restore(best.params);
       finalEpoch = best.epoch;
       const h = history[best.epoch - 1];
       validation = { loss: h.valLoss!, accuracy: h.valAccuracy! };
     }
     return {
-      model: writeParameters(model, params),
+      model: session.toModel(),
       history,
       epoch: finalEpoch,
       stoppedEarly,
@@ -322,18 +255,16 @@ export async function train(
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await gradSession.release();
-    await evalSession?.release();
+    await session.release();
   }
 }
 
-function diverged(epoch: number, step: number, what: string): MlsecError {
-  return new MlsecError(
-    "E_TRAINING",
-    `training diverged: ${what} became NaN or infinite at epoch ${epoch}, step ${step + 1}`,
-    {
-      hint: "Lower the learning rate (or use a schedule with warm-up), and check the data for extreme values.",
-      details: { epoch, step: step + 1 },
-    },
-  );
+/** Adds the epoch to a divergence error raised by a step. */
+function inEpoch(error: unknown, epoch: number): unknown {
+  if (!(error instanceof MlsecError) || error.code !== "E_TRAINING") return error;
+  return new MlsecError(error.code, `${error.message} (epoch ${epoch})`, {
+    hint: error.hint,
+    cause: error,
+    details: { ...error.details, epoch },
+  });
 }
