@@ -504,6 +504,34 @@ function inferNode(
       set(0, elem, xs === null || target === undefined ? null : broadcastShapes(xs, target));
       return;
     }
+    case op === "Slice": {
+      const starts = constInts(values, node.input[1] ?? "");
+      const ends = constInts(values, node.input[2] ?? "");
+      const axesIn = node.input[3] ? constInts(values, node.input[3]) : undefined;
+      const steps = node.input[4] ? constInts(values, node.input[4]) : undefined;
+      if (xs === null || starts === null || ends === null || axesIn === null || steps === null) {
+        set(0, elem, xs === null ? null : xs.map(() => null));
+        return;
+      }
+      const out = [...xs];
+      const axes = axesIn ?? starts.map((_, i) => i);
+      axes.forEach((a, i) => {
+        const axis = normalizeAxis(a, rank);
+        const dim = xs[axis];
+        const step = steps?.[i] ?? 1;
+        if (typeof dim !== "number" || step === 0) {
+          out[axis] = null;
+          return;
+        }
+        const clamp = (v: number, lo: number, hi: number) =>
+          Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
+        const begin = step > 0 ? clamp(starts[i], 0, dim) : clamp(starts[i], -1, dim - 1);
+        const end = step > 0 ? clamp(ends[i], 0, dim) : clamp(ends[i], -1, dim - 1);
+        out[axis] = Math.max(0, Math.ceil((end - begin) / step));
+      });
+      set(0, elem, out);
+      return;
+    }
     case op === "ConstantOfShape": {
       const target = values.get(node.input[0]);
       const t = attrTensor(node, "value");

@@ -68,6 +68,13 @@ describe("shape inference", () => {
     ]);
     const c = b.op("Concat", ["x", "x", g], { axis: A.int(1) });
     const p = b.op("Pad", ["x", b.int64Constant([0, 1, 0, 2])]);
+    const sl = b.op("Slice", [
+      "m",
+      b.int64Constant([1, -2, 4]),
+      b.int64Constant([1000, 0, -100]),
+      b.int64Constant([0, -1, 2]),
+      b.int64Constant([2, -1, -2]),
+    ]);
     const { types } = inferShapes(b.build());
     const shape = (v: string) => types.get(v)?.shape;
     expect(shape(g)).toEqual(["n", 4]);
@@ -77,6 +84,8 @@ describe("shape inference", () => {
     expect(shape(sq)).toEqual(["n", 5]);
     expect(shape(c)).toEqual(["n", 14]);
     expect(shape(p)).toEqual(["n", 8]);
+    // numpy: m[1::2, :, 4:-100:-2, -2:0:-1] has shape [3, 1, 3, 1].
+    expect(shape(sl)).toEqual([3, 1, 3, 1]);
   });
 
   it("matches onnxruntime's output size for Conv, MaxPool and AveragePool (property)", async () => {

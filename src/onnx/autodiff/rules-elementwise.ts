@@ -114,6 +114,24 @@ const clip: GradRuleEntry = {
   },
 };
 
+/** Sum (variadic, broadcasting) and Expand: dy summed back to each input's shape. */
+const sum: GradRuleEntry = {
+  inputs: "all",
+  rule: (ctx) =>
+    ctx.node.input.map((_, i) => (ctx.needs(i) ? toInput(ctx, ctx.dy[0]!, i) : undefined)),
+};
+
+const expand: GradRuleEntry = {
+  inputs: [0],
+  rule: (ctx) => [toInput(ctx, ctx.dy[0]!, 0)],
+};
+
+// sqrt' = 1 / (2 sqrt x), from the forward output; |x|' = sign(x) (0 at 0, as PyTorch).
+const sqrt = unary((ctx, dy, _x, y) =>
+  ctx.e.op("Div", [ctx.e.op("Mul", [dy, ctx.e.scalar(0.5, y)]), y]),
+);
+const abs = unary((ctx, dy, x) => ctx.e.op("Mul", [dy, ctx.e.op("Sign", [x])]));
+
 const cast: GradRuleEntry = {
   inputs: [0],
   rule: (ctx) => {
@@ -140,4 +158,8 @@ export const ELEMENTWISE_RULES: Readonly<Record<string, GradRuleEntry>> = {
   Log: log,
   Clip: clip,
   Cast: cast,
+  Sum: sum,
+  Expand: expand,
+  Sqrt: sqrt,
+  Abs: abs,
 };

@@ -68,6 +68,41 @@ const pad: GradRuleEntry = {
   },
 };
 
+/** Slice with unit steps: dy padded with zeros back to the input's extent on each axis. */
+const slice: GradRuleEntry = {
+  inputs: [0],
+  rule: (ctx) => {
+    const { node, e } = ctx;
+    const x = node.input[0];
+    const shape = e.shape(x);
+    const known = (i: number) => {
+      const v = node.input[i] ? e.info.values.get(node.input[i]) : undefined;
+      return v?.every((d) => typeof d === "number") ? (v as number[]) : undefined;
+    };
+    const starts = known(1);
+    const ends = known(2);
+    if (shape === null || starts === undefined || ends === undefined) {
+      return ctx.fail("starts, ends and the input's rank must be known");
+    }
+    const rank = shape.length;
+    const axes = (known(3) ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, rank));
+    const steps = known(4) ?? starts.map(() => 1);
+    if (node.input[3] && known(3) === undefined) ctx.fail("the axes input is not a constant");
+    if (steps.some((s) => s !== 1)) ctx.fail("only unit steps are supported");
+    const pads = new Array<number>(2 * rank).fill(0);
+    axes.forEach((axis, i) => {
+      const size = shape[axis];
+      const dim = typeof size === "number" ? size : ctx.fail(`axis ${axis} needs a static size`);
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+      const begin = clamp(starts[i]);
+      const end = Math.max(begin, clamp(ends[i]));
+      pads[axis] = begin;
+      pads[axis + rank] = dim - end;
+    });
+    return [e.op("Pad", [ctx.dy[0]!, e.ints(pads)])];
+  },
+};
+
 export const SHAPE_RULES: Readonly<Record<string, GradRuleEntry>> = {
   Flatten: reshapeBack,
   Reshape: reshapeBack,
@@ -76,4 +111,5 @@ export const SHAPE_RULES: Readonly<Record<string, GradRuleEntry>> = {
   Transpose: transpose,
   Concat: concat,
   Pad: pad,
+  Slice: slice,
 };

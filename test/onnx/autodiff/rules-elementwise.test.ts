@@ -96,6 +96,27 @@ const cases: OpCase[] = [
   },
   { name: "Identity", inputShape: [1, 4], outSize: 4, body: (b, x) => b.op("Identity", [x]) },
   {
+    name: "Sum of three, broadcasting",
+    inputShape: [2, 3, 4],
+    outSize: 12,
+    params: ["p", "q"],
+    body: (b, x, dt) => b.op("Sum", [x, param(b, "p", [4], dt), param(b, "q", [3, 1], dt)]),
+  },
+  {
+    name: "Expand [N,3,1] -> [N,3,4]",
+    inputShape: [2, 3, 1],
+    outSize: 12,
+    body: (b, x) => b.op("Tanh", [b.op("Expand", [x, b.int64Constant([1, 3, 4])])]),
+  },
+  {
+    name: "Sqrt",
+    inputShape: [2, 5],
+    outSize: 5,
+    inputOffset: 2,
+    body: (b, x) => b.op("Sqrt", [x]),
+  },
+  { name: "Abs", inputShape: [2, 9], outSize: 9, body: (b, x) => b.op("Abs", [x]) },
+  {
     name: "Dropout (inference)",
     inputShape: [2, 4],
     outSize: 4,

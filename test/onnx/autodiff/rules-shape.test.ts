@@ -60,6 +60,16 @@ const cases: OpCase[] = [
     },
   },
   {
+    name: "Slice with negative start, clamped end, axes",
+    inputShape: [2, 5, 6],
+    outSize: 3 * 2,
+    body: (b, x) => {
+      const starts = b.int64Constant([1, -2]);
+      const ends = b.int64Constant([4, 1000]);
+      return b.op("Exp", [b.op("Slice", [x, starts, ends, b.int64Constant([1, -1])])]);
+    },
+  },
+  {
     name: "Pad constant, positive pads",
     inputShape: [2, 3, 4],
     outSize: 6 * 7,
