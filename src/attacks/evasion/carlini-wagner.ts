@@ -19,7 +19,10 @@ export interface CarliniWagnerParams {
   readonly initialConst?: number;
   /** κ: how far past the boundary the margin must go (default 0). */
   readonly confidence?: number;
-  /** Adam learning rate (default 0.01 × input range). */
+  /**
+   * Adam learning rate (default 0.1 × input range: the paper's 0.01 assumes thousands of steps;
+   * pixels at the bounds sit at |w| ≈ 7 in tanh space and Adam moves w about lr per step).
+   */
   readonly learningRate?: number;
 }
 
@@ -40,7 +43,7 @@ export async function carliniWagnerBatch(
   const steps = p.steps ?? 100;
   const binarySteps = p.binarySteps ?? 5;
   const kappa = p.confidence ?? 0;
-  const lr = p.learningRate ?? 0.01 * (hi - lo);
+  const lr = p.learningRate ?? 0.1 * (hi - lo);
   const n = x.shape[0];
   const size = x.data.length;
   const stride = n === 0 ? 0 : size / n;

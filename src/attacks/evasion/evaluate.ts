@@ -84,12 +84,16 @@ export async function evaluateRobustness(
       options.targetClass === undefined
         ? { labels }
         : { labels, targets: new Int32Array(end - start).fill(options.targetClass) };
-    parts.push(
-      await attackBatch(model, sliceBatch(x, start, end), goal, spec, {
-        rng: options.rng,
-        batchSize: options.batchSize,
-      }),
-    );
+    try {
+      parts.push(
+        await attackBatch(model, sliceBatch(x, start, end), goal, spec, {
+          rng: options.rng,
+          batchSize: options.batchSize,
+        }),
+      );
+    } catch (error) {
+      throw withPartialResults(error, parts, n);
+    }
     options.onProgress?.({ task: spec.attack, done: end, total: n });
   }
   const result = mergeResults(parts);
@@ -144,6 +148,31 @@ export async function evaluateRobustness(
       samplesPerSecond: seconds > 0 ? n / seconds : 0,
     },
   };
+}
+
+/**
+ * An endpoint that fails mid-run (timeouts, garbage) should not waste the batches already
+ * attacked: the error carries their per-sample success flags and queries in `details.partial`.
+ */
+function withPartialResults(error: unknown, parts: readonly AttackResult[], n: number): unknown {
+  if (!(error instanceof MlsecError) || parts.length === 0) return error;
+  const done = mergeResults(parts);
+  const attacked = done.success.length;
+  const succeeded = done.success.reduce((a, b) => a + b, 0);
+  return new MlsecError(error.code, error.message, {
+    hint: error.hint,
+    cause: error,
+    details: {
+      ...error.details,
+      partial: {
+        samplesAttacked: attacked,
+        samplesTotal: n,
+        attackSuccesses: succeeded,
+        success: [...done.success],
+        queries: [...done.queries],
+      },
+    },
+  });
 }
 
 function mergeResults(parts: readonly AttackResult[]): AttackResult {
