@@ -117,6 +117,15 @@ const cases: OpCase[] = [
   },
   { name: "Abs", inputShape: [2, 9], outSize: 9, body: (b, x) => b.op("Abs", [x]) },
   {
+    name: "Constant node operand (no gradient to it)",
+    inputShape: [2, 4],
+    outSize: 4,
+    body: (b, x, dt) => {
+      const c = b.op("Constant", [], { value: A.tensor(randomTensor("c", [4], dt, 12)) });
+      return b.op("Mul", [b.op("Sub", [x, c]), c]);
+    },
+  },
+  {
     name: "Dropout (inference)",
     inputShape: [2, 4],
     outSize: 4,
