@@ -57,7 +57,7 @@ describe("evaluateSpans", () => {
 
   const path = sharedDataPath("pii/synth_dataset_v2.json");
   it.skipIf(path === undefined)(
-    `scores mlsec on Presidio's synth_dataset_v2 (${SHARED_DATA_SKIP_REASON} when absent)`,
+    `scores mlsec on Presidio's synth_dataset_v2${path === undefined ? ` (${SHARED_DATA_SKIP_REASON})` : ""}`,
     () => {
       const data = fromPresidioDataset(JSON.parse(readFileSync(path!, "utf8")));
       expect(data).toHaveLength(1500);
