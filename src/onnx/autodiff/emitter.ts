@@ -165,6 +165,8 @@ export class Emitter {
       }
       if (decidable) {
         if (axes.length === 0) return grad;
+        // Only leading axes (a bias [C] against [N, C]): one reduction without kept dims.
+        if (axes.length === lead) return this.reduce("ReduceSum", grad, axes, false);
         const summed = this.reduce("ReduceSum", grad, axes, true);
         return lead === 0
           ? summed
