@@ -29,9 +29,26 @@ function rejection(n: bigint, bytes: (count: number) => Uint8Array): bigint {
   }
 }
 
+// Bytes from the OS CSPRNG, fetched 4 KiB at a time: samplers ask for a few bytes per draw,
+// and one randomBytes call per draw would dominate their cost. Bytes are used once.
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+function secureBytes(count: number): Uint8Array {
+  if (count > POOL_SIZE) return randomBytes(count);
+  if (poolOffset + count > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + count);
+  poolOffset += count;
+  return out;
+}
+
 /** The default source: the operating system's CSPRNG through node:crypto. */
 export const secureRandom: RandomSource = {
-  uniformBelow: (n) => rejection(n, (count) => randomBytes(count)),
+  uniformBelow: (n) => rejection(n, secureBytes),
 };
 
 /** A repeatable source from mlsec's seeded RNG (for tests and reproducible experiments only). */
