@@ -42,11 +42,32 @@ function report(name, mlsecMs, baselineMs, baseline, extra = {}) {
   );
 }
 
+/** Mean wall-clock ms per call; the CPU ms of the same calls go to `lastCpuMs`. */
+let lastCpuMs = 0;
 function time(fn, reps = 3) {
   fn();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) fn();
+  const c = process.cpuUsage(c0);
+  lastCpuMs = (c.user + c.system) / 1000 / reps;
   return (performance.now() - t0) / reps;
+}
+/** Times both sides and adds CPU-time figures (the machine may be shared and loaded). */
+function timeBoth(mlsec, baseline, reps = 3) {
+  const mlsecMs = time(mlsec, reps);
+  const mlsecCpuMs = lastCpuMs;
+  const baselineMs = time(baseline, reps);
+  const baselineCpuMs = lastCpuMs;
+  return {
+    mlsecMs,
+    baselineMs,
+    cpu: {
+      mlsecCpuMs: Number(mlsecCpuMs.toFixed(1)),
+      baselineCpuMs: Number(baselineCpuMs.toFixed(1)),
+      cpuRatio: Number((baselineCpuMs / mlsecCpuMs).toFixed(3)),
+    },
+  };
 }
 
 async function timeAsync(fn) {
@@ -232,32 +253,29 @@ function writeSafetensors(path, tensors, bytesEach) {
 const dir = mkdtempSync(join(tmpdir(), "mlsec-bench-scan-"));
 try {
   const ops = opsPickle(600_000);
-  const opsMs = time(() => scanBytes(ops, "ops.pkl"));
-  report(
-    "pickle-ops",
-    opsMs,
-    time(() => sha256(ops)),
-    "sha256",
-    {
-      mb: Number((ops.length / MB).toFixed(1)),
-      mlsecMBps: Math.round(ops.length / MB / (opsMs / 1000)),
-      verdict: scanBytes(ops, "ops.pkl").verdict,
-    },
+  const o = timeBoth(
+    () => scanBytes(ops, "ops.pkl"),
+    () => sha256(ops),
   );
+  report("pickle-ops", o.mlsecMs, o.baselineMs, "sha256", {
+    ...o.cpu,
+    mb: Number((ops.length / MB).toFixed(1)),
+    mlsecMBps: Number((ops.length / MB / (o.mlsecMs / 1000)).toFixed(1)),
+    mlsecCpuMBps: Number((ops.length / MB / (o.cpu.mlsecCpuMs / 1000)).toFixed(1)),
+    verdict: scanBytes(ops, "ops.pkl").verdict,
+  });
 
   const tensors = tensorPickle(64, 4 * MB);
-  const tMs = time(() => scanBytes(tensors, "t.pkl"));
-  report(
-    "pickle-tensors",
-    tMs,
-    time(() => sha256(tensors)),
-    "sha256",
-    {
-      mb: Number((tensors.length / MB).toFixed(1)),
-      mlsecMBps: Math.round(tensors.length / MB / (tMs / 1000)),
-      verdict: scanBytes(tensors, "t.pkl").verdict,
-    },
+  const t = timeBoth(
+    () => scanBytes(tensors, "t.pkl"),
+    () => sha256(tensors),
   );
+  report("pickle-tensors", t.mlsecMs, t.baselineMs, "sha256", {
+    ...t.cpu,
+    mb: Number((tensors.length / MB).toFixed(1)),
+    mlsecMBps: Math.round(tensors.length / MB / (t.mlsecMs / 1000)),
+    verdict: scanBytes(tensors, "t.pkl").verdict,
+  });
 
   const zipPath = join(dir, "model.pt");
   const zipSize = writeTorchZip(zipPath, tensorPickle(8, 16));
@@ -292,18 +310,27 @@ try {
     );
   }
   let smallMs = Infinity;
+  let smallCpuMs = Infinity;
   let result;
   for (let rep = 0; rep < 4; rep++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     result = scanPaths([small]);
-    if (rep > 0) smallMs = Math.min(smallMs, performance.now() - t0); // best of 3 after warm-up
+    const c = process.cpuUsage(c0);
+    if (rep > 0) {
+      // best of 3 after warm-up
+      smallMs = Math.min(smallMs, performance.now() - t0);
+      smallCpuMs = Math.min(smallCpuMs, (c.user + c.system) / 1000);
+    }
   }
   const py = `
 import os, sys, pickletools, time
 d = sys.argv[1]
 best = float("inf")
+best_cpu = float("inf")
 for rep in range(4):
     t = time.perf_counter()
+    c = time.process_time()
     found = 0
     for name in sorted(os.listdir(d)):
         with open(os.path.join(d, name), "rb") as f:
@@ -316,12 +343,16 @@ for rep in range(4):
                 found += 1
     if rep > 0:
         best = min(best, (time.perf_counter() - t) * 1000)  # best of 3 after warm-up
-print(best, found)
+        best_cpu = min(best_cpu, (time.process_time() - c) * 1000)
+print(best, best_cpu, found)
 `;
   const r = spawnSync("python3", ["-c", py, small], { encoding: "utf8" });
   if (r.status === 0) {
-    const pyMs = Number(r.stdout.trim().split(" ")[0]);
+    const [pyMs, pyCpuMs] = r.stdout.trim().split(" ").map(Number);
     report("small-pickles", smallMs, pyMs, "python3-pickletools-genops", {
+      mlsecCpuMs: Number(smallCpuMs.toFixed(1)),
+      baselineCpuMs: Number(pyCpuMs.toFixed(1)),
+      cpuRatio: Number((pyCpuMs / smallCpuMs).toFixed(3)),
       files: 1000,
       mlsecFilesPerSec: Math.round(1000 / (smallMs / 1000)),
       baselineFilesPerSec: Math.round(1000 / (pyMs / 1000)),

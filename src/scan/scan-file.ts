@@ -1,5 +1,5 @@
 // Scans files and directories: one report per file with its format, verdict and findings.
-import { lstatSync, readdirSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { MlsecError, type ProgressListener } from "../core/index.js";
 import { DEFAULT_SCAN_LIMITS, ScanContext, type ScanLimits } from "./context.js";
@@ -103,20 +103,33 @@ export function scanFile(path: string, options: ScanOptions = {}): FileReport {
 /** Lists the files under the given paths (directories recursively, symlinks not followed). */
 export function listFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
-  const visit = (path: string, top: boolean): void => {
+  const visit = (path: string): void => {
     let stat: ReturnType<typeof statSync>;
     try {
-      stat = top ? statSync(path) : lstatSync(path);
+      stat = statSync(path);
     } catch (error) {
       throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${path}`, { cause: error });
     }
-    if (stat.isDirectory()) {
-      for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
-    } else if (stat.isFile()) {
-      files.push(path);
+    if (stat.isDirectory()) walk(path);
+    else if (stat.isFile()) files.push(path);
+  };
+  // Inside directories, entry types come with the listing (no stat per file); symlinks are
+  // not followed.
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${dir}`, { cause: error });
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile()) files.push(path);
     }
   };
-  for (const p of paths) visit(p, true);
+  for (const p of paths) visit(p);
   return files;
 }
 

@@ -27,9 +27,34 @@ export function sliceSource(parent: ByteSource, start: number, size: number): By
   };
 }
 
-/** A file opened for reading; call `close()` when done. */
+/** Bytes read up front when a file is opened: a smaller file is then held whole in memory. */
+const FILE_HEAD = 64 * 1024;
+/** Scratch space for that first read (scans are synchronous: one file at a time per thread). */
+const scratch = Buffer.allocUnsafe(FILE_HEAD);
+
+/**
+ * A file opened for reading; call `close()` when done. Small files are read whole at open
+ * (one read, no stat), large ones are read on demand.
+ */
 export function fileSource(path: string): ByteSource & { close(): void } {
   const fd = openSync(path, "r");
+  try {
+    const head = scratch;
+    let got = 0;
+    while (got < FILE_HEAD) {
+      const n = readSync(fd, head, got, FILE_HEAD - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < FILE_HEAD) {
+      closeSync(fd);
+      const bytes = Uint8Array.prototype.slice.call(head, 0, got); // a copy: scratch is reused
+      return { ...memorySource(bytes), close: () => {} };
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
   const size = fstatSync(fd).size;
   return {
     size,
