@@ -126,7 +126,7 @@ export function makePhoneRecognizer(
         out.push(
           finding("PHONE_NUMBER", start, end, score, "phone", {
             context: CONTEXT,
-            negativeContext: NUMBER_NEGATIVE_CONTEXT,
+            negativeContext: [...NUMBER_NEGATIVE_CONTEXT, "zip", "postal", "postcode"],
           }),
         );
       }

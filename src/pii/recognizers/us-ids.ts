@@ -20,7 +20,7 @@ export const usPassportRecognizer: Recognizer = {
       out.push(
         finding("US_PASSPORT", start, end, 0.05, "us-passport", {
           context: ["passport", "passports", "passport#"],
-          scoreWithContext: 0.8,
+          scoreWithContext: 0.85,
           negativeContext: NUMBER_NEGATIVE_CONTEXT,
         }),
       );
@@ -38,7 +38,7 @@ export const usDriverLicenseRecognizer: Recognizer = {
       out.push(
         finding("US_DRIVER_LICENSE", start, end, 0.05, "us-driver-license", {
           context: ["driver", "drivers", "driver's", "license", "licence", "dl", "permit", "lic"],
-          scoreWithContext: 0.75,
+          scoreWithContext: 0.85,
           negativeContext: NUMBER_NEGATIVE_CONTEXT,
         }),
       );
