@@ -130,6 +130,23 @@ function requireGradients(model: Classifier, attack: AttackName): Differentiable
   return model;
 }
 
+/** eps must be positive and no larger than the input range allows (L∞: hi − lo; L2: √d·(hi − lo)). */
+function validateBudget(model: Classifier, spec: AttackSpec): void {
+  if (!(spec.eps > 0) || !Number.isFinite(spec.eps)) {
+    throw new MlsecError("E_INVALID_ARGUMENT", `eps must be a finite number > 0, got ${spec.eps}`);
+  }
+  const range = model.bounds[1] - model.bounds[0];
+  const d = model.inputShape.reduce((a, b) => a * b, 1);
+  const norm = "norm" in spec ? spec.norm : "2";
+  const limit = norm === "inf" ? range : norm === "2" ? Math.sqrt(d) * range : d * range;
+  if (spec.eps > limit) {
+    throw new MlsecError(
+      "E_INVALID_ARGUMENT",
+      `eps ${spec.eps} exceeds the largest L${norm} distance in the input range [${model.bounds[0]}, ${model.bounds[1]}] (${limit})`,
+    );
+  }
+}
+
 export function attackBatch(
   model: Classifier,
   x: Tensor,
@@ -137,6 +154,7 @@ export function attackBatch(
   spec: AttackSpec,
   ctx: AttackContext,
 ): Promise<AttackResult> {
+  validateBudget(model, spec);
   if (WHITE_BOX.has(spec.attack)) requireGradients(model, spec.attack);
   switch (spec.attack) {
     case "fgsm":
