@@ -35,7 +35,7 @@ const GGUF = ascii("GGUF");
 export function detectFormat(head: Uint8Array, size: number): FormatName {
   if (startsWith(head, ZIP_LOCAL) || startsWith(head, ZIP_EMPTY)) return "zip";
   if (startsWith(head, USTAR, 257)) return "tar";
-  if (startsWith(head, [0x1f, 0x8b])) return "gzip";
+  if (startsWith(head, [0x1f, 0x8b, 0x08])) return "gzip";
   if (startsWith(head, BZIP2)) return "bzip2";
   if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return "xz";
   if (startsWith(head, NUMPY)) return "npy";

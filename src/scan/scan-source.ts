@@ -17,10 +17,40 @@ import type { ByteSource } from "./source.js";
 
 const HEAD_BYTES = 64 * 1024;
 
+/**
+ * Formats detected from a few bytes only: inside an archive, tensor data can look like them by
+ * chance. There a member whose weak detection does not parse is data, not an invalid file.
+ */
+const WEAK: ReadonlySet<FormatName> = new Set([
+  "gzip",
+  "zlib",
+  "onnx",
+  "savedmodel",
+  "safetensors",
+]);
+
 /** Scans `src` (a file or an archive member named `name`) and returns the format it found. */
 export function scanSource(ctx: ScanContext, src: ByteSource, name: string): FormatName {
   const head = src.read(0, Math.min(src.size, HEAD_BYTES));
   const format = detectFormat(head, src.size);
+  if (ctx.depth > 0 && WEAK.has(format)) {
+    const mark = ctx.findings.length;
+    scanFormat(ctx, src, name, head, format);
+    const added = ctx.findings.slice(mark);
+    if (added.length === 0 || !added.every((f) => f.ruleId.startsWith("invalid."))) return format;
+    ctx.findings.length = mark; // did not parse: treat the member as data
+    return scanUnknown(ctx, src, name, head);
+  }
+  return scanFormat(ctx, src, name, head, format);
+}
+
+function scanFormat(
+  ctx: ScanContext,
+  src: ByteSource,
+  name: string,
+  head: Uint8Array,
+  format: FormatName,
+): FormatName {
   switch (format) {
     case "zip":
       scanZip(src, ctx);

@@ -88,6 +88,17 @@ describe("PyTorch zip checkpoints", () => {
     expect(shallow.findings[0].location.members).toEqual(["in.zip", "archive/data.pkl"]);
   });
 
+  it("treats tensor data that happens to look like zlib/ONNX/SavedModel/safetensors as data", () => {
+    const lookalikes = [
+      [0x78, 0x9c, 1, 2, 3, 4, 5, 6], // zlib header, then garbage
+      [0x08, 0x01, 0x12, 0x7f, 0, 0, 0, 0], // SavedModel start, overrunning
+      [0x08, 0x07, 0x12, 0x40, 1, 2, 3, 4], // ONNX start, overrunning
+      [5, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0, 0, 0, 0, 0, 0, 0], // int64 [5, 123]: safetensors-like
+    ].map((bytes, i) => ({ name: `archive/data/${i + 10}`, data: Uint8Array.from(bytes) }));
+    const r = scanBytes(torchZip(torchStateDictPickle(), lookalikes), "model.pt");
+    expect(r).toMatchObject({ verdict: "safe", findings: [] });
+  });
+
   it("reports a truncated zip as invalid", () => {
     const whole = torchZip(torchStateDictPickle());
     const r = scanBytes(whole.subarray(0, whole.length - 30), "m.pt");
