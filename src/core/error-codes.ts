@@ -184,6 +184,11 @@ export const ERROR_CODES = {
     summary: "The model endpoint answered with something that is not the expected scores.",
     hint: "Check --response-path and that it points at N rows of numClasses numbers.",
   },
+  // explain: attributions (issue 11)
+  E_EXPLAIN_METHOD: {
+    summary: "The explanation method cannot handle this model or input (too many features, no image).",
+    hint: "Use --method kernelshap for many tabular features, or ig/saliency/smoothgrad for images.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

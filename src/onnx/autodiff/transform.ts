@@ -18,6 +18,7 @@ import {
 import { inferShapes, type ShapeInfo } from "../shape-inference.js";
 import { Emitter } from "./emitter.js";
 import { emitLoss } from "./losses.js";
+import { upgradeGraphTo13 } from "./opset-upgrade.js";
 import { GRADIENT_RULES, ZERO_GRADIENT_OPS } from "./registry.js";
 import { type GradContext, type GradRuleEntry, unsupported } from "./rule.js";
 
@@ -144,11 +145,20 @@ function requireGraph(model: ModelProto): GraphProto {
   return model.graph;
 }
 
-function opsetProblem(model: ModelProto): string | null {
+/** The model at opset >= 13 (opsets 11-12 lifted when every op allows it), or why not. */
+function atOpset13(model: ModelProto): ModelProto | string {
   const opset = onnxOpsetVersion(model) ?? 0;
-  return opset < MIN_OPSET
-    ? `the model imports ONNX opset ${opset}; autodiff needs opset >= ${MIN_OPSET} (re-export it, e.g. torch.onnx.export(..., opset_version=17))`
-    : null;
+  if (opset >= MIN_OPSET) return model;
+  const graph = opset >= 11 ? upgradeGraphTo13(requireGraph(model)) : null;
+  if (graph === null) {
+    return `the model imports ONNX opset ${opset}; autodiff needs opset >= ${MIN_OPSET} (re-export it, e.g. torch.onnx.export(..., opset_version=17))`;
+  }
+  const opsetImport = model.opsetImport.map((o) =>
+    o.domain === undefined || o.domain === "" || o.domain === "ai.onnx"
+      ? { ...o, version: MIN_OPSET }
+      : o,
+  );
+  return { ...model, graph, opsetImport };
 }
 
 export interface DifferentiabilityOptions {
@@ -163,12 +173,15 @@ export interface DifferentiabilityOptions {
  * the data input, as white-box attacks need; pass `parameters` to check training paths too.
  */
 export function unsupportedOps(
-  model: ModelProto,
+  original: ModelProto,
   options: DifferentiabilityOptions = {},
 ): { opType: string; node: string }[] {
+  requireGraph(original);
+  const model = atOpset13(original);
+  if (typeof model === "string") {
+    return [{ opType: `opset ${onnxOpsetVersion(original) ?? 0}`, node: "" }];
+  }
   const graph = requireGraph(model);
-  const problem = opsetProblem(model);
-  if (problem !== null) return [{ opType: `opset ${onnxOpsetVersion(model) ?? 0}`, node: "" }];
   const index = indexGraph(graph);
   const logits = graph.output[0]?.name ?? "";
   const sources = [
@@ -181,12 +194,13 @@ export function unsupportedOps(
 }
 
 export function buildGradientModel(
-  model: ModelProto,
+  original: ModelProto,
   options: GradientModelOptions,
 ): GradientModel {
+  requireGraph(original);
+  const model = atOpset13(original);
+  if (typeof model === "string") throw new MlsecError("E_UNSUPPORTED_OP", model);
   const graph = requireGraph(model);
-  const problem = opsetProblem(model);
-  if (problem !== null) throw new MlsecError("E_UNSUPPORTED_OP", problem);
   const index = indexGraph(graph);
   const inputName = index.feedInputs[0];
   const logits = graph.output[0]?.name;

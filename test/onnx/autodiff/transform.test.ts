@@ -1,3 +1,4 @@
+import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { isMlsecError } from "../../../src/core/index.js";
 import { A } from "../../../src/onnx/attributes.js";
@@ -8,6 +9,7 @@ import {
 } from "../../../src/onnx/autodiff/index.js";
 import { GraphBuilder, makeModel } from "../../../src/onnx/builder.js";
 import { DataType, onnxOpsetVersion } from "../../../src/onnx/ir.js";
+import { encodeModel } from "../../../src/onnx/proto/codec.js";
 import {
   checkCase,
   fixture,
@@ -122,10 +124,62 @@ describe("autodiff graph transformer", () => {
     expect(maxError(at13)).toBeLessThan(1e-6);
     const f13 = fixture([2, 3], 3, (b, x) => b.op("Relu", [x]), D, 13);
     expect(onnxOpsetVersion(buildGradientModel(f13.model, { loss: "mse" }).model)).toBe(17);
-    const f11 = fixture([2, 3], 3, (b, x) => b.op("Relu", [x]), D, 11);
-    expect(unsupportedOps(f11.model)).toEqual([{ opType: "opset 11", node: "" }]);
-    const error = thrown(() => buildGradientModel(f11.model, { loss: "mse" }));
+    const f10 = fixture([2, 3], 3, (b, x) => b.op("Relu", [x]), D, 10);
+    expect(unsupportedOps(f10.model)).toEqual([{ opType: "opset 10", node: "" }]);
+    const error = thrown(() => buildGradientModel(f10.model, { loss: "mse" }));
     expect(isMlsecError(error) && error.code).toBe("E_UNSUPPORTED_OP");
+    // Opset 11-12 graphs are lifted only when every op's meaning is known to carry over.
+    const split = fixture(
+      [2, 4],
+      2,
+      (b, x) => b.add("Split", [x], { axis: A.int(1) }, { outputs: 2 })[0],
+      D,
+      11,
+    );
+    expect(unsupportedOps(split.model)).toEqual([{ opType: "opset 11", node: "" }]);
+  });
+
+  it("lifts opset 11 graphs (axes attributes, 2-D-coerced Softmax) with the same logits", async () => {
+    const c: Parameters<typeof checkCase>[0] = {
+      name: "opset 11: Unsqueeze/Squeeze/ReduceSum axes attributes, Softmax axis 1 of rank 3",
+      inputShape: [2, 3, 4],
+      outSize: 12 + 3,
+      opset: 11,
+      body: (b, x) => {
+        const u = b.op("Unsqueeze", [x], { axes: A.ints([1]) });
+        const s = b.op("Squeeze", [b.op("Tanh", [u])], { axes: A.ints([1]) });
+        const soft = b.op("Softmax", [s], { axis: A.int(1) });
+        const sum = b.op("ReduceSum", [s], { axes: A.ints([2]), keepdims: A.int(0) });
+        const flat = (v: string) => b.op("Flatten", [v]);
+        return b.op("Concat", [flat(soft), flat(sum)], { axis: A.int(1) });
+      },
+    };
+    expect(maxError(await checkCase(c))).toBeLessThan(1e-6);
+    // The lifted forward computes what onnxruntime computes for the original opset 11 model.
+    const f = fixture(
+      c.inputShape,
+      3,
+      (b, x, dt) => {
+        const y = c.body(b, x, dt);
+        return b.op("MatMul", [
+          b.op("Flatten", [y]),
+          b.initializer(randomTensor("w", [15, 3], dt, 2)),
+        ]);
+      },
+      D,
+      11,
+    );
+    const x = randomInput(c.inputShape, D, 3);
+    const original = await ort.InferenceSession.create(encodeModel(f.model), {
+      logSeverityLevel: 3,
+    });
+    const expected = (
+      await original.run({ input: new ort.Tensor("float64", x, [...c.inputShape]) })
+    ).logits.data as Float64Array;
+    const runner = await GradientRunner.create(f.model, "cross-entropy");
+    const got = (await runner.run(x, c.inputShape, [0, 1])).logits;
+    const worst = Math.max(...Array.from(got, (v, k) => Math.abs(v - expected[k])));
+    expect(worst).toBeLessThan(1e-12);
   });
 
   it("follows PyTorch-style Shape -> Gather -> Concat -> Reshape chains", async () => {
