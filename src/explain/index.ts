@@ -1,0 +1,31 @@
+// Public surface of the explainability layer: Shapley values, gradient attributions, heat-maps.
+
+export { type ClassGradient, classLogProbGradient } from "./class-gradient.js";
+export { coalitionValues } from "./coalitions.js";
+export { type ExactShapleyOptions, exactShapley, MAX_EXACT_FEATURES } from "./exact-shapley.js";
+export { gradientTimesInput } from "./grad-input.js";
+export { heatmapSvg, imageSize } from "./heatmap-svg.js";
+export {
+  type IntegratedGradientsExplanation,
+  type IntegratedGradientsOptions,
+  integratedGradients,
+} from "./integrated-gradients.js";
+export { type KernelShapExplanation, type KernelShapOptions, kernelShap } from "./kernel-shap.js";
+export { type KMeansOptions, kmeansBackground } from "./kmeans.js";
+export {
+  type Background,
+  classOutput,
+  EVAL_CHUNK_ROWS,
+  featureCount,
+  type OutputKind,
+  uniformBackground,
+} from "./model-output.js";
+export {
+  QUADRATURE_RULES,
+  type Quadrature,
+  type QuadratureRule,
+  quadrature,
+} from "./quadrature.js";
+export { type GradientExplanation, saliency } from "./saliency.js";
+export type { ShapleyExplanation } from "./shapley-result.js";
+export { type SmoothGradExplanation, type SmoothGradOptions, smoothGrad } from "./smoothgrad.js";
