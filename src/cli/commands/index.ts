@@ -1,12 +1,15 @@
 import type { Command } from "commander";
 import { registerArtifacts } from "./artifacts.js";
 import { registerAttack } from "./attack.js";
+import { registerExplain } from "./explain.js";
 import { registerIncident } from "./incident.js";
 import { registerModel } from "./model.js";
 import { registerPii } from "./pii.js";
 import { registerPrivacy } from "./privacy.js";
+import { registerRobustness } from "./robustness.js";
 import { registerScan } from "./scan.js";
 import { registerTaxii } from "./taxii.js";
+import { registerThreatModel } from "./threat-model.js";
 import { registerTrain } from "./train.js";
 
 /** A command module adds its subcommands to the program. Keep this list sorted by name. */
@@ -15,11 +18,14 @@ export type CommandRegistration = (program: Command) => void;
 export const COMMANDS: readonly CommandRegistration[] = [
   registerArtifacts,
   registerAttack,
+  registerExplain,
   registerIncident,
   registerModel,
   registerPii,
   registerPrivacy,
+  registerRobustness,
   registerScan,
   registerTaxii,
+  registerThreatModel,
   registerTrain,
 ];
