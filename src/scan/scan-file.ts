@@ -51,7 +51,15 @@ export function scanSourceReport(
     { ...DEFAULT_SCAN_LIMITS, ...options.limits },
     (c, s, member) => scanSource(c, s, member),
   );
-  const format = scanSource(ctx, src, path);
+  let format: FormatName;
+  try {
+    format = scanSource(ctx, src, path);
+  } catch (error) {
+    // A scanner bug on hostile bytes must not pass the file or stop the other files' scans.
+    if (error instanceof MlsecError) throw error;
+    ctx.add("invalid.scanner-error", "low", `scanning stopped: ${String(error)}`);
+    format = "unknown";
+  }
   const skipped = format === "unknown" && ctx.findings.length === 0;
   if (skipped) {
     ctx.add(

@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scanBytes, scanFile, scanPaths } from "../../src/scan/index.js";
+import { SHARED_DATA_SKIP_REASON, sharedDataPath } from "../helpers/shared-data.js";
 import {
   concat,
   gguf,
@@ -304,6 +305,19 @@ describe("files and directories", () => {
     expect(scanFile(join(dir, "good.pt")).verdict).toBe("safe");
     expect(() => scanPaths([join(dir, "missing")])).toThrow(/cannot read/);
   });
+});
+
+describe("no false positives on genuine files", () => {
+  const torchModels = sharedDataPath("torch-models");
+  it.skipIf(torchModels === undefined)(
+    `PyTorch-exported ONNX models and NumPy .npz references are safe (${SHARED_DATA_SKIP_REASON})`,
+    () => {
+      const result = scanPaths([torchModels!]);
+      const models = result.files.filter((f) => /\.(onnx|npz)$/.test(f.path));
+      expect(models.length).toBeGreaterThanOrEqual(4);
+      for (const f of models) expect([f.path, f.verdict, f.findings]).toEqual([f.path, "safe", []]);
+    },
+  );
 });
 
 describe("robustness (fuzz)", () => {
