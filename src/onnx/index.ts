@@ -8,6 +8,13 @@ export {
   attrTensor,
   hasAttr,
 } from "./attributes.js";
+export {
+  buildGradientModel,
+  DIFFERENTIABLE_OPS,
+  type GradientModel,
+  type GradientModelOptions,
+  unsupportedOps,
+} from "./autodiff/index.js";
 export { GraphBuilder, MLSEC_IR_VERSION, MLSEC_OPSET, makeModel, valueInfo } from "./builder.js";
 export {
   BOUNDS_METADATA_KEY,
@@ -31,6 +38,7 @@ export {
   encodeModel,
 } from "./proto/codec.js";
 export { feed, floatOutput, OrtSession, type SessionOptions } from "./session.js";
+export { inferShapes, type ShapeInfo } from "./shape-inference.js";
 export {
   type DecodedTensor,
   decodeTensor,
