@@ -64,6 +64,28 @@ describe("mlsec privacy query", () => {
       /^histogram\(city\):\n {2}Paris +\d+\n {2}Lyon +\d+\nepsilon 0\.4; budget 1: spent 1 in 2 queries, 0 left/,
     );
 
+    const grouped = runCli([
+      "--format",
+      "json",
+      ...base.slice(0, 4),
+      "--store",
+      join(dir, "other.db"),
+      "--sql-like",
+      "count",
+      "--epsilon",
+      "0.5",
+      "--budget",
+      "1",
+      "--group-by",
+      "city",
+      "--groups",
+      "Paris,Lyon,Nice",
+    ]);
+    expect(grouped.status).toBe(0);
+    const g = JSON.parse(grouped.stdout);
+    expect(g.groupBy).toBe("city");
+    expect(g.groups.map((x: { group: string }) => x.group)).toEqual(["Paris", "Lyon", "Nice"]);
+
     const refused = runCli([...base, "--sql-like", "count", "--epsilon", "0.01"]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("error[E_PRIVACY_BUDGET_EXCEEDED]");

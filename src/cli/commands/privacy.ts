@@ -152,6 +152,8 @@ interface QueryFlags {
   quantile?: number;
   bins?: number;
   categories?: string;
+  groupBy?: string;
+  groups?: string;
   budget?: number;
   dataset?: string;
   store?: string;
@@ -195,6 +197,8 @@ async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<num
     quantile: flags.quantile,
     bins: flags.bins,
     categories: flags.categories?.split(",").map((c) => c.trim()),
+    groupBy: flags.groupBy,
+    groups: flags.groups?.split(",").map((g) => g.trim()),
   };
   // The answer is computed first but released only once the ledger has recorded its epsilon.
   const answer = runQuery(parseCsv(text), spec, rngFor(ctx), secureRandom);
@@ -202,7 +206,8 @@ async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<num
   let budget: BudgetStatus;
   try {
     const ledger = await BudgetLedger.open(store);
-    const label = `${flags.sqlLike}(${flags.column ?? "*"})`;
+    const by = flags.groupBy === undefined ? "" : ` by ${flags.groupBy}`;
+    const label = `${flags.sqlLike}(${flags.column ?? "*"})${by}`;
     budget = await ledger.spend(dataset, flags.epsilon, label, flags.budget);
   } finally {
     await store.close();
@@ -212,7 +217,10 @@ async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<num
     query: flags.sqlLike,
     column: flags.column ?? null,
     epsilon: flags.epsilon,
-    ...(answer.kind === "histogram" ? { bins: answer.bins } : { value: answer.value }),
+    ...(flags.groupBy === undefined ? {} : { groupBy: flags.groupBy }),
+    ...("bins" in answer ? { bins: answer.bins } : {}),
+    ...("groups" in answer ? { groups: answer.groups } : {}),
+    ...("value" in answer ? { value: answer.value } : {}),
     budget: {
       total: budget.budget,
       spent: budget.spent,
@@ -223,10 +231,11 @@ async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<num
   };
   emit(ctx, "privacy query", result, (x) => {
     const head = `${x.query}(${x.column ?? "*"})`;
-    const body =
-      "bins" in x && x.bins
-        ? `${head}:\n${table(x.bins.map((b) => [`  ${b.label}`, String(b.count)]))}`
-        : `${head} = ${fmt((x as { value: number }).value)}`;
+    const body = x.bins
+      ? `${head}:\n${table(x.bins.map((b) => [`  ${b.label}`, String(b.count)]))}`
+      : x.groups
+        ? `${head} by ${x.groupBy}:\n${table(x.groups.map((g) => [`  ${g.group}`, fmt(g.value)]))}`
+        : `${head} = ${fmt(x.value ?? Number.NaN)}`;
     return (
       `${body}\nepsilon ${x.epsilon}; budget ${x.budget.total}: spent ${fmt(x.budget.spent, 10)} ` +
       `in ${x.budget.queries} queries, ${fmt(x.budget.remaining, 10)} left (${x.dataset.slice(0, 23)})`
@@ -289,6 +298,8 @@ export function registerPrivacy(program: Command): void {
       parseInteger("--bins", 1, 100_000),
     )
     .option("--categories <a,b,...>", "categorical histogram: the public list of categories")
+    .option("--group-by <column>", "one answer per group (count, sum, mean, quantile)")
+    .option("--groups <a,b,...>", "with --group-by: the public list of groups to report")
     .option(
       "--budget <eps>",
       "the dataset's total budget (set on its first query)",

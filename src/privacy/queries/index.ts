@@ -4,6 +4,8 @@ export { dpHistogram, type HistogramBin, MAX_BINS, numericBins } from "./histogr
 export { BudgetLedger, type BudgetStatus } from "./ledger.js";
 export { dpQuantile } from "./quantile.js";
 export {
+  type GroupValue,
+  MAX_GROUPS,
   QUERY_KINDS,
   type QueryAnswer,
   type QueryKind,

@@ -1,5 +1,8 @@
 // A DP query over a table: pick the column, bound each privacy unit's contribution, run the
-// aggregate. Pure: the caller spends the budget (ledger) before releasing the answer.
+// aggregate, optionally per group of a public list (GROUP BY over a public partition: after
+// bounding, one unit's k rows touch at most k groups, and the noise of every group is scaled to
+// k, so the whole answer is epsilon-DP; Wilson et al. 2020, §3). Pure: the caller spends the
+// budget (ledger) before releasing the answer.
 
 import { MlsecError, type Rng } from "../../core/index.js";
 import type { RandomSource } from "../mechanisms/random-source.js";
@@ -26,10 +29,24 @@ export interface QuerySpec {
   readonly bins?: number;
   /** Public categories of a categorical histogram. */
   readonly categories?: readonly string[];
+  /** Column to group by; `groups` lists the public groups reported (others are dropped). */
+  readonly groupBy?: string;
+  readonly groups?: readonly string[];
 }
 
+export interface GroupValue {
+  readonly group: string;
+  readonly value: number;
+}
+
+/** Bound on the public groups of one query. */
+export const MAX_GROUPS = 10_000;
+
+type ScalarKind = "count" | "sum" | "mean" | "quantile";
+
 export type QueryAnswer =
-  | { readonly kind: "count" | "sum" | "mean" | "quantile"; readonly value: number }
+  | { readonly kind: ScalarKind; readonly value: number }
+  | { readonly kind: ScalarKind; readonly groups: readonly GroupValue[] }
   | { readonly kind: "histogram"; readonly bins: readonly HistogramBin[] };
 
 function need<T>(value: T | undefined, what: string): T {
@@ -53,7 +70,7 @@ export function runQuery(
       `epsilon must be a finite number > 0, got ${epsilon}`,
     );
   }
-  for (const c of [spec.column, spec.privacyUnit]) {
+  for (const c of [spec.column, spec.privacyUnit, spec.groupBy]) {
     if (c !== undefined && !table.columns.includes(c)) {
       throw new MlsecError(
         "E_INVALID_ARGUMENT",
@@ -67,6 +84,42 @@ export function runQuery(
     unit === undefined
       ? table.rows
       : boundContributions(table.rows, (r) => String(r[unit] ?? ""), k, rng);
+  if (kind !== "count" && spec.column === undefined) {
+    throw new MlsecError("E_INVALID_ARGUMENT", "this query needs --column");
+  }
+  const groupBy = spec.groupBy;
+  if (groupBy === undefined) return aggregate(rows, spec, k, rs);
+  if (kind === "histogram") {
+    throw new MlsecError("E_INVALID_ARGUMENT", "a histogram takes no --group-by");
+  }
+  const groups = need(spec.groups, "--groups (the public list of groups)");
+  if (groups.length === 0 || groups.length > MAX_GROUPS || new Set(groups).size !== groups.length) {
+    throw new MlsecError(
+      "E_INVALID_ARGUMENT",
+      `--groups must list 1..${MAX_GROUPS} distinct groups, got ${groups.length}`,
+    );
+  }
+  const byGroup = new Map<string, Row[]>(groups.map((g) => [g, []]));
+  for (const r of rows) byGroup.get(String(r[groupBy] ?? ""))?.push(r);
+  return {
+    kind,
+    groups: groups.map((group) => {
+      const answer = aggregate(byGroup.get(group) ?? [], spec, k, rs);
+      return { group, value: "value" in answer ? answer.value : Number.NaN };
+    }),
+  };
+}
+
+type Row = Readonly<Record<string, Cell>>;
+
+/** One aggregate over (bounded) rows. */
+function aggregate(
+  rows: readonly Row[],
+  spec: QuerySpec,
+  k: number,
+  rs: RandomSource,
+): QueryAnswer {
+  const { kind, epsilon } = spec;
   const column = kind === "count" ? spec.column : need(spec.column, "--column");
   // Rows whose cell is empty do not take part.
   const cells =

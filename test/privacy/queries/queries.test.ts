@@ -124,7 +124,7 @@ describe("runQuery", () => {
     });
     expect(hist.kind === "histogram" && hist.bins.map((b) => b.count)).toEqual([3, 2, 0]);
     const sum = run({ kind: "sum", column: "x", bounds: [0, 10], epsilon: 1000 });
-    expect(sum.kind === "sum" && Math.round(sum.value)).toBe(11);
+    expect("value" in sum && Math.round(sum.value)).toBe(11);
     const numeric = run({
       kind: "histogram",
       column: "x",
@@ -133,6 +133,45 @@ describe("runQuery", () => {
       epsilon: 1000,
     });
     expect(numeric.kind === "histogram" && numeric.bins.map((b) => b.count)).toEqual([3, 1]);
+  });
+
+  it("groups by a public list of groups, dropping the others", () => {
+    const byCity = run({
+      kind: "count",
+      epsilon: 1000,
+      groupBy: "city",
+      groups: ["P", "L", "Z"],
+      privacyUnit: "user",
+      maxContributions: 3,
+    });
+    expect("groups" in byCity && byCity.groups).toEqual([
+      { group: "P", value: 3 },
+      { group: "L", value: 2 },
+      { group: "Z", value: 0 },
+    ]);
+    const mean = run({
+      kind: "mean",
+      column: "x",
+      bounds: [0, 10],
+      epsilon: 1000,
+      groupBy: "city",
+      groups: ["P"],
+    });
+    expect("groups" in mean && Math.round(mean.groups[0].value)).toBe(3); // (1 + 2 + 5) / 3
+    expect(() => run({ kind: "count", epsilon: 1, groupBy: "city" })).toThrow(/--groups/);
+    expect(() => run({ kind: "count", epsilon: 1, groupBy: "city", groups: ["P", "P"] })).toThrow(
+      /distinct/,
+    );
+    expect(() =>
+      run({
+        kind: "histogram",
+        column: "city",
+        categories: ["P"],
+        epsilon: 1,
+        groupBy: "city",
+        groups: ["P"],
+      }),
+    ).toThrow(/no --group-by/);
   });
 
   it("rejects unknown columns, missing bounds and text in numeric columns", () => {
