@@ -1,9 +1,30 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readNpz } from "../../src/data/index.js";
-import { runCli } from "../helpers/cli.js";
+import { loadModel, OnnxClassifier } from "../../src/onnx/index.js";
+import { type DigitsServer, startDigitsServer } from "../attacks/endpoint/digits-server.js";
+import { CLI, REPO_ROOT, runCli } from "../helpers/cli.js";
+
+/** Runs the CLI without blocking this process (the endpoint test serves from it). */
+function runCliAsync(
+  args: readonly string[],
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
 
 const CNN = "examples/models/digits-cnn.onnx";
 const TEST = "examples/data/digits-test.npz";
@@ -85,6 +106,89 @@ describe("mlsec attack", () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/^error\[E_(USAGE|INVALID_ARGUMENT)\]/m);
       expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it("runs the Square attack against an HTTP endpoint serving the CNN, counting queries", async () => {
+    const classifier = await OnnxClassifier.create(await loadModel(CNN), { intraOpThreads: 1 });
+    let server: DigitsServer | undefined;
+    try {
+      server = await startDigitsServer(classifier);
+      const r = await runCliAsync([
+        "attack",
+        "--endpoint",
+        `${server.url}/predict`,
+        "--header",
+        "Authorization: Bearer s3cret",
+        "--classes",
+        "10",
+        "--bounds",
+        "0,1",
+        "--data",
+        TEST,
+        "--attack",
+        "square",
+        "--eps",
+        "0.3",
+        "--max-queries",
+        "300",
+        "--limit",
+        "8",
+        "--format",
+        "json",
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.attack).toBe("square");
+      expect(result.successRate).toBeGreaterThanOrEqual(0.75);
+      expect(result.queries.total).toBeGreaterThan(8);
+      // The endpoint also scored the clean and the final adversarial batches.
+      expect(result.endpoint.queries).toBe(result.queries.total + 16);
+      // A white-box attack against the endpoint is refused with a hint.
+      const refused = await runCliAsync([
+        "attack",
+        "--endpoint",
+        `${server.url}/predict`,
+        "--classes",
+        "10",
+        "--bounds",
+        "0,1",
+        "--data",
+        TEST,
+        "--attack",
+        "pgd",
+        "--eps",
+        "0.1",
+        "--limit",
+        "2",
+      ]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/black-box/);
+    } finally {
+      await server?.close();
+      await classifier.release();
+    }
+  });
+
+  it("APGD-CE and DeepFool run from the command line", () => {
+    for (const args of [
+      ["--attack", "apgd-ce", "--eps", "0.2", "--steps", "10"],
+      ["--attack", "deepfool", "--norm", "2", "--eps", "4", "--steps", "20"],
+    ]) {
+      const r = runCli([
+        "attack",
+        CNN,
+        "--data",
+        TEST,
+        "--limit",
+        "8",
+        "--format",
+        "json",
+        ...args,
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.robustAccuracy).toBeLessThan(result.cleanAccuracy);
     }
   });
 });

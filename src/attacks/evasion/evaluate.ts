@@ -12,7 +12,7 @@ import {
   sliceBatch,
   type Tensor,
 } from "../../core/index.js";
-import { type AttackSpec, attackBatch } from "./registry.js";
+import { type AttackSpec, attackBatch, checkAttackable } from "./registry.js";
 import type { AttackResult } from "./types.js";
 
 export interface RobustnessOptions {
@@ -74,6 +74,7 @@ export async function evaluateRobustness(
       `target class ${options.targetClass} is outside the model's ${model.numClasses} classes`,
     );
   }
+  checkAttackable(model, spec);
   const started = performance.now();
   const clean = argmaxRows(await model.predict(x));
   const parts: AttackResult[] = [];

@@ -1,6 +1,13 @@
 export { type ApgdParams, apgdBatch, apgdCheckpoints } from "./apgd.js";
 export { AUTO_ATTACK_MEMBERS, type AutoAttackParams, autoAttackBatch } from "./auto-attack.js";
 export { type CarliniWagnerParams, carliniWagnerBatch } from "./carlini-wagner.js";
+export {
+  type CurveOptions,
+  type CurvePoint,
+  empiricalRobustness,
+  type RobustnessCurve,
+  robustnessCurve,
+} from "./curve.js";
 export { type DeepFoolParams, deepFoolBatch } from "./deepfool.js";
 export { type DirectionOptions, unitDirection } from "./direction.js";
 export { type EstimatedPgdParams, estimatedPgdBatch } from "./estimated-pgd.js";
@@ -28,6 +35,7 @@ export {
   type AttackSpec,
   attackBatch,
   BLACK_BOX_ATTACKS,
+  checkAttackable,
 } from "./registry.js";
 export { imageGeometry, type SquareParams, squareBatch, squareP } from "./square.js";
 export type {

@@ -147,6 +147,12 @@ function validateBudget(model: Classifier, spec: AttackSpec): void {
   }
 }
 
+/** Checks, before any model query, that the spec's budget is valid and the model can take it. */
+export function checkAttackable(model: Classifier, spec: AttackSpec): void {
+  validateBudget(model, spec);
+  if (WHITE_BOX.has(spec.attack)) requireGradients(model, spec.attack);
+}
+
 export function attackBatch(
   model: Classifier,
   x: Tensor,
@@ -154,8 +160,7 @@ export function attackBatch(
   spec: AttackSpec,
   ctx: AttackContext,
 ): Promise<AttackResult> {
-  validateBudget(model, spec);
-  if (WHITE_BOX.has(spec.attack)) requireGradients(model, spec.attack);
+  checkAttackable(model, spec);
   switch (spec.attack) {
     case "fgsm":
       return fgsmBatch(model as Differentiable, x, goal, spec);

@@ -1,0 +1,272 @@
+import type { Command } from "commander";
+import type { AttackSpec, RobustnessCurve } from "../../attacks/index.js";
+import { MlsecError } from "../../core/index.js";
+import type { CommandContext } from "../context.js";
+import { parseInteger } from "../options.js";
+import { emit, table } from "../output.js";
+import { action, rngFor } from "../runner.js";
+import {
+  type AttackParamFlags,
+  attackParamOptions,
+  attackSpecFrom,
+  type EndpointFlags,
+  endpointOptions,
+  openTarget,
+} from "./attack.js";
+import { parseBounds } from "./model.js";
+
+const SWEEP_ATTACKS = [
+  "fgsm",
+  "bim",
+  "pgd",
+  "apgd-ce",
+  "apgd-dlr",
+  "autoattack",
+  "deepfool",
+  "square",
+  "hopskipjump",
+  "nes",
+  "spsa",
+] as const;
+type SweepAttack = (typeof SWEEP_ATTACKS)[number];
+
+interface RobustnessFlags extends AttackParamFlags, EndpointFlags {
+  data: string;
+  attacks: SweepAttack[];
+  eps: number[];
+  batchSize: number;
+  limit?: number;
+  bounds?: readonly [number, number];
+  threads: number;
+  out?: string;
+}
+
+function parseAttackList(value: string): SweepAttack[] {
+  const names = value.split(",").map((s) => s.trim());
+  for (const name of names) {
+    if (!(SWEEP_ATTACKS as readonly string[]).includes(name)) {
+      throw new MlsecError(
+        "E_USAGE",
+        `--attacks: unknown attack "${name}" (one of ${SWEEP_ATTACKS.join(", ")})`,
+      );
+    }
+  }
+  return names as SweepAttack[];
+}
+
+function parseEpsList(value: string): number[] {
+  const values = value.split(",").map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v) || v <= 0)) {
+    throw new MlsecError(
+      "E_USAGE",
+      `--eps must be positive numbers separated by commas, got "${value}"`,
+    );
+  }
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+function renderText(r: RobustnessCurve & { model: string }): string {
+  const epsList = r.worstCase.map((w) => w.eps);
+  const attacks = [...new Set(r.points.map((p) => p.attack))];
+  const rows = [
+    ["robust accuracy", ...epsList.map((e) => `eps ${e}`)],
+    ...attacks.map((a) => [
+      a,
+      ...epsList.map((e) => {
+        const point = r.points.find((p) => p.attack === a && p.eps === e);
+        return point ? pct(point.summary.robustAccuracy) : "-";
+      }),
+    ]),
+    ["worst case", ...r.worstCase.map((w) => pct(w.robustAccuracy))],
+  ];
+  return [
+    `model            ${r.model}`,
+    `samples          ${r.n}`,
+    `clean accuracy   ${pct(r.cleanAccuracy)}`,
+    `empirical robustness (DeepFool L2, mean ||δ||/||x||)  ${r.empiricalRobustness === null ? "n/a (no gradients)" : r.empiricalRobustness.toFixed(4)}`,
+    "",
+    table(rows),
+  ].join("\n");
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+/** A self-contained HTML page with the robust-accuracy curves as an inline SVG chart. */
+export function renderHtml(r: RobustnessCurve & { model: string }): string {
+  const W = 640;
+  const H = 360;
+  const pad = { left: 56, right: 150, top: 20, bottom: 44 };
+  const epsList = r.worstCase.map((w) => w.eps);
+  const maxEps = Math.max(...epsList);
+  const px = (eps: number) => pad.left + (eps / maxEps) * (W - pad.left - pad.right);
+  const py = (acc: number) => pad.top + (1 - acc) * (H - pad.top - pad.bottom);
+  const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+  const series = [
+    ...[...new Set(r.points.map((p) => p.attack))].map((a) => ({
+      name: a,
+      values: [
+        [0, r.cleanAccuracy] as const,
+        ...r.points
+          .filter((p) => p.attack === a)
+          .map((p) => [p.eps, p.summary.robustAccuracy] as const),
+      ],
+    })),
+    {
+      name: "worst case",
+      values: [
+        [0, r.cleanAccuracy] as const,
+        ...r.worstCase.map((w) => [w.eps, w.robustAccuracy] as const),
+      ],
+    },
+  ];
+  const lines = series
+    .map((s, k) => {
+      const color = s.name === "worst case" ? "#d62728" : colors[k % colors.length];
+      const points = s.values.map(([e, a]) => `${px(e).toFixed(1)},${py(a).toFixed(1)}`).join(" ");
+      const dash = s.name === "worst case" ? ' stroke-dasharray="6 4"' : "";
+      return (
+        `<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"/>` +
+        s.values
+          .map(
+            ([e, a]) =>
+              `<circle cx="${px(e).toFixed(1)}" cy="${py(a).toFixed(1)}" r="3" fill="${color}"/>`,
+          )
+          .join("") +
+        `<text x="${W - pad.right + 10}" y="${pad.top + 16 * k + 10}" fill="${color}" font-size="12">${escapeHtml(s.name)}</text>`
+      );
+    })
+    .join("\n");
+  const yTicks = [0, 0.25, 0.5, 0.75, 1]
+    .map(
+      (t) =>
+        `<line x1="${pad.left}" x2="${W - pad.right}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>` +
+        `<text x="${pad.left - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${t * 100}%</text>`,
+    )
+    .join("");
+  const xTicks = [0, ...epsList]
+    .map(
+      (e) =>
+        `<text x="${px(e)}" y="${H - pad.bottom + 16}" text-anchor="middle" font-size="11">${e}</text>`,
+    )
+    .join("");
+  const rows = r.points
+    .map(
+      (p) =>
+        `<tr><td>${escapeHtml(p.attack)}</td><td>${p.eps}</td><td>${pct(p.summary.robustAccuracy)}</td><td>${pct(p.summary.successRate)}</td><td>${p.summary.queries.meanPerSample.toFixed(1)}</td></tr>`,
+    )
+    .join("");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mlsec robustness: ${escapeHtml(r.model)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}</style></head>
+<body><h1>Robustness of ${escapeHtml(r.model)}</h1>
+<p>${r.n} samples, clean accuracy ${pct(r.cleanAccuracy)}; empirical robustness ${r.empiricalRobustness === null ? "n/a" : r.empiricalRobustness.toFixed(4)}.</p>
+<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="robust accuracy against eps">
+${yTicks}${xTicks}
+<text x="${(pad.left + W - pad.right) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">eps</text>
+<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="12">robust accuracy</text>
+${lines}
+</svg>
+<table><tr><th>attack</th><th>eps</th><th>robust accuracy</th><th>success rate</th><th>queries/sample</th></tr>${rows}</table>
+</body></html>
+`;
+}
+
+async function robustness(
+  ctx: CommandContext,
+  modelPath: string | undefined,
+  flags: RobustnessFlags,
+): Promise<number> {
+  // Build every spec first so that bad flags fail before any work.
+  const specs: AttackSpec[] = flags.attacks.flatMap((a) =>
+    flags.eps.map((e) => attackSpecFrom(a, e, flags)),
+  );
+  const { loadDataset } = await import("../../data/index.js");
+  const { robustnessCurve } = await import("../../attacks/index.js");
+  const { sliceBatch, writeFileAtomic } = await import("../../core/index.js");
+  const data = await loadDataset(flags.data);
+  const target = await openTarget(modelPath, flags, data.x.shape.slice(1));
+  const progress = ctx.progress();
+  try {
+    const n = Math.min(flags.limit ?? data.y.length, data.y.length);
+    const x = sliceBatch(data.x, 0, n);
+    const y = data.y.slice(0, n);
+    const started = performance.now();
+    const curve = await robustnessCurve(target.model, x, y, specs, {
+      batchSize: flags.batchSize,
+      rng: rngFor(ctx),
+      onProgress: progress,
+    });
+    progress.stop();
+    const result = {
+      model: target.label,
+      data: flags.data,
+      ...curve,
+      points: curve.points.map((p) => ({
+        attack: p.attack,
+        eps: p.eps,
+        robustAccuracy: p.summary.robustAccuracy,
+        successRate: p.summary.successRate,
+        meanNorms: p.summary.meanNorms,
+        queries: p.summary.queries,
+        seconds: p.summary.seconds,
+        params: p.summary.params,
+      })),
+      seconds: (performance.now() - started) / 1000,
+      report: flags.out ?? null,
+    };
+    if (flags.out !== undefined) {
+      await writeFileAtomic(
+        flags.out,
+        new TextEncoder().encode(renderHtml({ ...curve, model: target.label })),
+      );
+    }
+    emit(ctx, "robustness", result, () => renderText({ ...curve, model: target.label }));
+  } finally {
+    progress.stop();
+    await target.release();
+  }
+  return 0;
+}
+
+export function registerRobustness(program: Command): void {
+  const command = program
+    .command("robustness")
+    .description(
+      "sweep attacks over budgets: robust-accuracy table and curve, worst case per sample",
+    )
+    .argument("[model]", "ONNX model file (or use --endpoint)")
+    .requiredOption("--data <file>", ".npz with x and y")
+    .option("--attacks <list>", `comma-separated: ${SWEEP_ATTACKS.join(", ")}`, parseAttackList, [
+      "fgsm",
+      "pgd",
+    ])
+    .requiredOption("--eps <list>", "budgets, e.g. 0.05,0.1,0.2,0.3", parseEpsList)
+    .option("--out <report.html>", "also write a self-contained HTML report with the chart");
+  attackParamOptions(command)
+    .option(
+      "--batch-size <n>",
+      "samples per model call",
+      parseInteger("--batch-size", 1, 65536),
+      128,
+    )
+    .option(
+      "--limit <n>",
+      "use only the first N samples",
+      parseInteger("--limit", 1, Number.MAX_SAFE_INTEGER),
+    )
+    .option(
+      "--bounds <lo,hi>",
+      "input bounds (default: the model's mlsec.bounds metadata)",
+      parseBounds,
+    )
+    .option(
+      "--threads <n>",
+      "onnxruntime threads (0 = one per core)",
+      parseInteger("--threads", 0, 256),
+      0,
+    );
+  endpointOptions(command).action(action(robustness));
+}
