@@ -7,7 +7,6 @@ import { registerModel } from "./model.js";
 import { registerPii } from "./pii.js";
 import { registerPrivacy } from "./privacy.js";
 import { registerRobustness } from "./robustness.js";
-import { registerRobustness } from "./robustness.js";
 import { registerScan } from "./scan.js";
 import { registerTaxii } from "./taxii.js";
 import { registerThreatModel } from "./threat-model.js";
@@ -24,7 +23,6 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerModel,
   registerPii,
   registerPrivacy,
-  registerRobustness,
   registerRobustness,
   registerScan,
   registerTaxii,
