@@ -1,0 +1,31 @@
+// Public surface of the model registry.
+export {
+  type AuditBreak,
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditOutcome,
+  type AuditVerification,
+  entryHash,
+  GENESIS_HASH,
+  verifyAuditRows,
+} from "./audit.js";
+export { type BlobStore, localBlobStore } from "./blobs.js";
+export { canonicalJson, type JsonValue } from "./canonical-json.js";
+export {
+  DEFAULT_POLICY,
+  type PublishPolicy,
+  readTrustedKeys,
+  type ScanRecord,
+  type SignatureRecord,
+} from "./policy.js";
+export { isRole, PERMISSIONS, REGISTRY_SCOPE, ROLES, type Role } from "./rbac.js";
+export {
+  type Alias,
+  type Model,
+  type PublishInput,
+  type PublishResult,
+  Registry,
+  type RegistryOptions,
+  type Version,
+  verifyAuditLog,
+} from "./registry.js";
