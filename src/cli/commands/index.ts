@@ -3,6 +3,7 @@ import { registerArtifacts } from "./artifacts.js";
 import { registerAttack } from "./attack.js";
 import { registerExplain } from "./explain.js";
 import { registerIncident } from "./incident.js";
+import { registerLint } from "./lint.js";
 import { registerModel } from "./model.js";
 import { registerPii } from "./pii.js";
 import { registerPrivacy } from "./privacy.js";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerAttack,
   registerExplain,
   registerIncident,
+  registerLint,
   registerModel,
   registerPii,
   registerPrivacy,
