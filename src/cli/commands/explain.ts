@@ -144,6 +144,14 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       "model" | "data" | "index" | "label" | "features" | "heatmap" | "seconds" | "predictedClass"
     >;
     if (flags.method === "exact" || flags.method === "kernelshap") {
+      if (flags.method === "exact" && d > ex.MAX_EXACT_FEATURES) {
+        // Refuse before summarising the background (k-means over images is not free).
+        throw new MlsecError(
+          "E_EXPLAIN_METHOD",
+          `exact Shapley enumerates 2^d coalitions; ${d} features is more than ${ex.MAX_EXACT_FEATURES}`,
+          { hint: "Use --method kernelshap (sampled coalitions) or a gradient method for images." },
+        );
+      }
       const bgData = flags.background ? (await loadDataset(flags.background)).x : data.x;
       const background = ex.kmeansBackground(bgData, { k: flags.backgroundSize, rng: rngFor(ctx) });
       const options = { classIndex, output: flags.output, onProgress: progress };

@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+const MLP = "examples/models/tabular-mlp.onnx";
+const TAB = "examples/data/tabular-test.npz";
+const CNN = "examples/models/digits-cnn.onnx";
+const DIGITS = "examples/data/digits-test.npz";
+const dir = mkdtempSync(join(tmpdir(), "mlsec-explain-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const json = (args: string[]) => {
+  const r = runCli(["explain", ...args, "--format", "json", "--threads", "1"]);
+  expect(r.stderr).not.toContain("error[");
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+describe("mlsec explain", () => {
+  it("exact Shapley and KernelSHAP agree on the Iris MLP and are efficient", () => {
+    const args = [
+      MLP,
+      "--data",
+      TAB,
+      "--background",
+      "examples/data/tabular-train.npz",
+      "--index",
+      "3",
+    ];
+    const exact = json([...args, "--method", "exact"]);
+    expect(exact.schemaVersion).toBe(1);
+    expect(exact.attributions).toHaveLength(4);
+    expect(exact.parameters.kmeansCentroids).toBe(50);
+    expect(Math.abs(exact.quality.efficiencyGap)).toBeLessThan(1e-6);
+    const sum = exact.attributions.reduce((a: number, b: number) => a + b, 0);
+    expect(sum).toBeCloseTo(exact.prediction - exact.baseValue, 6);
+    const kernel = json([...args, "--method", "kernelshap"]);
+    // 4 features: all 14 proper coalitions fit the default 2,048, so KernelSHAP is exact.
+    kernel.attributions.forEach((v: number, i: number) => {
+      expect(v).toBeCloseTo(exact.attributions[i], 6);
+    });
+    expect(kernel.notes.join(" ")).toContain("near-duplicate");
+  });
+
+  it("integrated gradients on the CNN: complete within 1%, SVG heat-map written", () => {
+    const out = join(dir, "ig.svg");
+    const r = json([CNN, "--data", DIGITS, "--method", "ig", "--index", "2", "--out", out]);
+    expect(r.attributions).toHaveLength(784);
+    expect(r.quality.relativeConvergenceDelta).toBeLessThan(0.01);
+    expect(r.heatmap).toBe(out);
+    const svg = readFileSync(out, "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain('fill="#d62728"');
+  });
+
+  it("text output lists the top features", () => {
+    const r = runCli([
+      "explain",
+      CNN,
+      "--data",
+      DIGITS,
+      "--method",
+      "smoothgrad",
+      "--samples",
+      "8",
+      "--top",
+      "3",
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("top 3 of 784 features");
+  });
+
+  it("rejects bad input with exit 2 and writes nothing", () => {
+    const out = join(dir, "nope.svg");
+    const a = runCli(["explain", MLP, "--data", TAB, "--index", "999"]);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toContain("error[E_INVALID_ARGUMENT]");
+    const b = runCli(["explain", MLP, "--data", TAB, "--method", "ig", "--out", out]);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toContain("error[E_EXPLAIN_METHOD]");
+    expect(existsSync(out)).toBe(false);
+    const c = runCli(["explain", CNN, "--data", DIGITS, "--method", "exact"]);
+    expect(c.status).toBe(2);
+    expect(c.stderr).toContain("error[E_EXPLAIN_METHOD]");
+  });
+});
