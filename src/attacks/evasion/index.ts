@@ -1,6 +1,7 @@
 export { type ApgdParams, apgdBatch, apgdCheckpoints } from "./apgd.js";
 export { AUTO_ATTACK_MEMBERS, type AutoAttackParams, autoAttackBatch } from "./auto-attack.js";
 export { type CarliniWagnerParams, carliniWagnerBatch } from "./carlini-wagner.js";
+export { type CleverOptions, type CleverScore, cleverScore } from "./clever.js";
 export {
   type CurveOptions,
   type CurvePoint,

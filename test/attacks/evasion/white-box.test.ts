@@ -4,6 +4,7 @@ import {
   apgdBatch,
   apgdCheckpoints,
   carliniWagnerBatch,
+  cleverScore,
   deepFoolBatch,
   logitCombinationGradients,
 } from "../../../src/attacks/index.js";
@@ -188,5 +189,24 @@ describe("APGD", () => {
       );
     const [a, c] = [await run(), await run()];
     expect([...a.adversarial.data]).toEqual([...c.adversarial.data]);
+  });
+});
+
+describe("CLEVER-style score", () => {
+  it("equals the exact minimal distance for a linear model (constant gradient)", async () => {
+    const model = multiLossLinear(W, b);
+    const one = tensor([1, 2], [0.55, 0.5]);
+    const l2 = await cleverScore(model, one, 0, { radius: 1, norm: "2", rng: createRng(0) });
+    // g_1 = z_0 − z_1 = 0.4, ||W_0 − W_1||₂ = 8√2: 0.4 / (8√2) = 0.05/√2.
+    expect(l2.nearestClass).toBe(1);
+    expect(l2.score).toBeCloseTo(0.05 / Math.SQRT2, 5);
+    expect(l2.lipschitz[1]).toBeCloseTo(8 * Math.SQRT2, 4);
+    const linf = await cleverScore(model, one, 0, { radius: 1, norm: "inf", rng: createRng(0) });
+    expect(linf.score).toBeCloseTo(0.025, 5);
+    // Capped at the radius, and 0 for a misclassified sample.
+    const capped = await cleverScore(model, one, 0, { radius: 0.01, norm: "2", rng: createRng(0) });
+    expect(capped.score).toBe(0.01);
+    const wrong = await cleverScore(model, one, 1, { radius: 1, norm: "2", rng: createRng(0) });
+    expect(wrong.score).toBe(0);
   });
 });
