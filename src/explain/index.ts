@@ -21,6 +21,12 @@ export {
   uniformBackground,
 } from "./model-output.js";
 export {
+  type ImportanceMetric,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+  permutationImportance,
+} from "./permutation-importance.js";
+export {
   QUADRATURE_RULES,
   type Quadrature,
   type QuadratureRule,
