@@ -5,23 +5,15 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 /** UTF-8 text; short ASCII strings (most names and keys) skip the TextDecoder call. */
 export function decodeUtf8(bytes: Uint8Array): string {
   if (bytes.length <= 64) {
-    let s = "";
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      if (b >= 0x80) return utf8.decode(bytes);
-      s += String.fromCharCode(b);
-    }
-    return s;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return utf8.decode(bytes);
+    // One flat string (appending char by char would build a chain of cons-strings).
+    return String.fromCharCode.apply(null, bytes as unknown as number[]);
   }
   return utf8.decode(bytes);
 }
 
 export function decodeLatin1(bytes: Uint8Array): string {
-  if (bytes.length <= 64) {
-    let short = "";
-    for (let i = 0; i < bytes.length; i++) short += String.fromCharCode(bytes[i]);
-    return short;
-  }
+  if (bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let s = "";
   for (let i = 0; i < bytes.length; i += 4096) {
     s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
