@@ -7,6 +7,7 @@ import { registerLint } from "./lint.js";
 import { registerModel } from "./model.js";
 import { registerPii } from "./pii.js";
 import { registerPrivacy } from "./privacy.js";
+import { registerRegistry } from "./registry.js";
 import { registerRobustness } from "./robustness.js";
 import { registerScan } from "./scan.js";
 import { registerTaxii } from "./taxii.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerModel,
   registerPii,
   registerPrivacy,
+  registerRegistry,
   registerRobustness,
   registerScan,
   registerTaxii,

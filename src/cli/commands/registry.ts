@@ -1,0 +1,406 @@
+// `mlsec registry init|grant|revoke|policy|publish|list|show|alias|delete|audit`: the model
+// registry (issue 9). Every subcommand acts as `--as USER` (or $MLSEC_USER), checked by RBAC.
+import { dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
+import type {
+  AuditVerification,
+  Model,
+  PublishPolicy,
+  Registry,
+  Version,
+} from "../../registry/index.js";
+import { EXIT_FINDING, EXIT_OK } from "../context.js";
+import { parseChoice, parseInteger } from "../options.js";
+import { emit, table } from "../output.js";
+import { action, MlsecError } from "../runner.js";
+
+const USER_ENV = "MLSEC_USER";
+const BLOBS_ENV = "MLSEC_REGISTRY_BLOBS";
+const ROLE_CHOICES = ["reader", "publisher", "admin"] as const;
+
+interface Common {
+  store?: string;
+  blobs?: string;
+  as?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function common(cmd: Command): Command {
+  return cmd
+    .option(
+      "--store <url>",
+      "store: SQLite file path or postgres:// URL (default $MLSEC_STORE or ./.mlsec/mlsec.db)",
+    )
+    .option(
+      "--blobs <dir>",
+      `blob directory (default $${BLOBS_ENV}, else blobs/ beside a SQLite store, else ./.mlsec/blobs)`,
+    )
+    .option("--as <user>", `the acting user (default $${USER_ENV})`);
+}
+
+function actorOf(o: Common): string {
+  const actor = o.as ?? process.env[USER_ENV];
+  if (!actor) {
+    throw new MlsecError("E_USAGE", "no acting user", {
+      hint: `Pass --as USER or set ${USER_ENV}; every registry operation is checked and audited.`,
+    });
+  }
+  return actor;
+}
+
+async function withRegistry<T>(o: Common, body: (reg: Registry) => Promise<T>): Promise<T> {
+  const { openStore, resolveStoreConfig } = await import("../../store/index.js");
+  const { Registry, localBlobStore } = await import("../../registry/index.js");
+  const config = resolveStoreConfig(o.store);
+  const blobs =
+    o.blobs ??
+    process.env[BLOBS_ENV] ??
+    (config.kind === "sqlite" && config.path !== ":memory:"
+      ? join(dirname(config.path), "blobs")
+      : resolve(".mlsec", "blobs"));
+  const store = await openStore(config);
+  try {
+    return await body(await Registry.open(store, { blobs: localBlobStore(resolve(blobs)) }));
+  } finally {
+    await store.close();
+  }
+}
+
+interface PolicyFlags {
+  requireScan: boolean;
+  requireSignature?: boolean;
+  trustedKey: string[];
+}
+
+function policyOptions(cmd: Command): Command {
+  return cmd
+    .option("--no-require-scan", "accept versions whose scan verdict is not safe")
+    .option("--require-signature", "require a model-signing bundle from a trusted key")
+    .option("--trusted-key <pem>", "trusted public key file (repeatable)", collect, []);
+}
+
+async function policyFrom(o: PolicyFlags): Promise<PublishPolicy> {
+  const { readTrustedKeys } = await import("../../registry/index.js");
+  return {
+    requireCleanScan: o.requireScan,
+    requireSignature: o.requireSignature === true,
+    trustedKeys: readTrustedKeys(o.trustedKey),
+  };
+}
+
+function parseMetric(spec: string, previous: Record<string, number>): Record<string, number> {
+  const eq = spec.indexOf("=");
+  const value = Number(spec.slice(eq + 1));
+  if (eq <= 0 || spec.slice(eq + 1).trim() === "" || !Number.isFinite(value)) {
+    throw new MlsecError("E_USAGE", `--metric must be NAME=NUMBER, got "${spec}"`);
+  }
+  return { ...previous, [spec.slice(0, eq)]: value };
+}
+
+function renderVersion(v: Version): string {
+  const lines = [
+    `  v${v.version}  ${v.digest}  ${v.format}  ${v.bytes} bytes  by ${v.createdBy} at ${v.createdAt}${v.deletedAt ? `  DELETED ${v.deletedAt}` : ""}`,
+    `      scan: ${v.scan.verdict} (${v.scan.files} files)  signature: ${v.signature ? v.signature.signer : "none"}`,
+  ];
+  const lineage = [
+    v.lineage.parent && `parent ${v.lineage.parent}`,
+    v.lineage.dataDigest && `data ${v.lineage.dataDigest}`,
+    v.lineage.codeRevision && `code ${v.lineage.codeRevision}`,
+  ].filter(Boolean);
+  if (lineage.length > 0) lines.push(`      lineage: ${lineage.join(", ")}`);
+  const metrics = Object.entries(v.metrics);
+  if (metrics.length > 0)
+    lines.push(`      metrics: ${metrics.map(([k, x]) => `${k}=${x}`).join(" ")}`);
+  return lines.join("\n");
+}
+
+function renderVerification(v: AuditVerification): string {
+  return v.valid
+    ? `audit log verifies: ${v.entries} entries, head ${v.head}`
+    : `audit log BROKEN at entry ${v.firstBreak.position} (seq ${v.firstBreak.seq}): ${v.firstBreak.reason}`;
+}
+
+export function registerRegistry(program: Command): void {
+  const registry = program
+    .command("registry")
+    .description("model registry: versions, lineage, aliases, RBAC, hash-chained audit log");
+
+  policyOptions(
+    common(registry.command("init").description("create the registry; the first user is admin")),
+  ).action(
+    action(async (ctx, o: Common & PolicyFlags) => {
+      const actor = actorOf(o);
+      const changePolicy = o.requireSignature === true || o.trustedKey.length > 0 || !o.requireScan;
+      const policy = changePolicy ? await policyFrom(o) : undefined;
+      const r = await withRegistry(o, async (reg) => ({
+        ...(await reg.init(actor, policy)),
+        store: reg.store.location,
+        policy: await reg.policyFor("*"),
+      }));
+      emit(
+        ctx,
+        "registry init",
+        { actor, ...r, policy: { ...r.policy, trustedKeys: r.policy.trustedKeys.length } },
+        (x) =>
+          [
+            x.bootstrapped
+              ? `registry ready in ${x.store}; ${actor} is admin`
+              : `registry already initialised in ${x.store}`,
+            `policy: clean scan ${x.policy.requireCleanScan ? "required" : "not required"}, signature ${x.policy.requireSignature ? `required (${x.policy.trustedKeys} trusted keys)` : "not required"}`,
+          ].join("\n"),
+      );
+      return EXIT_OK;
+    }),
+  );
+
+  policyOptions(common(registry.command("policy").description("set the publish policy (admin)")))
+    .option("--model <name>", "set it for one model instead of the whole registry")
+    .action(
+      action(async (ctx, o: Common & PolicyFlags & { model?: string }) => {
+        const actor = actorOf(o);
+        const policy = await policyFrom(o);
+        await withRegistry(o, (reg) => reg.setPolicy(actor, policy, o.model));
+        const shown = { scope: o.model ?? "*", ...policy, trustedKeys: policy.trustedKeys.length };
+        emit(
+          ctx,
+          "registry policy",
+          shown,
+          (x) =>
+            `policy for ${x.scope}: clean scan ${x.requireCleanScan ? "required" : "not required"}, signature ${x.requireSignature ? `required (${x.trustedKeys} trusted keys)` : "not required"}`,
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  common(registry.command("grant <user> <role>").description("grant a role (admin)"))
+    .option("--model <name>", "grant on one model instead of the whole registry")
+    .action(
+      action(async (ctx, user: string, role: string, o: Common & { model?: string }) => {
+        const actor = actorOf(o);
+        const r = parseChoice("role", ROLE_CHOICES)(role);
+        await withRegistry(o, (reg) => reg.grant(actor, user, r, o.model));
+        emit(
+          ctx,
+          "registry grant",
+          { user, role: r, scope: o.model ?? "*" },
+          (x) => `granted ${x.role} on ${x.scope} to ${x.user}`,
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  common(registry.command("revoke <user>").description("revoke a user's grant (admin)"))
+    .option("--model <name>", "the model the grant is on (default: the registry-wide grant)")
+    .action(
+      action(async (ctx, user: string, o: Common & { model?: string }) => {
+        const actor = actorOf(o);
+        const removed = await withRegistry(o, (reg) => reg.revoke(actor, user, o.model));
+        emit(ctx, "registry revoke", { user, scope: o.model ?? "*", removed }, (x) =>
+          x.removed
+            ? `revoked ${x.user}'s grant on ${x.scope}`
+            : `${x.user} had no grant on ${x.scope}`,
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  common(
+    registry
+      .command("publish <model> <path>")
+      .description(
+        "hash, scan and check a model file or directory, then store it as a new version",
+      ),
+  )
+    .option("--signature <file>", "model-signing bundle to verify against the trusted keys")
+    .option("--metric <name=value>", "a metric (repeatable)", parseMetric, {})
+    .option("--data-digest <digest>", "lineage: digest of the training data")
+    .option("--code-revision <rev>", "lineage: training code revision (e.g. a git commit)")
+    .option("--parent <model@version>", "lineage: the version this one derives from")
+    .option("--format <name>", "override the format the scanner detects")
+    .option("--description <text>", "model description (when this creates the model)")
+    .option("--tag <tag>", "model tag (repeatable; when this creates the model)", collect, [])
+    .action(
+      action(
+        async (
+          ctx,
+          model: string,
+          path: string,
+          o: Common & {
+            signature?: string;
+            metric: Record<string, number>;
+            dataDigest?: string;
+            codeRevision?: string;
+            parent?: string;
+            format?: string;
+            description?: string;
+            tag: string[];
+          },
+        ) => {
+          const actor = actorOf(o);
+          const r = await withRegistry(o, (reg) =>
+            reg.publish(actor, {
+              model,
+              path,
+              signaturePath: o.signature,
+              metrics: o.metric,
+              dataDigest: o.dataDigest,
+              codeRevision: o.codeRevision,
+              parent: o.parent,
+              format: o.format,
+              description: o.description,
+              tags: o.tag,
+            }),
+          );
+          emit(ctx, "registry publish", r, (x) =>
+            x.status === "published"
+              ? `published ${x.version.model}@${x.version.version}${x.createdModel ? " (new model)" : ""}\n${renderVersion(x.version)}`
+              : [`REJECTED ${x.model} (${x.digest}):`, ...x.reasons.map((m) => `  - ${m}`)].join(
+                  "\n",
+                ),
+          );
+          return r.status === "published" ? EXIT_OK : EXIT_FINDING;
+        },
+      ),
+    );
+
+  common(registry.command("list").description("list the models you may read"))
+    .option("--all", "include deleted models", false)
+    .action(
+      action(async (ctx, o: Common & { all: boolean }) => {
+        const actor = actorOf(o);
+        const models = await withRegistry(o, (reg) => reg.list(actor, { includeDeleted: o.all }));
+        emit(ctx, "registry list", { models }, (x) =>
+          x.models.length === 0
+            ? "no models"
+            : table([
+                ["NAME", "OWNER", "TAGS", "CREATED", "DESCRIPTION"],
+                ...x.models.map((m: Model) => [
+                  m.deletedAt ? `${m.name} (deleted)` : m.name,
+                  m.owner,
+                  m.tags.join(","),
+                  m.createdAt,
+                  m.description,
+                ]),
+              ]),
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  common(registry.command("show <model>").description("a model, its versions and aliases"))
+    .option("--all", "include deleted versions", false)
+    .action(
+      action(async (ctx, name: string, o: Common & { all: boolean }) => {
+        const actor = actorOf(o);
+        const r = await withRegistry(o, (reg) => reg.show(actor, name, { includeDeleted: o.all }));
+        emit(ctx, "registry show", r, (x) =>
+          [
+            `${x.model.name}  owner ${x.model.owner}${x.model.tags.length ? `  tags ${x.model.tags.join(",")}` : ""}`,
+            ...(x.model.description ? [`  ${x.model.description}`] : []),
+            "versions:",
+            ...x.versions.map(renderVersion),
+            "aliases:",
+            ...(x.aliases.length === 0
+              ? ["  (none)"]
+              : x.aliases.map(
+                  (a) =>
+                    `  ${a.alias} -> v${a.version}  (${a.reason}; ${a.updatedBy} at ${a.updatedAt})`,
+                )),
+          ].join("\n"),
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  common(
+    registry
+      .command("alias <model> <alias> <version>")
+      .description("point an alias (production, staging, ...) at a version"),
+  )
+    .requiredOption("--reason <text>", "why the alias moves (recorded in the audit log)")
+    .action(
+      action(
+        async (
+          ctx,
+          model: string,
+          alias: string,
+          version: string,
+          o: Common & { reason: string },
+        ) => {
+          const actor = actorOf(o);
+          const v = parseInteger("version", 1)(version);
+          const r = await withRegistry(o, (reg) => reg.setAlias(actor, model, alias, v, o.reason));
+          emit(
+            ctx,
+            "registry alias",
+            { model, alias, version: v, ...r, reason: o.reason },
+            (x) =>
+              `${x.model}@${x.alias} -> v${x.version}${x.previous === null ? "" : ` (was v${x.previous})`}: ${x.reason}`,
+          );
+          return EXIT_OK;
+        },
+      ),
+    );
+
+  common(
+    registry
+      .command("delete <model[@version]>")
+      .description("soft-delete a version or a whole model (admin); the audit trail stays"),
+  )
+    .requiredOption("--reason <text>", "why (recorded in the audit log)")
+    .action(
+      action(async (ctx, ref: string, o: Common & { reason: string }) => {
+        const actor = actorOf(o);
+        const at = ref.indexOf("@");
+        const model = at < 0 ? ref : ref.slice(0, at);
+        const version = at < 0 ? undefined : parseInteger("version", 1)(ref.slice(at + 1));
+        const r = await withRegistry(o, (reg) => reg.delete(actor, model, version, o.reason));
+        emit(
+          ctx,
+          "registry delete",
+          { model, ...r, reason: o.reason },
+          (x) =>
+            `deleted ${version === undefined ? x.model : `${x.model}@${version}`}: versions [${x.versions.join(", ")}]${x.aliasesRemoved.length ? `, aliases removed: ${x.aliasesRemoved.join(", ")}` : ""}`,
+        );
+        return EXIT_OK;
+      }),
+    );
+
+  const audit = registry.command("audit").description("the hash-chained audit log");
+  common(audit.command("verify").description("recompute the chain; exit 1 if it is broken"))
+    .option("--expect-head <hash>", "checkpoint: the head hash recorded earlier")
+    .option(
+      "--expect-entries <n>",
+      "checkpoint: the entry count recorded earlier",
+      parseInteger("--expect-entries", 1),
+    )
+    .action(
+      action(async (ctx, o: Common & { expectHead?: string; expectEntries?: number }) => {
+        const actor = actorOf(o);
+        if ((o.expectHead === undefined) !== (o.expectEntries === undefined)) {
+          throw new MlsecError("E_USAGE", "--expect-head and --expect-entries go together");
+        }
+        const expect =
+          o.expectHead === undefined
+            ? undefined
+            : { head: o.expectHead, entries: o.expectEntries as number };
+        const r = await withRegistry(o, (reg) => reg.verifyAuditLog(actor, expect));
+        emit(ctx, "registry audit verify", r, renderVerification);
+        return r.valid ? EXIT_OK : EXIT_FINDING;
+      }),
+    );
+  common(audit.command("log").description("print the audit entries (admin)")).action(
+    action(async (ctx, o: Common) => {
+      const actor = actorOf(o);
+      const entries = await withRegistry(o, (reg) => reg.auditEntries(actor));
+      emit(ctx, "registry audit log", { entries }, (x) =>
+        table([
+          ["SEQ", "AT", "ACTOR", "ACTION", "TARGET", "OUTCOME"],
+          ...x.entries.map((e) => [String(e.seq), e.at, e.actor, e.action, e.target, e.outcome]),
+        ]),
+      );
+      return EXIT_OK;
+    }),
+  );
+}
