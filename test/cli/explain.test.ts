@@ -72,6 +72,17 @@ describe("mlsec explain", () => {
     expect(r.stdout).toContain("top 3 of 784 features");
   });
 
+  it("permutation importance is global, seeded and repeatable", () => {
+    const args = [MLP, "--data", TAB, "--method", "permutation", "--repeats", "3", "--seed", "4"];
+    const a = json(args);
+    const b = json(args);
+    expect(a.attributions).toEqual(b.attributions);
+    expect(a.attributions).toHaveLength(4);
+    expect(a.parameters.std).toHaveLength(4);
+    expect(a.prediction).toBeGreaterThan(0.8);
+    expect(Math.max(...a.attributions)).toBeGreaterThan(0.1);
+  });
+
   it("rejects bad input with exit 2 and writes nothing", () => {
     const out = join(dir, "nope.svg");
     const a = runCli(["explain", MLP, "--data", TAB, "--index", "999"]);

@@ -6,7 +6,16 @@ import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, rngFor } from "../runner.js";
 
-const METHODS = ["exact", "kernelshap", "ig", "saliency", "gradxinput", "smoothgrad"] as const;
+const METHODS = [
+  "exact",
+  "kernelshap",
+  "ig",
+  "saliency",
+  "gradxinput",
+  "smoothgrad",
+  "permutation",
+] as const;
+const METRICS = ["accuracy", "log-loss"] as const;
 type Method = (typeof METHODS)[number];
 const OUTPUTS = ["probability", "logit"] as const;
 const RULES = [
@@ -31,6 +40,8 @@ interface ExplainFlags {
   baselineValue?: number;
   noise: number;
   top: number;
+  repeats: number;
+  metric: (typeof METRICS)[number];
   out?: string;
   threads: number;
 }
@@ -79,12 +90,17 @@ function render(r: ExplainResult, top: number): string {
   const fmt = (v: number) => (v >= 0 ? ` ${v.toFixed(6)}` : v.toFixed(6));
   const head: string[][] = [
     ["method", `${r.method}  ${JSON.stringify(r.parameters)}`],
+    r.method === "permutation"
+      ? ["data", `all rows (global importance)`]
+      : [
+          "sample",
+          `#${r.index}${r.label === null ? "" : ` (label ${r.label})`}, predicted class ${r.predictedClass}`,
+        ],
     [
-      "sample",
-      `#${r.index}${r.label === null ? "" : ` (label ${r.label})`}, predicted class ${r.predictedClass}`,
+      "explained",
+      r.method === "permutation" ? r.explained : `${r.explained} of class ${r.classIndex}`,
     ],
-    ["explained", `${r.explained} of class ${r.classIndex}`],
-    ["prediction", r.prediction.toFixed(6)],
+    [r.method === "permutation" ? "score" : "prediction", r.prediction.toFixed(6)],
     ...(r.baseValue === null
       ? []
       : [[r.method === "ig" ? "baseline" : "base value", r.baseValue.toFixed(6)]]),
@@ -143,7 +159,35 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       ExplainResult,
       "model" | "data" | "index" | "label" | "features" | "heatmap" | "seconds" | "predictedClass"
     >;
-    if (flags.method === "exact" || flags.method === "kernelshap") {
+    if (flags.method === "permutation") {
+      const r = await ex.permutationImportance(model, data.x, data.y, {
+        repeats: flags.repeats,
+        metric: flags.metric,
+        rng: rngFor(ctx),
+        onProgress: progress,
+      });
+      notes.push(
+        "global: the drop in the score when one feature is shuffled across all rows of --data (--index and --class are not used); correlated features can hide each other's importance",
+      );
+      result = {
+        method: "permutation",
+        classIndex,
+        explained: `${flags.metric === "accuracy" ? "accuracy" : "−log-loss"} drop when the feature is shuffled`,
+        prediction: r.baselineScore,
+        baseValue: null,
+        attributionSum: r.importances.reduce((a, b) => a + b, 0),
+        quality: {},
+        parameters: {
+          metric: r.metric,
+          repeats: r.repeats,
+          rows: r.rows,
+          seed: ctx.seed,
+          std: Array.from(r.std),
+        },
+        attributions: Array.from(r.importances),
+        notes,
+      };
+    } else if (flags.method === "exact" || flags.method === "kernelshap") {
       if (flags.method === "exact" && d > ex.MAX_EXACT_FEATURES) {
         // Refuse before summarising the background (k-means over images is not free).
         throw new MlsecError(
@@ -336,6 +380,18 @@ export function registerExplain(program: Command): void {
       "smoothgrad: σ as a fraction of the input's range",
       parseNumber("--noise", 0, 10),
       0.15,
+    )
+    .option(
+      "--repeats <n>",
+      "permutation: shuffles per feature",
+      parseInteger("--repeats", 1, 10_000),
+      5,
+    )
+    .option(
+      "--metric <m>",
+      "permutation: score whose drop is reported",
+      parseChoice("--metric", METRICS),
+      "accuracy",
     )
     .option("--top <n>", "text output: features listed", parseInteger("--top", 1, 1_000_000), 10)
     .option("--out <file.svg>", "image models: write the attribution heat-map as SVG")
