@@ -1,0 +1,133 @@
+// End-to-end: the built `mlsec registry` binary on a SQLite store (and PostgreSQL when up).
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { BACKENDS } from "../store/backends.js";
+
+const ONNX = new URL("../../examples/models/tabular-mlp.onnx", import.meta.url).pathname;
+const MALICIOUS = new URL("../fixtures/scan/malicious-p0.pkl", import.meta.url).pathname;
+
+const dir = mkdtempSync(join(tmpdir(), "mlsec-registry-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function json(args: readonly string[], store: string) {
+  const r = runCli(["--format", "json", "registry", ...args, "--store", store], { cwd: dir });
+  return { ...r, doc: r.stdout === "" ? undefined : JSON.parse(r.stdout) };
+}
+
+describe("mlsec registry (built binary)", { timeout: 300_000 }, () => {
+  it("init, grant, publish, reject, alias, deny, show, delete, audit verify; tamper found", () => {
+    const store = join(dir, "reg.db");
+    const model = join(dir, "model.onnx");
+    copyFileSync(ONNX, model);
+
+    const noActor = runCli(["registry", "list", "--store", store], { cwd: dir });
+    expect(noActor.status).toBe(2);
+    expect(noActor.stderr).toContain("error[E_USAGE]: no acting user");
+
+    const init = json(["init", "--as", "alice"], store);
+    expect(init.status).toBe(0);
+    expect(init.doc).toMatchObject({
+      schemaVersion: 1,
+      command: "registry init",
+      bootstrapped: true,
+    });
+    expect(json(["grant", "bob", "reader", "--as", "alice"], store).status).toBe(0);
+    expect(json(["grant", "pat", "publisher", "--as", "alice"], store).status).toBe(0);
+
+    const pub = json(
+      [
+        "publish",
+        "fraud",
+        model,
+        "--as",
+        "pat",
+        "--metric",
+        "auc=0.93",
+        "--code-revision",
+        "3e1a0c7",
+      ],
+      store,
+    );
+    expect(pub.status).toBe(0);
+    expect(pub.doc).toMatchObject({
+      status: "published",
+      version: { model: "fraud", version: 1, format: "onnx", metrics: { auc: 0.93 } },
+    });
+
+    const bad = json(["publish", "fraud", MALICIOUS, "--as", "pat"], store);
+    expect(bad.status).toBe(1);
+    expect(bad.doc.status).toBe("rejected");
+    expect(bad.doc.reasons[0]).toContain("scan verdict is malicious");
+
+    const alias = json(
+      ["alias", "fraud", "production", "1", "--reason", "eval ok", "--as", "pat"],
+      store,
+    );
+    expect(alias.status).toBe(0);
+    expect(alias.doc).toMatchObject({ alias: "production", version: 1, previous: null });
+
+    const denied = runCli(
+      [
+        "registry",
+        "alias",
+        "fraud",
+        "staging",
+        "1",
+        "--reason",
+        "x",
+        "--as",
+        "bob",
+        "--store",
+        store,
+      ],
+      { cwd: dir },
+    );
+    expect(denied.status).toBe(2);
+    expect(denied.stderr).toContain("error[E_REGISTRY_DENIED]");
+
+    const show = runCli(["registry", "show", "fraud", "--as", "bob", "--store", store], {
+      cwd: dir,
+    });
+    expect(show.status).toBe(0);
+    expect(show.stdout).toContain("production -> v1  (eval ok; pat");
+
+    const del = json(["delete", "fraud@1", "--reason", "leak", "--as", "alice"], store);
+    expect(del.doc).toMatchObject({ versions: [1], aliasesRemoved: ["production"] });
+
+    const ok = json(["audit", "verify", "--as", "bob"], store);
+    expect(ok.status).toBe(0);
+    expect(ok.doc).toMatchObject({ valid: true, entries: 8 });
+
+    const db = new Database(store);
+    db.prepare("UPDATE registry_audit SET actor = 'mallory' WHERE seq = 4").run();
+    db.close();
+    const broken = runCli(["registry", "audit", "verify", "--as", "bob", "--store", store], {
+      cwd: dir,
+    });
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain("audit log BROKEN at entry 4");
+  });
+
+  const pg = BACKENDS.find((b) => b.name === "postgres");
+  it.skipIf(!pg?.available)("works on a PostgreSQL store", async () => {
+    const t = await (pg as (typeof BACKENDS)[number]).open();
+    try {
+      expect(json(["init", "--as", "alice"], t.url).status).toBe(0);
+      const pub = json(
+        ["publish", "m1", ONNX, "--as", "alice", "--blobs", join(dir, "pgblobs")],
+        t.url,
+      );
+      expect(pub.doc).toMatchObject({ status: "published", version: { version: 1 } });
+      expect(json(["audit", "verify", "--as", "alice"], t.url).doc).toMatchObject({
+        valid: true,
+        entries: 2,
+      });
+    } finally {
+      await t.dispose();
+    }
+  });
+});
