@@ -176,15 +176,40 @@ export class RdpAccountant implements PrivacyAccountant {
     }
     let best = Infinity;
     let bestOrder = this.orders[0];
-    for (const order of this.orders) {
-      const rdp = this.rdpAt(order);
+    const consider = (order: number, rdp: number) => {
       const eps = epsilonFromRdp(rdp, order, delta, this.conversion);
-      if (eps < best) {
+      if (eps < best || (eps === best && order < bestOrder)) {
         best = eps;
         bestOrder = order;
       }
-      // RDP is nondecreasing in the order, so no larger order can beat `best` once this holds.
-      if (!this.exhaustive && rdp + conversionLowerBound(order, this.conversion) >= best) break;
+    };
+    if (this.exhaustive) {
+      for (const order of this.orders) consider(order, this.rdpAt(order));
+      return { epsilon: best, delta, accountant: "rdp", optimalOrder: bestOrder };
+    }
+    // RDP is nondecreasing in the order. Pass 1 takes the integer orders (exact, cheap sums)
+    // upwards and stops where no larger order can beat `best`. Pass 2 takes the fractional
+    // orders below that point, skipping any whose lower bound (the RDP of an order below it)
+    // already converts to at least `best`. The minimum is the exhaustive sweep's.
+    let stop = Infinity;
+    for (const order of this.orders) {
+      if (!Number.isInteger(order)) continue;
+      const rdp = this.rdpAt(order);
+      consider(order, rdp);
+      if (rdp + conversionLowerBound(order, this.conversion) >= best) {
+        stop = order;
+        break;
+      }
+    }
+    let below = 0; // RDP of the largest fractional order evaluated so far
+    for (const order of this.orders) {
+      if (Number.isInteger(order)) continue;
+      if (order > stop) break;
+      const floor = Math.floor(order);
+      const lower = Math.max(below, floor >= 2 ? this.rdpAt(floor) : 0);
+      if (epsilonFromRdp(lower, order, delta, this.conversion) >= best) continue;
+      below = this.rdpAt(order);
+      consider(order, below);
     }
     return { epsilon: best, delta, accountant: "rdp", optimalOrder: bestOrder };
   }
