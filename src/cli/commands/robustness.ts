@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { AttackSpec, RobustnessCurve } from "../../attacks/index.js";
-import { MlsecError } from "../../core/index.js";
+import { type Classifier, isDifferentiable, MlsecError, type Tensor } from "../../core/index.js";
 import type { CommandContext } from "../context.js";
 import { parseInteger } from "../options.js";
 import { emit, table } from "../output.js";
@@ -39,6 +39,7 @@ interface RobustnessFlags extends AttackParamFlags, EndpointFlags {
   bounds?: readonly [number, number];
   threads: number;
   out?: string;
+  clever: number;
 }
 
 function parseAttackList(value: string): SweepAttack[] {
@@ -67,7 +68,9 @@ function parseEpsList(value: string): number[] {
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-function renderText(r: RobustnessCurve & { model: string }): string {
+function renderText(
+  r: RobustnessCurve & { model: string; clever?: { meanScore: number; scores: number[] } | null },
+): string {
   const epsList = r.worstCase.map((w) => w.eps);
   const attacks = [...new Set(r.points.map((p) => p.attack))];
   const rows = [
@@ -86,6 +89,9 @@ function renderText(r: RobustnessCurve & { model: string }): string {
     `samples          ${r.n}`,
     `clean accuracy   ${pct(r.cleanAccuracy)}`,
     `empirical robustness (DeepFool L2, mean ||δ||/||x||)  ${r.empiricalRobustness === null ? "n/a (no gradients)" : r.empiricalRobustness.toFixed(4)}`,
+    ...(r.clever
+      ? [`CLEVER-style score (mean of ${r.clever.scores.length})  ${r.clever.meanScore.toFixed(4)}`]
+      : []),
     "",
     table(rows),
   ].join("\n");
@@ -174,6 +180,40 @@ ${lines}
 `;
 }
 
+/** CLEVER-style scores of the first --clever N samples, at the largest eps as radius. */
+async function cleverSummary(
+  model: Classifier,
+  x: Tensor,
+  y: Int32Array,
+  flags: RobustnessFlags,
+  ctx: CommandContext,
+) {
+  if (flags.clever === 0) return null;
+  if (!isDifferentiable(model)) {
+    throw new MlsecError("E_INVALID_ARGUMENT", "--clever needs model gradients (an ONNX file)");
+  }
+  if (flags.norm === "1") throw new MlsecError("E_USAGE", "--clever supports --norm inf or 2");
+  const { cleverScore } = await import("../../attacks/index.js");
+  const { sliceBatch } = await import("../../core/index.js");
+  const radius = Math.max(...flags.eps);
+  const rng = rngFor(ctx);
+  const scores: number[] = [];
+  for (let i = 0; i < Math.min(flags.clever, y.length); i++) {
+    const s = await cleverScore(model, sliceBatch(x, i, i + 1), y[i], {
+      radius,
+      norm: flags.norm,
+      rng,
+    });
+    scores.push(s.score);
+  }
+  return {
+    norm: flags.norm,
+    radius,
+    meanScore: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length),
+    scores,
+  };
+}
+
 async function robustness(
   ctx: CommandContext,
   modelPath: string | undefined,
@@ -199,11 +239,13 @@ async function robustness(
       rng: rngFor(ctx),
       onProgress: progress,
     });
+    const clever = await cleverSummary(target.model, x, y, flags, ctx);
     progress.stop();
     const result = {
       model: target.label,
       data: flags.data,
       ...curve,
+      clever,
       points: curve.points.map((p) => ({
         attack: p.attack,
         eps: p.eps,
@@ -223,7 +265,7 @@ async function robustness(
         new TextEncoder().encode(renderHtml({ ...curve, model: target.label })),
       );
     }
-    emit(ctx, "robustness", result, () => renderText({ ...curve, model: target.label }));
+    emit(ctx, "robustness", result, () => renderText({ ...curve, model: target.label, clever }));
   } finally {
     progress.stop();
     await target.release();
@@ -244,7 +286,13 @@ export function registerRobustness(program: Command): void {
       "pgd",
     ])
     .requiredOption("--eps <list>", "budgets, e.g. 0.05,0.1,0.2,0.3", parseEpsList)
-    .option("--out <report.html>", "also write a self-contained HTML report with the chart");
+    .option("--out <report.html>", "also write a self-contained HTML report with the chart")
+    .option(
+      "--clever <n>",
+      "CLEVER-style scores (radius = largest eps) for the first N samples",
+      parseInteger("--clever", 0, 1_000_000),
+      0,
+    );
   attackParamOptions(command)
     .option(
       "--batch-size <n>",
