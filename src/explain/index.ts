@@ -12,6 +12,7 @@ export {
 } from "./integrated-gradients.js";
 export { type KernelShapExplanation, type KernelShapOptions, kernelShap } from "./kernel-shap.js";
 export { type KMeansOptions, kmeansBackground } from "./kmeans.js";
+export { type LimeExplanation, type LimeTabularOptions, limeTabular } from "./lime-tabular.js";
 export {
   type Background,
   classOutput,
@@ -35,3 +36,4 @@ export {
 export { type GradientExplanation, saliency } from "./saliency.js";
 export type { ShapleyExplanation } from "./shapley-result.js";
 export { type SmoothGradExplanation, type SmoothGradOptions, smoothGrad } from "./smoothgrad.js";
+export { solveLinear } from "./solve.js";

@@ -6,6 +6,7 @@ import { type Classifier, MlsecError, type ProgressListener, type Rng } from "..
 import { coalitionValues } from "./coalitions.js";
 import { type Background, checkClass, featureCount, type OutputKind } from "./model-output.js";
 import { efficiencyGap, type ShapleyExplanation } from "./shapley-result.js";
+import { solveLinear } from "./solve.js";
 
 export interface KernelShapOptions {
   readonly classIndex: number;
@@ -86,39 +87,6 @@ function chooseCoalitions(
   return { masks, weights, enumerated: false };
 }
 
-/** Solves the symmetric system A x = b (n×n, row-major) by Gaussian elimination with pivoting. */
-function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  let trace = 0;
-  for (let i = 0; i < n; i++) trace += a[i * n + i];
-  // A whisper of ridge keeps the system solvable when a feature never varies in the samples.
-  const ridge = 1e-12 * (trace / Math.max(1, n) || 1);
-  for (let i = 0; i < n; i++) a[i * n + i] += ridge;
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++)
-      if (Math.abs(a[r * n + col]) > Math.abs(a[pivot * n + col])) pivot = r;
-    if (pivot !== col) {
-      for (let c = 0; c < n; c++)
-        [a[col * n + c], a[pivot * n + c]] = [a[pivot * n + c], a[col * n + c]];
-      [b[col], b[pivot]] = [b[pivot], b[col]];
-    }
-    const p = a[col * n + col];
-    for (let r = col + 1; r < n; r++) {
-      const f = a[r * n + col] / p;
-      if (f === 0) continue;
-      for (let c = col; c < n; c++) a[r * n + c] -= f * a[col * n + c];
-      b[r] -= f * b[col];
-    }
-  }
-  const x = new Float64Array(n);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = b[r];
-    for (let c = r + 1; c < n; c++) s -= a[r * n + c] * x[c];
-    x[r] = s / a[r * n + r];
-  }
-  return x;
-}
-
 export async function kernelShap(
   model: Classifier,
   x: Float32Array,
@@ -176,7 +144,7 @@ export async function kernelShap(
         for (let j = 0; j < n; j++) ata[i * n + j] += wi * row[j];
       }
     }
-    const head = solve(ata, atb, n);
+    const head = solveLinear(ata, atb, n);
     let sum = 0;
     for (let i = 0; i < n; i++) {
       phi[i] = head[i];
