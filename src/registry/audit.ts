@@ -43,6 +43,15 @@ export function entryHash(e: Omit<AuditEntry, "hash">): string {
 }
 
 /**
+ * Serialises registry writers on PostgreSQL: taken first in every mutation, it orders the
+ * version numbering and the audit chain (concurrent readers are not blocked). Re-taking it in
+ * the same transaction is a no-op. SQLite runs one write transaction at a time anyway.
+ */
+export async function lockAudit(trx: Kysely<RegistryDatabase>, dialect: "sqlite" | "postgres") {
+  if (dialect === "postgres") await sql`LOCK TABLE registry_audit IN EXCLUSIVE MODE`.execute(trx);
+}
+
+/**
  * Appends one entry. Call inside the transaction that makes the change, so the change and its
  * record commit together. On PostgreSQL the table lock orders concurrent appenders; SQLite runs
  * one write transaction at a time anyway.
@@ -53,7 +62,7 @@ export async function appendAudit(
   input: AuditInput,
   at: string,
 ): Promise<AuditEntry> {
-  if (dialect === "postgres") await sql`LOCK TABLE registry_audit IN EXCLUSIVE MODE`.execute(trx);
+  await lockAudit(trx, dialect);
   const last = await trx
     .selectFrom("registry_audit")
     .select(["seq", "hash"])

@@ -13,6 +13,7 @@ import {
   type AuditVerification,
   appendAudit,
   entryFromRow,
+  lockAudit,
   verifyAuditRows,
 } from "./audit.js";
 import type { BlobStore } from "./blobs.js";
@@ -167,6 +168,7 @@ export class Registry {
   ): Promise<T> {
     try {
       return await this.db.transaction().execute(async (trx) => {
+        await lockAudit(trx, this.store.dialect);
         await this.authorize(trx, actor, op, target, model);
         const { result, details } = await body(trx);
         await this.audit(trx, { actor, action: op, target, outcome: "ok", details });
@@ -208,6 +210,7 @@ export class Registry {
   async init(actor: string, policy?: PublishPolicy): Promise<{ bootstrapped: boolean }> {
     checkName("user", actor, PRINCIPAL);
     const bootstrapped = await this.db.transaction().execute(async (trx) => {
+      await lockAudit(trx, this.store.dialect);
       const any = await trx.selectFrom("registry_grants").select("principal").limit(1).execute();
       if (any.length > 0) return false;
       await trx

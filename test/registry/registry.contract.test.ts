@@ -196,6 +196,23 @@ for (const backend of BACKENDS) {
         expect(ok.version.signature?.keyHint).toMatch(/^[0-9a-f]{64}$/);
     });
 
+    it("parallel publishes get distinct version numbers and keep the chain intact", async () => {
+      const files = [
+        ...[0, 1, 2, 3, 4, 5].map(
+          (i) => new URL(`../fixtures/scan/benign-p${i}.pkl`, import.meta.url).pathname,
+        ),
+        ONNX,
+        OTHER_ONNX,
+      ];
+      const results = await Promise.all(
+        files.map((path) => reg.publish("pat", { model: "many", path })),
+      );
+      const versions = results.map((r) => (r.status === "published" ? r.version.version : -1));
+      expect([...versions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await reg.show("bob", "many")).versions).toHaveLength(8);
+      expect((await verifyAuditLog(t.store)).valid).toBe(true);
+    });
+
     it("verifyAuditLog finds any edited, deleted or reordered entry", async () => {
       // biome-ignore lint/suspicious/noExplicitAny: the test edits the table behind the API.
       const db = t.store.db as Kysely<any>;
