@@ -83,6 +83,17 @@ describe("mlsec explain", () => {
     expect(Math.max(...a.attributions)).toBeGreaterThan(0.1);
   });
 
+  it("LIME on the Iris MLP fits a surrogate and refuses image models", () => {
+    const r = json([MLP, "--data", TAB, "--method", "lime", "--index", "3", "--samples", "1000"]);
+    expect(r.attributions).toHaveLength(4);
+    expect(r.parameters.samples).toBe(1000);
+    expect(r.quality.score).toBeGreaterThan(0);
+    expect(r.quality.localPrediction).toBeCloseTo(r.baseValue + r.attributionSum, 6);
+    const img = runCli(["explain", CNN, "--data", DIGITS, "--method", "lime"]);
+    expect(img.status).toBe(2);
+    expect(img.stderr).toContain("error[E_EXPLAIN_METHOD]");
+  });
+
   it("rejects bad input with exit 2 and writes nothing", () => {
     const out = join(dir, "nope.svg");
     const a = runCli(["explain", MLP, "--data", TAB, "--index", "999"]);

@@ -14,6 +14,7 @@ const METHODS = [
   "gradxinput",
   "smoothgrad",
   "permutation",
+  "lime",
 ] as const;
 const METRICS = ["accuracy", "log-loss"] as const;
 type Method = (typeof METHODS)[number];
@@ -103,7 +104,12 @@ function render(r: ExplainResult, top: number): string {
     [r.method === "permutation" ? "score" : "prediction", r.prediction.toFixed(6)],
     ...(r.baseValue === null
       ? []
-      : [[r.method === "ig" ? "baseline" : "base value", r.baseValue.toFixed(6)]]),
+      : [
+          [
+            r.method === "ig" ? "baseline" : r.method === "lime" ? "intercept" : "base value",
+            r.baseValue.toFixed(6),
+          ],
+        ]),
     ["sum", r.attributionSum.toFixed(6)],
     ...Object.entries(r.quality).map(([k, v]) => [k, v.toExponential(3)]),
   ];
@@ -185,6 +191,42 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
           std: Array.from(r.std),
         },
         attributions: Array.from(r.importances),
+        notes,
+      };
+    } else if (flags.method === "lime") {
+      if (isImage) {
+        throw new MlsecError(
+          "E_EXPLAIN_METHOD",
+          "--method lime is tabular only here (no superpixels)",
+        );
+      }
+      const bgData = flags.background ? (await loadDataset(flags.background)).x : data.x;
+      const r = await ex.limeTabular(model, x, bgData, {
+        classIndex,
+        output: flags.output,
+        samples: flags.samples ?? 5000,
+        rng: rngFor(ctx),
+      });
+      notes.push(
+        "LIME coefficients: the output change when a feature lies in the same quartile of the background as x (local surrogate, not additive to f(x) − E[f])",
+      );
+      result = {
+        method: "lime",
+        classIndex,
+        explained: `${flags.output} (ridge surrogate on quartile indicators)`,
+        prediction: r.prediction,
+        baseValue: r.intercept,
+        attributionSum: r.attributions.reduce((a, b) => a + b, 0),
+        quality: { score: r.score, localPrediction: r.localPrediction },
+        parameters: {
+          output: flags.output,
+          samples: r.samples,
+          kernelWidth: r.kernelWidth,
+          background: flags.background ?? flags.data,
+          quartiles: r.quartiles,
+          seed: ctx.seed,
+        },
+        attributions: Array.from(r.attributions),
         notes,
       };
     } else if (flags.method === "exact" || flags.method === "kernelshap") {
@@ -350,7 +392,7 @@ export function registerExplain(program: Command): void {
       "class to explain (default: the predicted class)",
       parseInteger("--class", 0),
     )
-    .option("--background <file>", "SHAP: .npz whose x is the background (default: --data)")
+    .option("--background <file>", "SHAP/LIME: .npz whose x is the background (default: --data)")
     .option(
       "--background-size <k>",
       "SHAP: k-means centroids summarising the background",
@@ -359,13 +401,13 @@ export function registerExplain(program: Command): void {
     )
     .option(
       "--output <o>",
-      "SHAP: explain the class probability or logit",
+      "SHAP/LIME: explain the class probability or logit",
       parseChoice("--output", OUTPUTS),
       "probability",
     )
     .option(
       "--samples <n>",
-      "kernelshap: coalitions (default 2048); smoothgrad: noisy copies (default 50)",
+      "kernelshap: coalitions (default 2048); lime: perturbations (default 5000); smoothgrad: noisy copies (default 50)",
       parseInteger("--samples", 2, 10_000_000),
     )
     .option("--steps <n>", "ig: quadrature points", parseInteger("--steps", 2, 100_000), 50)
