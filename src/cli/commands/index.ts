@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerArtifacts } from "./artifacts.js";
 import { registerAttack } from "./attack.js";
+import { registerAudit } from "./audit.js";
 import { registerExplain } from "./explain.js";
 import { registerIncident } from "./incident.js";
 import { registerLint } from "./lint.js";
@@ -20,6 +21,7 @@ export type CommandRegistration = (program: Command) => void;
 export const COMMANDS: readonly CommandRegistration[] = [
   registerArtifacts,
   registerAttack,
+  registerAudit,
   registerExplain,
   registerIncident,
   registerLint,
