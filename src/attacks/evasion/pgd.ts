@@ -113,7 +113,21 @@ export async function pgdBatch(
         }
         if (isLast) return;
         const off = i * stride;
-        for (let j = 0; j < stride; j++) ascent[j] = sign * gradient!.data[k * stride + j];
+        const g = gradient!.data;
+        if (p.norm === "inf") {
+          // L∞ fast path: step, project onto the ball and clip to the bounds in one pass
+          // (the same arithmetic as unitDirection + projectToBallAndBounds, without the copies).
+          const [lo, hi] = model.bounds;
+          for (let j = 0; j < stride; j++) {
+            const clean = x.data[off + j];
+            const moved = current[off + j] + p.epsStep * Math.sign(sign * g[k * stride + j]);
+            const delta = Math.min(p.eps, Math.max(-p.eps, moved - clean));
+            current[off + j] = Math.min(hi, Math.max(lo, clean + delta));
+          }
+          stillActive.push(i);
+          return;
+        }
+        for (let j = 0; j < stride; j++) ascent[j] = sign * g[k * stride + j];
         unitDirection(ascent, 0, stride, direction, {
           norm: p.norm,
           l1Sparsity: p.l1Sparsity,
@@ -123,7 +137,7 @@ export async function pgdBatch(
         for (let j = 0; j < stride; j++) current[off + j] += p.epsStep * direction[j];
         stillActive.push(i);
       });
-      if (!isLast) {
+      if (!isLast && p.norm !== "inf") {
         projectToBallAndBounds(current, x.data, n, p.eps, p.norm, model.bounds);
       }
       active = stillActive;
