@@ -13,6 +13,7 @@ export const REGISTRY_SCOPE = "*";
 export const PERMISSIONS = {
   list: "reader",
   show: "reader",
+  pull: "reader",
   "audit.verify": "reader",
   "audit.list": "admin",
   publish: "publisher",

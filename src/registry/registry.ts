@@ -459,6 +459,16 @@ export class Registry {
     let version: number;
     if (/^[1-9]\d{0,8}$/.test(selector)) {
       version = Number(selector);
+    } else if (selector === "latest") {
+      const last = await db
+        .selectFrom("registry_versions")
+        .select((eb) => eb.fn.max("version").as("max"))
+        .where("model", "=", model)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
+      if (last?.max == null)
+        throw new MlsecError("E_REGISTRY_NOT_FOUND", `no versions of ${model}`);
+      version = Number(last.max);
     } else {
       const alias = await db
         .selectFrom("registry_aliases")
@@ -546,6 +556,9 @@ export class Registry {
     if (reason.trim() === "") {
       throw new MlsecError("E_INVALID_ARGUMENT", "moving an alias needs a reason");
     }
+    if (alias === "latest") {
+      throw new MlsecError("E_INVALID_ARGUMENT", `"latest" always means the newest version`);
+    }
     return this.mutate(actor, "alias.set", `${model}@${alias}`, model, async (trx) => {
       await this.resolveVersion(trx, `${model}@${version}`);
       const old = await trx
@@ -628,6 +641,19 @@ export class Registry {
         details: { versions, aliasesRemoved, reason },
       };
     });
+  }
+
+  /**
+   * Copies a version (`model@N` or `model@alias`) to `target`, rehashed against its digest on
+   * the way out, so a blob altered on disk is refused rather than delivered.
+   */
+  async pull(actor: string, ref: string, target: string): Promise<Version> {
+    const at = ref.lastIndexOf("@");
+    const model = checkName("model name", at < 0 ? ref : ref.slice(0, at), NAME);
+    await this.check(actor, "pull", ref, model);
+    const version = await this.resolveVersion(this.db, at < 0 ? `${ref}@latest` : ref);
+    await this.blobs.get(version.digest, target);
+    return version;
   }
 
   async auditEntries(actor: string): Promise<AuditEntry[]> {

@@ -1,5 +1,5 @@
 // End-to-end: the built `mlsec registry` binary on a SQLite store (and PostgreSQL when up).
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -95,12 +95,17 @@ describe("mlsec registry (built binary)", { timeout: 300_000 }, () => {
     expect(show.status).toBe(0);
     expect(show.stdout).toContain("production -> v1  (eval ok; pat");
 
+    const pulled = json(["pull", "fraud@production", join(dir, "out.onnx"), "--as", "bob"], store);
+    expect(pulled.status).toBe(0);
+    expect(pulled.doc).toMatchObject({ version: { version: 1 }, path: join(dir, "out.onnx") });
+
     const del = json(["delete", "fraud@1", "--reason", "leak", "--as", "alice"], store);
     expect(del.doc).toMatchObject({ versions: [1], aliasesRemoved: ["production"] });
 
     const ok = json(["audit", "verify", "--as", "bob"], store);
     expect(ok.status).toBe(0);
     expect(ok.doc).toMatchObject({ valid: true, entries: 8 });
+    expect(readFileSync(join(dir, "out.onnx"))).toEqual(readFileSync(ONNX));
 
     const db = new Database(store);
     db.prepare("UPDATE registry_audit SET actor = 'mallory' WHERE seq = 4").run();

@@ -1,5 +1,14 @@
 // The registry contract: the same behaviour on every store backend (SQLite, PostgreSQL).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -147,6 +156,29 @@ for (const backend of BACKENDS) {
       expect(aliases).toMatchObject([
         { alias: "production", version: 2, reason: "better recall", updatedBy: "pat" },
       ]);
+    });
+
+    it("pulls a version verified against its digest; a tampered blob is refused", async () => {
+      const out = join(dir, "pulled");
+      const v = await reg.pull("bob", "fraud@production", out);
+      expect(v.version).toBe(2);
+      expect(readdirSync(out).sort()).toEqual(["head.onnx", "model.onnx"]);
+      const file = join(dir, "pulled.onnx");
+      const v1 = await reg.pull("bob", "fraud@1", file);
+      expect(readFileSync(file)).toEqual(readFileSync(ONNX));
+      await rejects(reg.pull("carol", "fraud@1", join(dir, "x")), "E_REGISTRY_DENIED");
+      await rejects(reg.pull("bob", "fraud@1", file), "E_INVALID_ARGUMENT");
+      // Flip one byte of the stored blob: the pull must fail and write nothing.
+      const blob = reg.blobs.pathOf(v1.digest);
+      const original = readFileSync(blob);
+      const tampered = Buffer.from(original);
+      tampered[tampered.length - 1] ^= 1;
+      writeFileSync(blob, tampered);
+      const target = join(dir, "tampered.onnx");
+      await rejects(reg.pull("bob", "fraud@1", target), "E_MODEL_MODIFIED");
+      expect(existsSync(target)).toBe(false);
+      writeFileSync(blob, original);
+      expect((await reg.pull("bob", "fraud@latest", join(dir, "latest"))).version).toBe(2);
     });
 
     it("soft-deletes a version: hidden, aliases dropped, rows and audit kept", async () => {

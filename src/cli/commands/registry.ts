@@ -1,4 +1,4 @@
-// `mlsec registry init|grant|revoke|policy|publish|list|show|alias|delete|audit`: the model
+// `mlsec registry init|grant|revoke|policy|publish|pull|list|show|alias|delete|audit`: the model
 // registry (issue 9). Every subcommand acts as `--as USER` (or $MLSEC_USER), checked by RBAC.
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -312,6 +312,25 @@ export function registerRegistry(program: Command): void {
         return EXIT_OK;
       }),
     );
+
+  common(
+    registry
+      .command("pull <ref> <out>")
+      .description("copy model@version (or @alias, @latest) to OUT, verified against its digest"),
+  ).action(
+    action(async (ctx, ref: string, out: string, o: Common) => {
+      const actor = actorOf(o);
+      const v = await withRegistry(o, (reg) => reg.pull(actor, ref, resolve(out)));
+      emit(
+        ctx,
+        "registry pull",
+        { version: v, path: resolve(out) },
+        (x) =>
+          `pulled ${x.version.model}@${x.version.version} (${x.version.digest}, verified) to ${x.path}`,
+      );
+      return EXIT_OK;
+    }),
+  );
 
   common(
     registry
