@@ -28,63 +28,97 @@ function binomial(n: number, k: number): number {
   return r;
 }
 
-/** Coalitions and their regression weights: all of them, or paired samples from the kernel. */
+/**
+ * Coalitions and their regression weights. The kernel's mass per coalition size s (paired with
+ * d − s) is (d − 1)/(s (d − s)); sizes are taken from the outside in, and a size whose
+ * share of the remaining budget covers all its C(d, s) subsets (and complements) is enumerated
+ * with exact weights, as the shap package does. The budget left then goes to paired samples from
+ * the remaining sizes: a uniform subset of a drawn size and its complement, repeats merged, the
+ * remaining mass shared in proportion to the counts.
+ */
 function chooseCoalitions(
   d: number,
   budget: number,
   rng: Rng,
 ): { masks: Uint8Array; weights: Float64Array; enumerated: boolean } {
-  if (d < 31 && 2 ** d - 2 <= budget) {
-    const m = 2 ** d - 2;
-    const masks = new Uint8Array(m * d);
-    const weights = new Float64Array(m);
-    for (let c = 1; c <= m; c++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const bit = (c >> j) & 1;
-        masks[(c - 1) * d + j] = bit;
-        s += bit;
-      }
-      // π(z) = (d − 1) / (C(d, |z|) |z| (d − |z|)).
-      weights[c - 1] = (d - 1) / (binomial(d, s) * s * (d - s));
-    }
-    return { masks, weights, enumerated: true };
-  }
-  // Sizes drawn ∝ the kernel's total mass at that size, (d − 1) / (s (d − s)); a subset of that
-  // size drawn uniformly, then its complement too (paired sampling). Sampled coalitions then
-  // carry equal weight; repeats are merged into one row with their count as weight.
-  const sizeMass = new Float64Array(d);
+  const rows: Uint8Array[] = [];
+  const weights: number[] = [];
+  const numSizes = Math.ceil((d - 1) / 2);
+  const numPaired = Math.floor((d - 1) / 2);
+  const mass = new Float64Array(numSizes + 1);
   let total = 0;
-  for (let s = 1; s < d; s++) {
-    sizeMass[s] = (d - 1) / (s * (d - s));
-    total += sizeMass[s];
+  for (let s = 1; s <= numSizes; s++) {
+    mass[s] = ((d - 1) / (s * (d - s))) * (s <= numPaired ? 2 : 1);
+    total += mass[s];
   }
-  const counts = new Map<string, number>();
-  const order = Array.from({ length: d }, (_, j) => j);
-  const pairs = Math.max(1, Math.floor(budget / 2));
-  for (let p = 0; p < pairs; p++) {
-    let u = rng.next() * total;
-    let s = 1;
-    while (s < d - 1 && u >= sizeMass[s]) u -= sizeMass[s++];
-    for (let i = 0; i < s; i++) {
-      const j = i + rng.int(d - i);
-      [order[i], order[j]] = [order[j], order[i]];
+  for (let s = 1; s <= numSizes; s++) mass[s] /= total;
+  const remaining = Float64Array.from(mass);
+  let left = budget;
+  let massLeft = 1;
+  let fullSizes = 0;
+  for (let s = 1; s <= numSizes; s++) {
+    const paired = s <= numPaired;
+    const count = binomial(d, s) * (paired ? 2 : 1);
+    if ((left * remaining[s]) / count < 1 - 1e-8) break;
+    fullSizes = s;
+    left -= count;
+    massLeft -= mass[s];
+    const w = mass[s] / count;
+    // Every subset of size s, in lexicographic order of its member indices.
+    const idx = Array.from({ length: s }, (_, i) => i);
+    for (;;) {
+      const z = new Uint8Array(d);
+      for (const i of idx) z[i] = 1;
+      rows.push(z);
+      weights.push(w);
+      if (paired) {
+        rows.push(z.map((bit) => 1 - bit));
+        weights.push(w);
+      }
+      let i = s - 1;
+      while (i >= 0 && idx[i] === d - s + i) i--;
+      if (i < 0) break;
+      idx[i]++;
+      for (let j = i + 1; j < s; j++) idx[j] = idx[j - 1] + 1;
     }
-    const z = new Uint8Array(d);
-    for (let i = 0; i < s; i++) z[order[i]] = 1;
-    const key = z.join("");
-    const complement = z.map((b) => 1 - b).join("");
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    counts.set(complement, (counts.get(complement) ?? 0) + 1);
+    if (remaining[s] < 1) for (let t = s + 1; t <= numSizes; t++) remaining[t] /= 1 - remaining[s];
   }
-  const masks = new Uint8Array(counts.size * d);
-  const weights = new Float64Array(counts.size);
-  let r = 0;
-  for (const [key, count] of counts) {
-    for (let j = 0; j < d; j++) masks[r * d + j] = key.charCodeAt(j) - 48;
-    weights[r++] = count;
+  const enumerated = fullSizes === numSizes;
+  if (!enumerated && left > 0) {
+    let sampleMass = 0;
+    for (let s = fullSizes + 1; s <= numSizes; s++) sampleMass += mass[s];
+    const counts = new Map<string, number>();
+    const order = Array.from({ length: d }, (_, j) => j);
+    let drawn = 0;
+    while (left > 0) {
+      let u = rng.next() * sampleMass;
+      let s = fullSizes + 1;
+      while (s < numSizes && u >= mass[s]) u -= mass[s++];
+      for (let i = 0; i < s; i++) {
+        const j = i + rng.int(d - i);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const z = new Uint8Array(d);
+      for (let i = 0; i < s; i++) z[order[i]] = 1;
+      const keys = [z.join("")];
+      if (s <= numPaired) keys.push(z.map((bit) => 1 - bit).join(""));
+      for (const key of keys) {
+        if (left <= 0) break;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        left--;
+        drawn++;
+      }
+    }
+    for (const [key, count] of counts) {
+      rows.push(Uint8Array.from(key, (c) => c.charCodeAt(0) - 48));
+      weights.push((massLeft * count) / drawn);
+    }
   }
-  return { masks, weights, enumerated: false };
+  const masks = new Uint8Array(rows.length * d);
+  rows.forEach((z, r) => {
+    masks.set(z, r * d);
+  });
+  return { masks, weights: Float64Array.from(weights), enumerated };
 }
 
 export async function kernelShap(
