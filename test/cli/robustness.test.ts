@@ -27,6 +27,8 @@ describe("mlsec robustness", () => {
       "16",
       "--out",
       out,
+      "--clever",
+      "1",
       "--format",
       "json",
     ]);
@@ -49,6 +51,10 @@ describe("mlsec robustness", () => {
       result.worstCase[0].robustAccuracy,
     );
     expect(result.empiricalRobustness).toBeGreaterThan(0);
+    expect(result.clever.scores).toHaveLength(1);
+    expect(result.clever.radius).toBe(0.3);
+    expect(result.clever.scores[0]).toBeGreaterThan(0);
+    expect(result.clever.scores[0]).toBeLessThanOrEqual(0.3);
     const html = readFileSync(out, "utf8");
     expect(html).toMatch(/<svg[^>]*>/);
     expect(html.match(/<polyline/g)?.length).toBe(3);
