@@ -1,9 +1,10 @@
 // End-to-end: the built `mlsec registry` binary on a SQLite store (and PostgreSQL when up).
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { generateSigningKey, loadPrivateKey, signModel } from "../../src/artifacts/index.js";
 import { runCli } from "../helpers/cli.js";
 import { BACKENDS } from "../store/backends.js";
 
@@ -115,6 +116,40 @@ describe("mlsec registry (built binary)", { timeout: 300_000 }, () => {
     });
     expect(broken.status).toBe(1);
     expect(broken.stdout).toContain("audit log BROKEN at entry 4");
+  });
+
+  it("policy --require-signature: unsigned and untrusted versions are rejected, signed ones published", async () => {
+    const store = join(dir, "signed.db");
+    const model = join(dir, "signed.onnx");
+    copyFileSync(ONNX, model);
+    const trusted = generateSigningKey("ecdsa-p256");
+    const other = generateSigningKey("ecdsa-p256");
+    writeFileSync(join(dir, "trusted.pub"), trusted.publicPem);
+    expect(json(["init", "--as", "alice"], store).status).toBe(0);
+    const policy = json(
+      ["policy", "--require-signature", "--trusted-key", join(dir, "trusted.pub"), "--as", "alice"],
+      store,
+    );
+    expect(policy.doc).toMatchObject({ scope: "*", requireSignature: true, trustedKeys: 1 });
+    const unsigned = json(["publish", "m", model, "--as", "alice"], store);
+    expect(unsigned.status).toBe(1);
+    expect(unsigned.doc.reasons).toEqual([
+      "the policy requires a signature from a trusted key; none was given",
+    ]);
+    const sign = async (pem: string) => {
+      const { bundle } = await signModel(model, {
+        privateKey: loadPrivateKey(Buffer.from(pem)),
+        workers: 0,
+      });
+      writeFileSync(join(dir, "signed.sig"), JSON.stringify(bundle));
+    };
+    await sign(other.privatePem);
+    const sig = ["--signature", join(dir, "signed.sig")];
+    expect(json(["publish", "m", model, "--as", "alice", ...sig], store).status).toBe(1);
+    await sign(trusted.privatePem);
+    const ok = json(["publish", "m", model, "--as", "alice", ...sig], store);
+    expect(ok.status).toBe(0);
+    expect(ok.doc.version.signature.keyHint).toMatch(/^[0-9a-f]{64}$/);
   });
 
   const pg = BACKENDS.find((b) => b.name === "postgres");
