@@ -252,7 +252,7 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       notes.push(
         "interventional (independent) masking: each feature is replaced by background values on its own, so credit follows the model's use of a feature; near-duplicate features do not split credit, and a duplicate the model ignores gets 0",
       );
-      if (flags.method === "kernelshap" && r.coalitions < 10 * d) {
+      if ("enumerated" in r && !r.enumerated && r.coalitions < 10 * d) {
         notes.push(
           `${r.coalitions} coalitions for ${d} features leave the regression loosely determined and the values noisy: raise --samples, or use ig/smoothgrad for images (no superpixel grouping here)`,
         );
