@@ -68,6 +68,15 @@ for (const backend of BACKENDS) {
       await reg.grant("alice", "pat", "publisher");
     });
 
+    it("refuses names that could escape a path, and digests that are not SHA-256", async () => {
+      for (const name of ["../etc", "a/b", "..", "", "A", "x".repeat(129)]) {
+        await rejects(reg.publish("pat", { model: name, path: model }), "E_INVALID_ARGUMENT");
+      }
+      await rejects(reg.grant("alice", "../root", "admin"), "E_INVALID_ARGUMENT");
+      expect(() => reg.blobs.pathOf("sha256:../../etc/passwd")).toThrow(MlsecError);
+      expect(() => reg.blobs.pathOf(`sha512:${"a".repeat(64)}`)).toThrow(MlsecError);
+    });
+
     it("publishes an immutable, content-addressed version with lineage", async () => {
       const r = await reg.publish("pat", {
         model: "fraud",
