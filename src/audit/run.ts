@@ -153,6 +153,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         : system.controls;
       const tm = buildThreatModel({ ...system, controls });
       sections.threats = tm;
+      sections.system = system;
       for (const t of tm.threats) {
         if (t.status === "mitigated") continue;
         const open = t.mitigations.filter((m) => !m.covered);

@@ -2,7 +2,7 @@
 // This object is the JSON report (with schemaVersion) and feeds the HTML and SARIF renderers.
 
 import type { ValueSummary } from "../onnx/index.js";
-import type { ThreatModel } from "../threat/index.js";
+import type { SystemDescription, ThreatModel } from "../threat/index.js";
 
 export type AuditSeverity = "critical" | "high" | "medium" | "low";
 export const AUDIT_SEVERITIES: readonly AuditSeverity[] = ["critical", "high", "medium", "low"];
@@ -55,6 +55,8 @@ export interface AuditSections {
     skipped?: string;
   };
   threats?: ThreatModel;
+  /** The system description the threat model was built from (plain data, embedded). */
+  system?: SystemDescription;
 }
 
 export interface AuditResult {

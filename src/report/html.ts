@@ -2,6 +2,7 @@
 // and no network. Every value from the model, data or description is HTML-escaped.
 
 import type { AuditResult } from "../audit/index.js";
+import { dataFlowSvg, type SystemDescription, type ThreatModel } from "../threat/index.js";
 import { esc, lineChart } from "./svg.js";
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -113,21 +114,37 @@ export function auditHtml(r: AuditResult, version: string): string {
     }
     out.push("</section>");
   }
-  if (s.threats) {
-    const t = s.threats;
-    out.push(
-      `<section id="threats"><h2>Threat model: ${esc(t.system)}</h2><p class="muted">MITRE ATLAS ${esc(t.atlasVersion)}, OWASP ML Top 10 (2023), OWASP Top 10 for LLM Applications (2025).</p>`,
-      "<table><tr><th>severity</th><th>threat</th><th>L×I</th><th>residual</th><th>ATLAS</th><th>OWASP</th><th>mitigations</th></tr>",
-    );
-    for (const th of t.threats) {
-      out.push(
-        `<tr><td>${sev(th.severity)}</td><td>${esc(th.title)}<br><span class="muted">${th.targets.map(esc).join(", ")}</span></td><td>${th.likelihood}×${th.impact}</td><td>${th.residualRisk}</td>`,
-        `<td>${th.atlas.map((a) => `${esc(a.id)} ${esc(a.name)}`).join("<br>")}</td><td>${th.owasp.map((o) => `${esc(o.id)} ${esc(o.name)}`).join("<br>")}</td>`,
-        `<td>${th.mitigations.map((m) => `${m.covered ? "☑" : "☐"} ${esc(m.title)}${m.command ? ` <code>${esc(m.command)}</code>` : ""}`).join("<br>")}</td></tr>`,
-      );
-    }
-    out.push("</table></section>");
-  }
+  if (s.threats) out.push(threatSectionHtml(s.threats, s.system));
   out.push("</body></html>\n");
   return out.join("\n");
+}
+
+/** The threat-model section: data-flow diagram (when the description is at hand) and threat table. */
+export function threatSectionHtml(t: ThreatModel, system?: SystemDescription): string {
+  const out = [
+    `<section id="threats"><h2>Threat model: ${esc(t.system)}</h2><p class="muted">MITRE ATLAS ${esc(t.atlasVersion)}, OWASP ML Top 10 (2023), OWASP Top 10 for LLM Applications (2025).</p>`,
+  ];
+  if (system !== undefined) out.push(`<h3>Data flow</h3>${dataFlowSvg(system, t)}`);
+  out.push(
+    "<h3>Threats</h3><table><tr><th>severity</th><th>threat</th><th>L×I</th><th>residual</th><th>ATLAS</th><th>OWASP</th><th>mitigations</th></tr>",
+  );
+  for (const th of t.threats) {
+    out.push(
+      `<tr><td>${sev(th.severity)}</td><td>${esc(th.title)}<br><span class="muted">${th.targets.map(esc).join(", ")}</span></td><td>${th.likelihood}×${th.impact}</td><td>${th.residualRisk}</td>`,
+      `<td>${th.atlas.map((a) => `${esc(a.id)} ${esc(a.name)}`).join("<br>")}</td><td>${th.owasp.map((o) => `${esc(o.id)} ${esc(o.name)}`).join("<br>")}</td>`,
+      `<td>${th.mitigations.map((m) => `${m.covered ? "☑" : "☐"} ${esc(m.title)}${m.command ? ` <code>${esc(m.command)}</code>` : ""}`).join("<br>")}</td></tr>`,
+    );
+  }
+  out.push("</table></section>");
+  return out.join("\n");
+}
+
+/** A standalone HTML page for `mlsec threat-model --html`. */
+export function threatModelHtml(t: ThreatModel, system: SystemDescription): string {
+  return [
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+    `<title>Threat model: ${esc(t.system)}</title><style>${CSS}</style></head><body>`,
+    threatSectionHtml(t, system),
+    "</body></html>\n",
+  ].join("\n");
 }

@@ -1,4 +1,5 @@
 export { OWASP_LLM_TOP10, OWASP_ML_TOP10, type OwaspId, TECHNIQUE_TACTICS } from "./catalog.js";
+export { dataFlowSvg } from "./diagram.js";
 export { loadSystem, MAX_SYSTEM_BYTES, parseSystem } from "./load.js";
 export {
   buildThreatModel,

@@ -14,6 +14,10 @@ describe("audit", () => {
     expect(r.timings.map((t) => t.section)).toEqual(["scan", "model", "threats"]);
     expect(r.findings.some((f) => f.id === "threat.evasion")).toBe(true);
     expect(r.score).toBeLessThan(100);
+    const html = auditHtml(r, "0.1.0");
+    expect(html).toContain('class="chart dfd"');
+    // The public reader is threatened: outlined and counted in the diagram.
+    expect(html).toMatch(/data-id="reader"><rect[^>]*stroke="#cf222e"/);
   });
 
   const sample: AuditResult = {

@@ -14,7 +14,7 @@ describe("mlsec lint", () => {
   });
 
   it("prints SARIF 2.1.0 and refuses a missing path with exit 2", () => {
-    const r = runCli(["lint", "test/lint/fixtures/unsafe/serve_unsafe.ts", "--sarif", "-"]);
+    const r = runCli(["lint", "test/lint/fixtures/unsafe/serve_unsafe.mjs", "--sarif", "-"]);
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).version).toBe("2.1.0");
     const missing = runCli(["lint", "no/such/dir"]);

@@ -30,7 +30,7 @@ function byLine(findings: readonly { line: number; ruleId: string }[]): Map<numb
 }
 
 describe("mlsec lint", () => {
-  for (const file of ["train_unsafe.py", "serve_unsafe.ts"]) {
+  for (const file of ["train_unsafe.py", "serve_unsafe.mjs"]) {
     it(`finds exactly the marked unsafe patterns in ${file}`, async () => {
       const path = `${FIX}/unsafe/${file}`;
       const r = await lintPaths([path]);

@@ -6,6 +6,7 @@ import { MlsecError } from "../../src/core/index.js";
 import { ATLAS_MITIGATIONS, ATLAS_TECHNIQUES } from "../../src/incidents/index.js";
 import {
   buildThreatModel,
+  dataFlowSvg,
   loadSystem,
   parseSystem,
   TECHNIQUE_TACTICS,
@@ -95,6 +96,16 @@ describe("threat model", () => {
     const inj = m.threats.find((t) => t.id === "indirect-prompt-injection");
     expect(inj?.atlas[0].name).toBe("LLM Prompt Injection: Indirect");
     expect(threatModelMarkdown(m)).toContain("| critical |");
+  });
+
+  it("data-flow diagram: every component drawn, boundary-crossing flows dashed", async () => {
+    const system = await loadSystem(`${EX}/rag-chatbot.yaml`);
+    const svg = dataFlowSvg(system, buildThreatModel(system));
+    expect(svg.match(/class="component"/g)).toHaveLength(system.components.length);
+    expect(svg.match(/stroke-dasharray/g)).toHaveLength(
+      system.flows.filter((f) => f.crossesTrustBoundary).length,
+    );
+    expect(svg).not.toContain("<script");
   });
 
   it("declaring every control leaves no open threat", async () => {

@@ -7,6 +7,7 @@ import { action } from "../runner.js";
 
 interface ThreatModelFlags {
   markdown?: string;
+  html?: string;
 }
 
 export function registerThreatModel(program: Command): void {
@@ -17,6 +18,10 @@ export function registerThreatModel(program: Command): void {
     )
     .argument("<system.yaml>", "system description (see examples/threat-models/)")
     .option("--markdown <file>", "also write the threat model as Markdown ('-': print it instead)")
+    .option(
+      "--html <file>",
+      "also write a self-contained HTML page with the data-flow diagram (SVG)",
+    )
     .action(action((ctx, path: string, flags: ThreatModelFlags) => threatModel(ctx, path, flags)));
 }
 
@@ -24,7 +29,12 @@ async function threatModel(ctx: CommandContext, path: string, flags: ThreatModel
   const { loadSystem, buildThreatModel, threatModelMarkdown, threatModelText } = await import(
     "../../threat/index.js"
   );
-  const model = buildThreatModel(await loadSystem(path));
+  const system = await loadSystem(path);
+  const model = buildThreatModel(system);
+  if (flags.html !== undefined) {
+    const { threatModelHtml } = await import("../../report/index.js");
+    await writeFileAtomic(flags.html, new TextEncoder().encode(threatModelHtml(model, system)));
+  }
   if (flags.markdown !== undefined) {
     const md = `${threatModelMarkdown(model)}\n`;
     if (flags.markdown === "-") {
