@@ -93,11 +93,20 @@ export async function lintPaths(paths: readonly string[]): Promise<LintResult> {
       throw e;
     }
     let r: ReturnType<typeof lintPython>;
-    if (isPy) r = lintPython(text, path);
-    else {
-      ts ??= ((await import("typescript")) as unknown as { default: typeof TS }).default;
-      const { lintJavaScript } = await import("./javascript.js");
-      r = lintJavaScript(ts, text, path);
+    try {
+      if (isPy) r = lintPython(text, path);
+      else {
+        ts ??= ((await import("typescript")) as unknown as { default: typeof TS }).default;
+        const { lintJavaScript } = await import("./javascript.js");
+        r = lintJavaScript(ts, text, path);
+      }
+    } catch (e) {
+      // Hostile nesting: Python over the bracket limit, or JS deep enough to exhaust the stack.
+      if ((e instanceof MlsecError && e.code === "E_LIMIT_EXCEEDED") || e instanceof RangeError) {
+        skipped.push({ path, reason: `not analysed: ${e.message}` });
+        continue;
+      }
+      throw e;
     }
     linted++;
     findings.push(...r.findings);

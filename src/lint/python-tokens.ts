@@ -3,6 +3,11 @@
 // bracket nesting. Enough to find call sites and keyword arguments without being fooled by
 // text inside strings or comments. f-strings are kept whole as one string token. Linear time.
 
+import { MlsecError } from "../core/index.js";
+
+/** CPython's tokenizer refuses more than 200 nested brackets (MAXLEVEL); so do we. */
+export const MAX_PY_NESTING = 200;
+
 export type PyTokenKind = "name" | "string" | "number" | "op" | "comment" | "newline";
 
 export interface PyToken {
@@ -110,8 +115,14 @@ export function tokenizePython(src: string): PyToken[] {
     if (OPS3.has(three)) i += 3;
     else if (OPS2.has(two)) i += 2;
     else i++;
-    if (c === "(" || c === "[" || c === "{") depth++;
-    else if ((c === ")" || c === "]" || c === "}") && depth > 0) depth--;
+    if (c === "(" || c === "[" || c === "{") {
+      if (++depth > MAX_PY_NESTING) {
+        throw new MlsecError(
+          "E_LIMIT_EXCEEDED",
+          `more than ${MAX_PY_NESTING} nested brackets at line ${line}`,
+        );
+      }
+    } else if ((c === ")" || c === "]" || c === "}") && depth > 0) depth--;
     push("op", start);
   }
   return out;

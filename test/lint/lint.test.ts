@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -99,6 +101,16 @@ describe("mlsec lint", () => {
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0].results).toHaveLength(r.findings.length + r.suppressed.length);
     expect(sarif.runs[0].results.filter((x) => x.suppressions !== undefined)).toHaveLength(2);
+  });
+
+  it("skips hostile nesting instead of failing (Python: CPython's 200-bracket limit)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsec-lint-"));
+    writeFileSync(join(dir, "deep.py"), `${"f(".repeat(5000)}${")".repeat(5000)}\n`);
+    writeFileSync(join(dir, "deep.js"), `x = ${"[".repeat(100_000)}${"]".repeat(100_000)};\n`);
+    writeFileSync(join(dir, "ok.py"), "import pickle\npickle.load(f)\n");
+    const r = await lintPaths([dir]);
+    expect(r.skipped.map((s) => s.path)).toContain(join(dir, "deep.py"));
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["pickle-load"]);
   });
 
   it("property: the tokenizer and Python rules accept any text without throwing", () => {
