@@ -1,2 +1,3 @@
 export * from "./endpoint/index.js";
 export * from "./evasion/index.js";
+export * from "./inference/index.js";

@@ -1,6 +1,7 @@
 // `mlsec privacy epsilon|noise|query`: differential-privacy accounting for DP-SGD-style training
 // (issue 6): the epsilon spent by the Poisson-subsampled Gaussian mechanism, and its inverse;
-// `mlsec privacy query`: DP aggregates of a CSV column charged to a persistent budget ledger.
+// `mlsec privacy query`: DP aggregates of a CSV column charged to a persistent budget ledger;
+// `mlsec privacy audit`: a membership-inference audit of a model (loss or confidence attack).
 import type { Command } from "commander";
 import type { BudgetStatus } from "../../privacy/index.js";
 import type { CommandContext } from "../context.js";
@@ -244,6 +245,63 @@ async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<num
   return EXIT_OK;
 }
 
+const AUDIT_ATTACKS = ["loss", "confidence"] as const;
+
+interface AuditFlags {
+  members: string;
+  nonMembers: string;
+  attack: (typeof AUDIT_ATTACKS)[number];
+  limit?: number;
+  batchSize: number;
+}
+
+async function auditCommand(
+  ctx: CommandContext,
+  modelPath: string,
+  flags: AuditFlags,
+): Promise<number> {
+  const { loadDataset } = await import("../../data/index.js");
+  const { loadModel, OnnxClassifier } = await import("../../onnx/index.js");
+  const { auditMembershipSampled } = await import("../../attacks/index.js");
+  const members = await loadDataset(flags.members);
+  const nonMembers = await loadDataset(flags.nonMembers);
+  const model = await OnnxClassifier.create(await loadModel(modelPath), {
+    batchSize: flags.batchSize,
+  });
+  const progress = ctx.progress();
+  let result: Awaited<ReturnType<typeof auditMembershipSampled>>;
+  try {
+    // Check both sets' shapes before any scoring, so bad input fails with nothing printed.
+    model.validateInput(members.x);
+    model.validateInput(nonMembers.x);
+    result = await auditMembershipSampled(model, members, nonMembers, rngFor(ctx), {
+      attack: flags.attack,
+      limit: flags.limit,
+      batchSize: flags.batchSize,
+      onProgress: progress,
+    });
+  } finally {
+    progress.stop();
+    await model.release();
+  }
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  emit(ctx, "privacy audit", { model: modelPath, seed: ctx.seed, ...result }, (x) =>
+    [
+      `membership inference (${x.attack} attack) on ${x.model}: ${x.members} members vs ${x.nonMembers} non-members`,
+      table([
+        ["  AUC", x.auc.toFixed(4)],
+        ...Object.entries(x.tprAtFpr).map(([f, t]) => [`  TPR at ${pct(Number(f))} FPR`, pct(t)]),
+        ["  advantage (max TPR-FPR)", x.advantage.toFixed(4)],
+        [
+          "  accuracy members / non-members",
+          `${pct(x.memberAccuracy)} / ${pct(x.nonMemberAccuracy)}`,
+        ],
+      ]),
+    ].join("\n"),
+  );
+  return EXIT_OK;
+}
+
 export function registerPrivacy(program: Command): void {
   const privacy = program
     .command("privacy")
@@ -311,4 +369,30 @@ export function registerPrivacy(program: Command): void {
       "store: SQLite file path or postgres:// URL (default $MLSEC_STORE or ./.mlsec/mlsec.db)",
     )
     .action(action(queryCommand));
+  privacy
+    .command("audit")
+    .description(
+      "membership-inference audit: how well an attack tells training data from unseen data",
+    )
+    .argument("<model>", "ONNX model file")
+    .requiredOption("--members <file>", "samples the model was trained on (.npz with x, y)")
+    .requiredOption("--non-members <file>", "samples from the same distribution it never saw")
+    .option(
+      "--attack <kind>",
+      "loss (Yeom et al. 2018: -cross-entropy) or confidence (top softmax probability)",
+      parseChoice("--attack", AUDIT_ATTACKS),
+      "loss",
+    )
+    .option(
+      "--limit <n>",
+      "at most N members and N non-members (seeded sample; default: the smaller set's size)",
+      parseInteger("--limit", 1, Number.MAX_SAFE_INTEGER),
+    )
+    .option(
+      "--batch-size <n>",
+      "samples per model call",
+      parseInteger("--batch-size", 1, 65536),
+      256,
+    )
+    .action(action(auditCommand));
 }
