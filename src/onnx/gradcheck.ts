@@ -36,7 +36,8 @@ export interface GradcheckResult {
   }[];
 }
 
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** ||a − b|| / max(||a||, ||b||), 0 when both vanish. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
   let na = 0;
   let nb = 0;

@@ -42,6 +42,7 @@ export { inferShapes, type ShapeInfo } from "./shape-inference.js";
 export {
   type DecodedTensor,
   decodeTensor,
+  doubleTensor,
   floatTensor,
   int32Tensor,
   int64Tensor,

@@ -127,11 +127,24 @@ export function tensorToNumbers(t: TensorProto): number[] {
   return Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
 }
 
-function emptyTensor(name: string, dims: readonly number[], dataType: number): TensorProto {
+/** A tensor holding `data` as little-endian raw bytes, after checking it fits `dims`. */
+function rawTensor(
+  name: string,
+  dims: readonly number[],
+  dataType: number,
+  data: NumericArray,
+): TensorProto {
+  if (data.length !== elementCount(dims, name)) {
+    throw new MlsecError(
+      "E_SHAPE_MISMATCH",
+      `tensor "${name}" of shape [${dims}] cannot hold ${data.length} values`,
+    );
+  }
   return {
     name,
     dims: [...dims],
     dataType,
+    rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
     floatData: [],
     int32Data: [],
     int64Data: [],
@@ -142,23 +155,21 @@ function emptyTensor(name: string, dims: readonly number[], dataType: number): T
   };
 }
 
-function rawBytes(array: NumericArray): Uint8Array {
-  return new Uint8Array(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength));
-}
-
 export function floatTensor(
   name: string,
   dims: readonly number[],
   values: Float32Array | readonly number[],
 ): TensorProto {
   const data = values instanceof Float32Array ? values : Float32Array.from(values);
-  if (data.length !== elementCount(dims, name)) {
-    throw new MlsecError(
-      "E_SHAPE_MISMATCH",
-      `tensor "${name}" of shape [${dims}] cannot hold ${data.length} values`,
-    );
-  }
-  return { ...emptyTensor(name, dims, DataType.FLOAT), rawData: rawBytes(data) };
+  return rawTensor(name, dims, DataType.FLOAT, data);
+}
+
+export function doubleTensor(
+  name: string,
+  dims: readonly number[],
+  values: readonly number[],
+): TensorProto {
+  return rawTensor(name, dims, DataType.DOUBLE, Float64Array.from(values));
 }
 
 export function int64Tensor(
@@ -166,14 +177,12 @@ export function int64Tensor(
   dims: readonly number[],
   values: readonly number[],
 ): TensorProto {
-  if (values.length !== elementCount(dims, name)) {
-    throw new MlsecError(
-      "E_SHAPE_MISMATCH",
-      `tensor "${name}" of shape [${dims}] cannot hold ${values.length} values`,
-    );
-  }
-  const data = BigInt64Array.from(values, (v) => BigInt(v));
-  return { ...emptyTensor(name, dims, DataType.INT64), rawData: rawBytes(data) };
+  return rawTensor(
+    name,
+    dims,
+    DataType.INT64,
+    BigInt64Array.from(values, (v) => BigInt(v)),
+  );
 }
 
 export function int32Tensor(
@@ -181,11 +190,5 @@ export function int32Tensor(
   dims: readonly number[],
   values: readonly number[],
 ): TensorProto {
-  if (values.length !== elementCount(dims, name)) {
-    throw new MlsecError(
-      "E_SHAPE_MISMATCH",
-      `tensor "${name}" of shape [${dims}] cannot hold ${values.length} values`,
-    );
-  }
-  return { ...emptyTensor(name, dims, DataType.INT32), rawData: rawBytes(Int32Array.from(values)) };
+  return rawTensor(name, dims, DataType.INT32, Int32Array.from(values));
 }

@@ -6,23 +6,7 @@ import { A, type Attr } from "../attributes.js";
 import type { GraphBuilder } from "../builder.js";
 import { DataType, type Dim } from "../ir.js";
 import type { ShapeInfo, ValueType } from "../shape-inference.js";
-
-function doubleTensor(name: string, dims: readonly number[], values: readonly number[]) {
-  const data = Float64Array.from(values);
-  return {
-    name,
-    dims: [...dims],
-    dataType: DataType.DOUBLE,
-    rawData: new Uint8Array(data.buffer),
-    floatData: [],
-    int32Data: [],
-    int64Data: [],
-    doubleData: [],
-    uint64Data: [],
-    stringData: [],
-    externalData: [],
-  };
-}
+import { doubleTensor } from "../tensor-data.js";
 
 export class Emitter {
   private readonly constants = new Map<string, string>();

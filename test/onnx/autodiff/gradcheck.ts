@@ -5,6 +5,7 @@ import ort from "onnxruntime-node";
 import { createRng, type LossKind } from "../../../src/core/index.js";
 import { buildGradientModel, type GradientModel } from "../../../src/onnx/autodiff/index.js";
 import { GraphBuilder, makeModel } from "../../../src/onnx/builder.js";
+import { relativeError } from "../../../src/onnx/gradcheck.js";
 import { DataType, type ModelProto, type TensorProto } from "../../../src/onnx/ir.js";
 import { encodeModel } from "../../../src/onnx/proto/codec.js";
 import { decodeTensor } from "../../../src/onnx/tensor-data.js";
@@ -136,18 +137,7 @@ export class GradientRunner {
   }
 }
 
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    na += a[i] ** 2;
-    nb += b[i] ** 2;
-  }
-  const scale = Math.max(Math.sqrt(na), Math.sqrt(nb));
-  return scale === 0 ? 0 : Math.sqrt(diff) / scale;
-}
+export { relativeError };
 
 const sum = (a: ArrayLike<number>) => {
   let s = 0;
