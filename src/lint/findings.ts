@@ -137,7 +137,8 @@ const SECRET_FORMATS: readonly [RegExp, string][] = [
   [/^AKIA[0-9A-Z]{16}$/, "AWS access key ID"],
   [/^gh[pousr]_[A-Za-z0-9]{36,}$/, "GitHub token"],
   [/^xox[abpr]-[A-Za-z0-9-]{10,}$/, "Slack token"],
-  [/^-----BEGIN (?:RSA |EC |OPENSSH )?PRIVATE KEY-----/, "private key"],
+  // A header alone is a format marker in parsers; a key has its base64 body after it.
+  [/^-----BEGIN (?:RSA |EC |OPENSSH )?PRIVATE KEY-----\s*[A-Za-z0-9+/=\s]{64,}/, "private key"],
 ];
 const PLACEHOLDER =
   /^(?:|x+|\*+|changeme|change-me|your[_-].*|<.*>|\$\{.*\}|\{.*\}|todo|none|null|test|dummy|example.*|\.\.\.)$/i;

@@ -104,7 +104,13 @@ export function lintPython(src: string, path: string) {
         if (isSecretAssignment(t.text, v.value)) at("hardcoded-secret", t, `${t.text} = "…"`);
       }
     }
-    if (t.kind === "name" && t.text === "CERT_NONE" && isOp(tokens[i - 1], ".")) {
+    // Only where it is set (`x.verify_mode = ssl.CERT_NONE`, `cert_reqs=ssl.CERT_NONE`), not compared.
+    if (
+      t.kind === "name" &&
+      t.text === "CERT_NONE" &&
+      isOp(tokens[i - 1], ".") &&
+      isOp(tokens[i - 3], "=")
+    ) {
       at("tls-verify-disabled", t, "ssl.CERT_NONE");
     }
     if (
