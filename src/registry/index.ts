@@ -26,6 +26,7 @@ export {
   type PublishResult,
   Registry,
   type RegistryOptions,
+  type RescanChange,
   type Version,
   verifyAuditLog,
 } from "./registry.js";

@@ -32,6 +32,8 @@ export interface VersionsTable {
   created_by: string;
   created_at: string;
   deleted_at: string | null;
+  /** JSON: the latest `rescan` result ({at, scan}); null until rescanned. */
+  last_scan: string | null;
 }
 
 export interface AliasesTable {
@@ -154,6 +156,12 @@ export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
         .addColumn("prev_hash", "varchar(64)", (c) => c.notNull())
         .addColumn("hash", "varchar(64)", (c) => c.notNull())
         .execute();
+    },
+  },
+  "0002_version_rescan": {
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable("registry_versions").addColumn("last_scan", "text").execute();
     },
   },
 };

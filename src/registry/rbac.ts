@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   grant: "admin",
   revoke: "admin",
   "policy.set": "admin",
+  rescan: "admin",
 } as const satisfies Record<string, Role>;
 export type Operation = keyof typeof PERMISSIONS;
 

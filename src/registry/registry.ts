@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import { buildManifest } from "../artifacts/index.js";
 import { isMlsecError, MlsecError } from "../core/index.js";
+import { scanPaths } from "../scan/index.js";
 import { migrate, type Store } from "../store/index.js";
 import {
   type AuditCheckpoint,
@@ -25,6 +26,7 @@ import {
   type PublishPolicy,
   type ScanRecord,
   type SignatureRecord,
+  scanRecord,
 } from "./policy.js";
 import { type Operation, PERMISSIONS, REGISTRY_SCOPE, type Role, rank, roleOf } from "./rbac.js";
 
@@ -68,6 +70,16 @@ export interface Version {
   readonly createdBy: string;
   readonly createdAt: string;
   readonly deletedAt: string | null;
+  /** The latest re-scan of the stored blob (`rescan`), null until there is one. */
+  readonly lastScan: { readonly at: string; readonly scan: ScanRecord } | null;
+}
+
+export interface RescanChange {
+  readonly model: string;
+  readonly version: number;
+  readonly before: string;
+  readonly after: string;
+  readonly aliasesRemoved: readonly string[];
 }
 
 export interface Alias {
@@ -404,6 +416,7 @@ export class Registry {
       created_by: actor,
       created_at: now,
       deleted_at: null,
+      last_scan: null,
     };
     await trx.insertInto("registry_versions").values(row).execute();
     return {
@@ -656,6 +669,75 @@ export class Registry {
     return version;
   }
 
+  /**
+   * Re-scans every live version's stored blob with today's scan rules and records the result
+   * (on the version and as an audit entry with the findings). With `demote`, aliases pointing at
+   * a version that is not `safe` are removed in the same transaction. Returns the versions whose
+   * verdict changed or that lost aliases.
+   */
+  async rescan(actor: string, options: { demote?: boolean } = {}): Promise<RescanChange[]> {
+    await this.check(actor, "rescan", REGISTRY_SCOPE);
+    const rows = await this.db
+      .selectFrom("registry_versions")
+      .selectAll()
+      .where("deleted_at", "is", null)
+      .orderBy("model")
+      .orderBy("version")
+      .execute();
+    const changes: RescanChange[] = [];
+    for (const row of rows) {
+      const v = versionFromRow(row);
+      const scan = scanRecord(scanPaths([this.blobs.pathOf(v.digest)]));
+      const before = (v.lastScan?.scan ?? v.scan).verdict;
+      const change = await this.mutate(
+        actor,
+        "rescan",
+        `${v.model}@${v.version}`,
+        undefined,
+        async (trx) => {
+          const at = this.stamp();
+          await trx
+            .updateTable("registry_versions")
+            .set({ last_scan: JSON.stringify({ at, scan }) })
+            .where("model", "=", v.model)
+            .where("version", "=", v.version)
+            .execute();
+          let aliasesRemoved: string[] = [];
+          if (options.demote && scan.verdict !== "safe") {
+            aliasesRemoved = (
+              await trx
+                .selectFrom("registry_aliases")
+                .select("alias")
+                .where("model", "=", v.model)
+                .where("version", "=", v.version)
+                .execute()
+            ).map((a) => a.alias);
+            if (aliasesRemoved.length > 0) {
+              await trx
+                .deleteFrom("registry_aliases")
+                .where("model", "=", v.model)
+                .where("alias", "in", aliasesRemoved)
+                .execute();
+            }
+          }
+          const findings = scan.findings.map((f) => `${f.ruleId}: ${f.message}`);
+          return {
+            result: {
+              model: v.model,
+              version: v.version,
+              before,
+              after: scan.verdict,
+              aliasesRemoved,
+            },
+            details: { before, after: scan.verdict, findings, aliasesRemoved },
+          };
+        },
+      );
+      if (change.before !== change.after || change.aliasesRemoved.length > 0) changes.push(change);
+    }
+    return changes;
+  }
+
   async auditEntries(actor: string): Promise<AuditEntry[]> {
     await this.check(actor, "audit.list", REGISTRY_SCOPE);
     const rows = await this.db.selectFrom("registry_audit").selectAll().orderBy("seq").execute();
@@ -705,5 +787,6 @@ function versionFromRow(row: VersionsTable): Version {
     createdBy: row.created_by,
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
+    lastScan: row.last_scan ? (JSON.parse(row.last_scan) as Version["lastScan"]) : null,
   };
 }

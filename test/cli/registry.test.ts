@@ -100,12 +100,16 @@ describe("mlsec registry (built binary)", { timeout: 300_000 }, () => {
     expect(pulled.status).toBe(0);
     expect(pulled.doc).toMatchObject({ version: { version: 1 }, path: join(dir, "out.onnx") });
 
+    const rescan = json(["rescan", "--as", "alice"], store);
+    expect(rescan.status).toBe(0);
+    expect(rescan.doc).toMatchObject({ command: "registry rescan", changes: [] });
+
     const del = json(["delete", "fraud@1", "--reason", "leak", "--as", "alice"], store);
     expect(del.doc).toMatchObject({ versions: [1], aliasesRemoved: ["production"] });
 
     const ok = json(["audit", "verify", "--as", "bob"], store);
     expect(ok.status).toBe(0);
-    expect(ok.doc).toMatchObject({ valid: true, entries: 8 });
+    expect(ok.doc).toMatchObject({ valid: true, entries: 9 });
     expect(readFileSync(join(dir, "out.onnx"))).toEqual(readFileSync(ONNX));
 
     const db = new Database(store);

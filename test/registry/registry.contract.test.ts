@@ -237,6 +237,36 @@ for (const backend of BACKENDS) {
         expect(ok.version.signature?.keyHint).toMatch(/^[0-9a-f]{64}$/);
     });
 
+    it("rescan records today's verdict and demotes aliases of unsafe versions", async () => {
+      const lax: PublishPolicy = {
+        requireCleanScan: false,
+        requireSignature: false,
+        trustedKeys: [],
+      };
+      await reg.setPolicy("alice", lax, "risky");
+      const r = await reg.publish("pat", { model: "risky", path: MALICIOUS });
+      expect(r).toMatchObject({ status: "published", version: { scan: { verdict: "malicious" } } });
+      await reg.setAlias("pat", "risky", "staging", 1, "lab only");
+      await rejects(reg.rescan("pat", { demote: true }), "E_REGISTRY_DENIED");
+      const changes = await reg.rescan("alice", { demote: true });
+      expect(changes).toEqual([
+        {
+          model: "risky",
+          version: 1,
+          before: "malicious",
+          after: "malicious",
+          aliasesRemoved: ["staging"],
+        },
+      ]);
+      const shown = await reg.show("alice", "risky");
+      expect(shown.aliases).toEqual([]);
+      expect(shown.versions[0]?.lastScan?.scan.verdict).toBe("malicious");
+      expect((await reg.show("alice", "fraud")).versions[0]?.lastScan?.scan.verdict).toBe("safe");
+      const last = (await reg.auditEntries("alice")).filter((e) => e.action === "rescan");
+      expect(last.some((e) => e.target === "risky@1" && e.outcome === "ok")).toBe(true);
+      expect((await verifyAuditLog(t.store)).valid).toBe(true);
+    });
+
     it("parallel publishes get distinct version numbers and keep the chain intact", async () => {
       const files = [
         ...[0, 1, 2, 3, 4, 5].map(

@@ -1,4 +1,4 @@
-// `mlsec registry init|grant|revoke|policy|publish|pull|list|show|alias|delete|audit`: the model
+// `mlsec registry init|grant|revoke|policy|publish|pull|list|show|alias|delete|rescan|audit`: the model
 // registry (issue 9). Every subcommand acts as `--as USER` (or $MLSEC_USER), checked by RBAC.
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -103,6 +103,7 @@ function renderVersion(v: Version): string {
     `  v${v.version}  ${v.digest}  ${v.format}  ${v.bytes} bytes  by ${v.createdBy} at ${v.createdAt}${v.deletedAt ? `  DELETED ${v.deletedAt}` : ""}`,
     `      scan: ${v.scan.verdict} (${v.scan.files} files)  signature: ${v.signature ? v.signature.signer : "none"}`,
   ];
+  if (v.lastScan) lines.push(`      rescan: ${v.lastScan.scan.verdict} at ${v.lastScan.at}`);
   const lineage = [
     v.lineage.parent && `parent ${v.lineage.parent}`,
     v.lineage.dataDigest && `data ${v.lineage.dataDigest}`,
@@ -383,6 +384,32 @@ export function registerRegistry(program: Command): void {
             `deleted ${version === undefined ? x.model : `${x.model}@${version}`}: versions [${x.versions.join(", ")}]${x.aliasesRemoved.length ? `, aliases removed: ${x.aliasesRemoved.join(", ")}` : ""}`,
         );
         return EXIT_OK;
+      }),
+    );
+
+  common(
+    registry
+      .command("rescan")
+      .description(
+        "re-scan every stored version with today's rules (admin); exit 1 if any is unsafe",
+      ),
+  )
+    .option("--demote", "remove aliases that point at versions that are no longer safe", false)
+    .action(
+      action(async (ctx, o: Common & { demote: boolean }) => {
+        const actor = actorOf(o);
+        const changes = await withRegistry(o, (reg) => reg.rescan(actor, { demote: o.demote }));
+        emit(ctx, "registry rescan", { changes }, (x) =>
+          x.changes.length === 0
+            ? "rescan: no verdict changed, no alias demoted"
+            : x.changes
+                .map(
+                  (c) =>
+                    `${c.model}@${c.version}: ${c.before} -> ${c.after}${c.aliasesRemoved.length ? `, aliases removed: ${c.aliasesRemoved.join(", ")}` : ""}`,
+                )
+                .join("\n"),
+        );
+        return changes.some((c) => c.after !== "safe") ? EXIT_FINDING : EXIT_OK;
       }),
     );
 
