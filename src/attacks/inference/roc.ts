@@ -14,6 +14,9 @@ export interface RocPoint {
   readonly tpr: number;
   /** +Infinity for the point (0, 0), where nothing is called a member. */
   readonly threshold: number;
+  /** Members and non-members with score >= threshold. */
+  readonly truePositives: number;
+  readonly falsePositives: number;
 }
 
 function checkScores(name: string, scores: ArrayLike<number>): void {
@@ -45,7 +48,9 @@ export function rocCurve(members: ArrayLike<number>, nonMembers: ArrayLike<numbe
   checkScores("non-members", nonMembers);
   const m = sortedDescending(members);
   const n = sortedDescending(nonMembers);
-  const points: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY }];
+  const points: RocPoint[] = [
+    { fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY, truePositives: 0, falsePositives: 0 },
+  ];
   let i = 0;
   let j = 0;
   while (i < m.length || j < n.length) {
@@ -53,7 +58,13 @@ export function rocCurve(members: ArrayLike<number>, nonMembers: ArrayLike<numbe
     const t = i < m.length && (j >= n.length || m[i] >= n[j]) ? m[i] : n[j];
     while (i < m.length && m[i] === t) i++;
     while (j < n.length && n[j] === t) j++;
-    points.push({ fpr: j / n.length, tpr: i / m.length, threshold: t });
+    points.push({
+      fpr: j / n.length,
+      tpr: i / m.length,
+      threshold: t,
+      truePositives: i,
+      falsePositives: j,
+    });
   }
   return points;
 }
@@ -104,11 +115,18 @@ export function tprAtFpr(curve: readonly RocPoint[], maxFpr: number): number {
   return best;
 }
 
-/** Membership advantage of the best threshold: max over the curve of TPR − FPR (≥ 0). */
+/**
+ * Membership advantage of the best threshold: max over the curve of TPR − FPR (≥ 0), computed
+ * from the counts as (TP·N − FP·M) / (M·N) so that it is exact for integer counts.
+ */
 export function membershipAdvantage(curve: readonly RocPoint[]): number {
+  if (curve.length === 0) return 0;
+  const last = curve[curve.length - 1];
+  const m = last.truePositives;
+  const n = last.falsePositives;
   let best = 0;
-  for (const p of curve) best = Math.max(best, p.tpr - p.fpr);
-  return best;
+  for (const p of curve) best = Math.max(best, p.truePositives * n - p.falsePositives * m);
+  return best / (m * n);
 }
 
 /**

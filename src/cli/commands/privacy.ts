@@ -305,7 +305,9 @@ async function auditCommand(
 export function registerPrivacy(program: Command): void {
   const privacy = program
     .command("privacy")
-    .description("differential privacy: accounting for DP-SGD and noise calibration");
+    .description(
+      "differential privacy: accounting for DP-SGD, noise calibration, DP queries, membership audits",
+    );
   accountingOptions(
     privacy
       .command("epsilon")

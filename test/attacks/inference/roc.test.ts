@@ -87,11 +87,13 @@ describe("rocAuc", () => {
 describe("rocCurve", () => {
   it("steps through each distinct score, ties entering together", () => {
     const curve = rocCurve([3, 2, 2], [2, 1]);
-    expect(curve.map((p) => [p.fpr, p.tpr, p.threshold])).toEqual([
-      [0, 0, Number.POSITIVE_INFINITY],
-      [0, 1 / 3, 3],
-      [0.5, 1, 2],
-      [1, 1, 1],
+    expect(
+      curve.map((p) => [p.fpr, p.tpr, p.threshold, p.truePositives, p.falsePositives]),
+    ).toEqual([
+      [0, 0, Number.POSITIVE_INFINITY, 0, 0],
+      [0, 1 / 3, 3, 1, 0],
+      [0.5, 1, 2, 3, 1],
+      [1, 1, 1, 3, 2],
     ]);
   });
 
@@ -106,6 +108,8 @@ describe("rocCurve", () => {
           expect(c[k].tpr).toBeGreaterThanOrEqual(c[k - 1].tpr);
           expect(c[k].threshold).toBeLessThan(c[k - 1].threshold);
         }
+        const gap = Math.max(...c.map((p) => p.tpr - p.fpr));
+        expect(membershipAdvantage(c)).toBeCloseTo(gap, 12);
       }),
     );
   });
