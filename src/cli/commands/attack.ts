@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import type { AttackSpec, NormKind, RobustnessSummary } from "../../attacks/index.js";
+import {
+  ATTACK_NAMES,
+  type AttackName,
+  type AttackSpec,
+  type NormKind,
+  type RobustnessSummary,
+} from "../../attacks/index.js";
 import { type Classifier, MlsecError } from "../../core/index.js";
 import type { CommandContext } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
@@ -7,20 +13,6 @@ import { emit } from "../output.js";
 import { action, rngFor } from "../runner.js";
 import { parseBounds } from "./model.js";
 
-const ATTACKS = [
-  "fgsm",
-  "bim",
-  "pgd",
-  "apgd-ce",
-  "apgd-dlr",
-  "autoattack",
-  "cw",
-  "deepfool",
-  "square",
-  "hopskipjump",
-  "nes",
-  "spsa",
-] as const;
 const NORMS = ["inf", "2", "1"] as const;
 
 /** The flags that describe an attack (shared with `mlsec robustness`). */
@@ -40,7 +32,7 @@ export interface AttackParamFlags {
 
 interface AttackFlags extends AttackParamFlags, EndpointFlags {
   data: string;
-  attack: (typeof ATTACKS)[number];
+  attack: AttackName;
   eps: number;
   batchSize: number;
   limit?: number;
@@ -59,7 +51,7 @@ const twoNorm = (norm: NormKind, attack: string): TwoNorm => {
 
 /** An attack spec from the attack's name, its budget and the flags (defaults per attack). */
 export function attackSpecFrom(
-  attack: (typeof ATTACKS)[number],
+  attack: AttackName,
   eps: number,
   flags: AttackParamFlags,
 ): AttackSpec {
@@ -373,8 +365,8 @@ export function registerAttack(program: Command): void {
     .requiredOption("--data <file>", ".npz with x and y")
     .option(
       "--attack <name>",
-      `attack: ${ATTACKS.join(", ")}`,
-      parseChoice("--attack", ATTACKS),
+      `attack: ${ATTACK_NAMES.join(", ")}`,
+      parseChoice("--attack", ATTACK_NAMES),
       "pgd",
     )
     .requiredOption(
