@@ -186,12 +186,14 @@ export const ERROR_CODES = {
   },
   // threat: system descriptions for threat modelling (issue 13)
   E_THREAT_MODEL: {
-    summary: "A system description (YAML) for the threat model is invalid or does not follow the schema.",
+    summary:
+      "A system description (YAML) for the threat model is invalid or does not follow the schema.",
     hint: "Compare it with examples/threat-models/: components with id and kind, flows between known ids.",
   },
   // explain: attributions (issue 11)
   E_EXPLAIN_METHOD: {
-    summary: "The explanation method cannot handle this model or input (too many features, no image).",
+    summary:
+      "The explanation method cannot handle this model or input (too many features, no image).",
     hint: "Use --method kernelshap for many tabular features, or ig/saliency/smoothgrad for images.",
   },
   // registry: models, versions, aliases, RBAC, audit log (issue 9)
@@ -204,7 +206,8 @@ export const ERROR_CODES = {
     hint: "Run `mlsec registry list` or `mlsec registry show MODEL` to see what exists.",
   },
   E_REGISTRY_CONFLICT: {
-    summary: "The registry already holds this (model name taken, or the same content as a version).",
+    summary:
+      "The registry already holds this (model name taken, or the same content as a version).",
     hint: "Versions are immutable: publish changed content, or point an alias at the existing version.",
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
