@@ -4,7 +4,7 @@
 // non-empty field is a number are returned as numbers; empty fields become null.
 
 import { MlsecError } from "../core/index.js";
-import { readFileBounded } from "./files.js";
+import { parseTextFile } from "./file-errors.js";
 
 export type Cell = string | number | null;
 export type Row = Readonly<Record<string, Cell>>;
@@ -176,23 +176,7 @@ export function parseCsv(text: string, optionsIn: CsvOptions = {}): Table {
 
 /** Reads a UTF-8 CSV file (see parseCsv). */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Table> {
-  const bytes = await readFileBounded(path, options.maxFileBytes ?? DEFAULTS.maxFileBytes);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new MlsecError("E_DATA_FORMAT", `${path} is not UTF-8 text`, { details: { path } });
-  }
-  try {
-    return parseCsv(text, options);
-  } catch (e) {
-    if (e instanceof MlsecError) {
-      throw new MlsecError(e.code, `${path}: ${e.message}`, {
-        hint: e.hint,
-        cause: e,
-        details: { ...e.details, path },
-      });
-    }
-    throw e;
-  }
+  return parseTextFile(path, options.maxFileBytes ?? DEFAULTS.maxFileBytes, (text) =>
+    parseCsv(text, options),
+  );
 }

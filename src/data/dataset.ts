@@ -2,6 +2,7 @@
 // and integer labels `y` ([N]).
 
 import { firstNonFinite, MlsecError, type Tensor } from "../core/index.js";
+import { rethrowWithPath } from "./file-errors.js";
 import { readFileBounded, writeFileAtomic } from "./files.js";
 import { type NdArray, ndarray } from "./ndarray.js";
 import { decodeNpy, encodeNpy } from "./npy.js";
@@ -26,23 +27,12 @@ export interface Dataset {
   readonly y: Int32Array;
 }
 
-function withPath(e: unknown, path: string): never {
-  if (e instanceof MlsecError && !e.message.includes(path)) {
-    throw new MlsecError(e.code, `${path}: ${e.message}`, {
-      hint: e.hint,
-      cause: e,
-      details: { ...e.details, path },
-    });
-  }
-  throw e;
-}
-
 export async function readNpy(path: string, limits: ReadLimits = {}): Promise<NdArray> {
   const bytes = await readFileBounded(path, limits.maxFileBytes);
   try {
     return decodeNpy(bytes, limits);
   } catch (e) {
-    return withPath(e, path);
+    return rethrowWithPath(e, path);
   }
 }
 
@@ -59,7 +49,7 @@ export async function readNpz(
   try {
     return decodeNpz(bytes, options);
   } catch (e) {
-    return withPath(e, path);
+    return rethrowWithPath(e, path);
   }
 }
 
@@ -147,7 +137,7 @@ export async function loadDataset(path: string, limits: ReadLimits = {}): Promis
     }
     return datasetFromArrays(arrays);
   } catch (e) {
-    return withPath(e, path);
+    return rethrowWithPath(e, path);
   }
 }
 

@@ -5,7 +5,7 @@
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { MlsecError } from "../core/index.js";
-import { readFileBounded } from "./files.js";
+import { parseTextFile } from "./file-errors.js";
 
 export interface JsonlOptions {
   /** Longest line, in characters (default 1 MiB). */
@@ -98,25 +98,9 @@ export async function readJsonl(
   path: string,
   options: JsonlOptions = {},
 ): Promise<Record<string, unknown>[]> {
-  const bytes = await readFileBounded(path, options.maxFileBytes ?? DEFAULTS.maxFileBytes);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new MlsecError("E_DATA_FORMAT", `${path} is not UTF-8 text`, { details: { path } });
-  }
-  try {
-    return parseJsonl(text, options);
-  } catch (e) {
-    if (e instanceof MlsecError) {
-      throw new MlsecError(e.code, `${path}: ${e.message}`, {
-        hint: e.hint,
-        cause: e,
-        details: { ...e.details, path },
-      });
-    }
-    throw e;
-  }
+  return parseTextFile(path, options.maxFileBytes ?? DEFAULTS.maxFileBytes, (text) =>
+    parseJsonl(text, options),
+  );
 }
 
 function lineTooLong(line: number, max: number): MlsecError {
