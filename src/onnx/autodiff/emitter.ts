@@ -6,7 +6,7 @@ import { A, type Attr } from "../attributes.js";
 import type { GraphBuilder } from "../builder.js";
 import { DataType, type Dim } from "../ir.js";
 import type { ShapeInfo, ValueType } from "../shape-inference.js";
-import { doubleTensor } from "../tensor-data.js";
+import { doubleTensor, int64Tensor } from "../tensor-data.js";
 
 export class Emitter {
   private readonly constants = new Map<string, string>();
@@ -168,19 +168,7 @@ export class Emitter {
     const ts = this.shapeOf(target);
     const diff = this.op("Sub", [this.op("Shape", [gs]), this.op("Shape", [ts])]);
     const ones = this.op("ConstantOfShape", [diff], {
-      value: A.tensor({
-        name: "",
-        dims: [1],
-        dataType: DataType.INT64,
-        rawData: new Uint8Array(BigInt64Array.of(1n).buffer),
-        floatData: [],
-        int32Data: [],
-        int64Data: [],
-        doubleData: [],
-        uint64Data: [],
-        stringData: [],
-        externalData: [],
-      }),
+      value: A.tensor(int64Tensor("", [1], [1])),
     });
     const padded = this.op("Concat", [ones, ts], { axis: A.int(0) });
     const mask = this.op("Equal", [padded, this.ints([1], [])]);

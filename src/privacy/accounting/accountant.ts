@@ -1,7 +1,8 @@
 // The accountant interface shared by the RDP and PLD accountants (after dp_accounting's
 // privacy_accountant.py): compose events, then ask for epsilon at a delta or delta at an epsilon.
 
-import type { DpEvent } from "./events.js";
+import { MlsecError } from "../../core/index.js";
+import { type DpEvent, validateEvent } from "./events.js";
 
 export type AccountantKind = "rdp" | "pld";
 
@@ -27,4 +28,22 @@ export interface PrivacyAccountant {
   getEpsilon(delta: number): EpsilonResult;
   /** Smallest delta the accountant can certify at `epsilon`. */
   getDelta(epsilon: number): number;
+}
+
+/** What every accountant checks before composing: a well-formed event it supports, a count ≥ 0. */
+export function checkComposable(
+  accountant: PrivacyAccountant,
+  event: DpEvent,
+  count: number,
+): void {
+  validateEvent(event);
+  const support = accountant.supports(event);
+  if (!support.ok) {
+    throw new MlsecError("E_INVALID_ARGUMENT", support.reason, {
+      details: { event: support.event },
+    });
+  }
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw new MlsecError("E_INVALID_ARGUMENT", `count must be an integer >= 0, got ${count}`);
+  }
 }

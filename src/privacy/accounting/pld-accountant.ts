@@ -3,8 +3,13 @@
 // relation, composed by FFT convolution; epsilon and delta are the worse of the two directions.
 
 import { MlsecError } from "../../core/index.js";
-import type { EpsilonResult, PrivacyAccountant, SupportResult } from "./accountant.js";
-import { type DpEvent, validateEvent } from "./events.js";
+import {
+  checkComposable,
+  type EpsilonResult,
+  type PrivacyAccountant,
+  type SupportResult,
+} from "./accountant.js";
+import type { DpEvent } from "./events.js";
 import {
   composePld,
   type DiscretePld,
@@ -105,16 +110,7 @@ export class PldAccountant implements PrivacyAccountant {
   }
 
   compose(event: DpEvent, count = 1): this {
-    validateEvent(event);
-    const support = this.supports(event);
-    if (!support.ok) {
-      throw new MlsecError("E_INVALID_ARGUMENT", support.reason, {
-        details: { event: support.event },
-      });
-    }
-    if (!Number.isSafeInteger(count) || count < 0) {
-      throw new MlsecError("E_INVALID_ARGUMENT", `count must be an integer >= 0, got ${count}`);
-    }
+    checkComposable(this, event, count);
     const pair = this.pairOf({ type: "self-composed", count, event });
     this.state = this.combine(this.state, pair);
     return this;

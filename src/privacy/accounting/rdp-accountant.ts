@@ -2,8 +2,13 @@
 // dp_accounting's default orders. RDP adds up under composition at every order.
 
 import { MlsecError } from "../../core/index.js";
-import type { EpsilonResult, PrivacyAccountant, SupportResult } from "./accountant.js";
-import { type DpEvent, validateEvent } from "./events.js";
+import {
+  checkComposable,
+  type EpsilonResult,
+  type PrivacyAccountant,
+  type SupportResult,
+} from "./accountant.js";
+import type { DpEvent } from "./events.js";
 import {
   type Conversion,
   conversionLowerBound,
@@ -133,16 +138,7 @@ export class RdpAccountant implements PrivacyAccountant {
   }
 
   compose(event: DpEvent, count = 1): this {
-    validateEvent(event);
-    const support = this.supports(event);
-    if (!support.ok) {
-      throw new MlsecError("E_INVALID_ARGUMENT", support.reason, {
-        details: { event: support.event },
-      });
-    }
-    if (!Number.isSafeInteger(count) || count < 0) {
-      throw new MlsecError("E_INVALID_ARGUMENT", `count must be an integer >= 0, got ${count}`);
-    }
+    checkComposable(this, event, count);
     this.add(event, count);
     return this;
   }
