@@ -4,7 +4,7 @@
 // are bounded before JSON.parse, the shape is checked with zod.
 
 import { z } from "zod";
-import { MlsecError } from "../core/index.js";
+import { jsonDepth, MlsecError } from "../core/index.js";
 
 export const BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
@@ -86,23 +86,6 @@ const bundleSchema = z.strictObject({
 
 export type Bundle = z.infer<typeof bundleSchema>;
 export type Envelope = z.infer<typeof envelopeSchema>;
-
-/** Largest nesting of [ and { outside strings, computed without recursion. */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
-    else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return max;
-}
 
 /** Parses JSON text from an untrusted source with size and depth bounds. */
 export function parseBoundedJson(bytes: Uint8Array, what: string, maxBytes: number): unknown {

@@ -2,8 +2,8 @@
 // parser returns or throws a typed MlsecError, never anything else (no crash, no hang).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonDepth } from "../../src/artifacts/bundle.js";
 import { parseBundle, parseHeader, parseStatement } from "../../src/artifacts/index.js";
+import { jsonDepth } from "../../src/core/index.js";
 
 function typedOrOk(f: () => unknown): string {
   try {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { jsonDepth } from "../../src/core/index.js";
 import {
   ATLAS_MITIGATIONS,
   ATLAS_TECHNIQUES,
@@ -10,7 +11,6 @@ import {
   importBundle,
   indicatorFromPattern,
   indicatorPattern,
-  jsonDepth,
   parseBundle,
   prepareForSharing,
   scoId,

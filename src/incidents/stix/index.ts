@@ -7,7 +7,6 @@ export {
 } from "./import.js";
 export {
   DEFAULT_PARSE_LIMITS,
-  jsonDepth,
   objectProblem,
   type ParseLimits,
   parseBundle,

@@ -1,6 +1,6 @@
 // Bounded parsing of untrusted STIX JSON: size, nesting depth and object count are checked
 // before and after JSON.parse, so a hostile envelope costs linear time and bounded memory.
-import { MlsecError } from "../../core/index.js";
+import { jsonDepth, MlsecError } from "../../core/index.js";
 import type { StixBundle, StixObject } from "./types.js";
 
 export interface ParseLimits {
@@ -14,31 +14,6 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxDepth: 32,
   maxObjects: 100_000,
 };
-
-/** Nesting depth of a JSON text, scanning once and skipping string contents. */
-export function jsonDepth(text: string, stopAbove = Infinity): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > max) {
-        max = depth;
-        if (max > stopAbove) return max;
-      }
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
 
 /** Parses JSON text (or bytes) within the limits; malformed input is E_STIX_FORMAT. */
 export function parseJsonBounded(input: string | Uint8Array, limits: ParseLimits): unknown {
