@@ -107,4 +107,22 @@ describe("mlsec explain", () => {
     expect(c.status).toBe(2);
     expect(c.stderr).toContain("error[E_EXPLAIN_METHOD]");
   });
+
+  it("refuses data or background of the wrong shape for the model", () => {
+    const data = runCli(["explain", MLP, "--data", DIGITS, "--method", "ig"]);
+    expect(data.status).toBe(2);
+    expect(data.stderr).toContain("error[E_SHAPE_MISMATCH]");
+    const background = runCli([
+      "explain",
+      MLP,
+      "--data",
+      TAB,
+      "--background",
+      DIGITS,
+      "--method",
+      "kernelshap",
+    ]);
+    expect(background.status).toBe(2);
+    expect(background.stderr).toContain("error[E_SHAPE_MISMATCH]");
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { argmaxRows, MlsecError, type Tensor } from "../../core/index.js";
 import type { GradientExplanation } from "../../explain/index.js";
+import type { OnnxClassifier } from "../../onnx/index.js";
 import type { CommandContext } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
@@ -124,6 +125,14 @@ function render(r: ExplainResult, top: number): string {
   return lines.join("\n");
 }
 
+/** Background rows from another file, checked against the model like the data itself. */
+async function loadBackground(model: OnnxClassifier, path: string): Promise<Tensor> {
+  const { loadDataset } = await import("../../data/index.js");
+  const { x } = await loadDataset(path);
+  model.validateInput(x);
+  return x;
+}
+
 async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFlags) {
   const started = performance.now();
   const { loadDataset } = await import("../../data/index.js");
@@ -142,6 +151,7 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
   });
   const progress = ctx.progress();
   try {
+    model.validateInput(data.x);
     const d = model.inputShape.reduce((a, b) => a * b, 1);
     const x = data.x.data.slice(flags.index * d, (flags.index + 1) * d);
     const sample: Tensor = { shape: [1, ...model.inputShape], data: x };
@@ -200,7 +210,7 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
           "--method lime is tabular only here (no superpixels)",
         );
       }
-      const bgData = flags.background ? (await loadDataset(flags.background)).x : data.x;
+      const bgData = flags.background ? await loadBackground(model, flags.background) : data.x;
       const r = await ex.limeTabular(model, x, bgData, {
         classIndex,
         output: flags.output,
@@ -238,7 +248,7 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
           { hint: "Use --method kernelshap (sampled coalitions) or a gradient method for images." },
         );
       }
-      const bgData = flags.background ? (await loadDataset(flags.background)).x : data.x;
+      const bgData = flags.background ? await loadBackground(model, flags.background) : data.x;
       const background = ex.kmeansBackground(bgData, { k: flags.backgroundSize, rng: rngFor(ctx) });
       const options = { classIndex, output: flags.output, onProgress: progress };
       const r =
