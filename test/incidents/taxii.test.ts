@@ -192,5 +192,35 @@ for (const backend of BACKENDS) {
       ]);
       expect(status).toMatchObject({ total_count: 3, success_count: 1, failure_count: 2 });
     });
+
+    it("deletes one version or every version of an object, with read and write rights only", async () => {
+      const id = "x-acme-note--3a1f0d5e-2b4c-4d6e-8f0a-1b2c3d4e5f61";
+      const note = (modified: string) => ({ type: "x-acme-note", id, created: modified, modified });
+      await client(TOKENS.globex).addObjects(SHARED, [
+        note("2026-02-01T00:00:00Z"),
+        note("2026-02-02T00:00:00Z"),
+        note("2026-02-03T00:00:00Z"),
+      ]);
+      const versions = async () =>
+        (await raw(`/api1/collections/${SHARED}/objects/${id}/versions/`)).json();
+      const del = (query: string, token: string = TOKENS.globex) =>
+        raw(`/api1/collections/${SHARED}/objects/${id}/${query}`, { method: "DELETE", token });
+
+      expect((await del("", TOKENS.reader)).status).toBe(403);
+      expect((await del("?match[version]=yesterday")).status).toBe(400);
+      const first = await del("?match[version]=first");
+      expect(first.status).toBe(200);
+      expect(await first.text()).toBe("");
+      expect((await versions()).versions).toEqual([
+        "2026-02-02T00:00:00.000000Z",
+        "2026-02-03T00:00:00.000000Z",
+      ]);
+      await client(TOKENS.globex).deleteObject(SHARED, id);
+      expect((await raw(`/api1/collections/${SHARED}/objects/${id}/versions/`)).status).toBe(404);
+      expect((await del("")).status).toBe(404);
+      await expect(client(TOKENS.globex).deleteObject(SHARED, id)).rejects.toMatchObject({
+        code: "E_TAXII",
+      });
+    });
   });
 }

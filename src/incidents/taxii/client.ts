@@ -59,7 +59,7 @@ export class TaxiiClient {
     this.timeoutMs = options.timeoutMs ?? 60_000;
   }
 
-  private async request(method: "GET" | "POST", path: string, body?: unknown) {
+  private async request(method: "GET" | "POST" | "DELETE", path: string, body?: unknown) {
     const url = new URL(path, this.base);
     let response: Response;
     try {
@@ -80,13 +80,14 @@ export class TaxiiClient {
       });
     }
     const bytes = await readBounded(response, this.maxBytes);
-    const json = isTaxiiContentType(response.headers.get("content-type") ?? undefined)
-      ? (parseJsonBounded(bytes, {
-          maxBytes: this.maxBytes,
-          maxDepth: 64,
-          maxObjects: 0,
-        }) as Record<string, unknown>)
-      : undefined;
+    const json =
+      bytes.length > 0 && isTaxiiContentType(response.headers.get("content-type") ?? undefined)
+        ? (parseJsonBounded(bytes, {
+            maxBytes: this.maxBytes,
+            maxDepth: 64,
+            maxObjects: 0,
+          }) as Record<string, unknown>)
+        : undefined;
     if (!response.ok) {
       const title = typeof json?.title === "string" ? json.title : response.statusText;
       throw new MlsecError(
@@ -100,6 +101,8 @@ export class TaxiiClient {
         },
       );
     }
+    // A successful DELETE answers with an empty body (TAXII 2.1 §5.7).
+    if (method === "DELETE") return { json: {}, headers: response.headers };
     if (!json) throw new MlsecError("E_TAXII", `${url} did not answer with ${TAXII_MEDIA_TYPE}`);
     return { json, headers: response.headers };
   }
@@ -172,6 +175,15 @@ export class TaxiiClient {
       { objects },
     );
     return json as unknown as TaxiiStatus;
+  }
+
+  /** Deletes an object (every version, or only `version`: a timestamp, "first" or "last"). */
+  async deleteObject(collection: string, objectId: string, version?: string): Promise<void> {
+    const qs = version ? `?${new URLSearchParams({ "match[version]": version })}` : "";
+    await this.request(
+      "DELETE",
+      `collections/${encodeURIComponent(collection)}/objects/${encodeURIComponent(objectId)}/${qs}`,
+    );
   }
 
   async status(id: string): Promise<TaxiiStatus> {

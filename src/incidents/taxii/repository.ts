@@ -224,6 +224,23 @@ export class TaxiiRepository {
     };
   }
 
+  /**
+   * Deletes the versions of one object that `versions` selects (TAXII 2.1 §5.7; every version
+   * when no `match[version]` is given); returns how many rows went.
+   */
+  async deleteObject(
+    collectionId: string,
+    objectId: string,
+    versions: readonly string[] = ["all"],
+  ): Promise<number> {
+    const doomed = this.filtered(collectionId, { ids: [objectId], versions }).select("seq");
+    const r = await this.db
+      .deleteFrom("taxii_objects")
+      .where("seq", "in", doomed)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async versions(collectionId: string, objectId: string, addedAfter?: string): Promise<string[]> {
     let query = this.db
       .selectFrom("taxii_objects")

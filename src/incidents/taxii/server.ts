@@ -1,5 +1,6 @@
 // TAXII 2.1 server (OASIS TAXII Version 2.1, OS 2021): discovery §4.1, API root §4.2, status
-// §4.3, collections §5.1-5.2, manifest §5.3, objects §5.4-5.6, versions §5.8; on fastify.
+// §4.3, collections §5.1-5.2, manifest §5.3, objects §5.4-5.6, delete §5.7, versions §5.8; on
+// fastify.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MlsecError } from "../../core/index.js";
 import type { Store } from "../../store/index.js";
@@ -276,6 +277,17 @@ export async function createTaxiiServer(options: {
   app.get("/:root/collections/:cid/objects/:oid/", (req, reply) =>
     envelope(req, reply, [(req.params as Params).oid]),
   );
+
+  // Deleting needs both permissions (§5.7); the answer is 200 with an empty body.
+  app.delete("/:root/collections/:cid/objects/:oid/", async (req, reply) => {
+    const c = await collection(req, "read");
+    await collection(req, "write");
+    const q = objectQuery(req);
+    const oid = (req.params as Params).oid;
+    const deleted = await repository.deleteObject(c.id, oid, q.versions ?? ["all"]);
+    if (deleted === 0) throw new HttpError(404, `no object ${oid}`);
+    return reply.code(200).header("content-type", TAXII_MEDIA_TYPE).send();
+  });
 
   app.get("/:root/collections/:cid/objects/:oid/versions/", async (req, reply) => {
     const c = await collection(req, "read");
