@@ -210,6 +210,11 @@ export const ERROR_CODES = {
       "The registry already holds this (model name taken, or the same content as a version).",
     hint: "Versions are immutable: publish changed content, or point an alias at the existing version.",
   },
+  // defenses
+  E_DETECTOR_FORMAT: {
+    summary: "A detector file is malformed, of an unknown version, or its model file has changed.",
+    hint: "Refit the detector with `mlsec detect fit` against the model it will guard.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -29,6 +29,13 @@ export { describeModel, type ModelSummary, type ValueSummary } from "./describe.
 export { crossEntropy, type Evaluation, evaluateClassifier } from "./evaluate.js";
 export { type GradcheckOptions, type GradcheckResult, gradcheck } from "./gradcheck.js";
 export { type GraphIndex, indexGraph, nodeLabel, opHistogram, topologicalNodes } from "./graph.js";
+export {
+  ActivationExtractor,
+  type Activations,
+  layerNames,
+  penultimateLayer,
+  withExtraOutputs,
+} from "./intermediate.js";
 export * from "./ir.js";
 export { type LoadOptions, loadModel, parseModel, saveModel } from "./model-io.js";
 export {
