@@ -4,6 +4,7 @@ export {
   ATLAS_TECHNIQUES,
   ATLAS_VERSION,
 } from "./atlas-table.js";
+export { type AvidReport, incidentToAvid } from "./avid.js";
 export {
   incidentsFromScan,
   parseScanJson,

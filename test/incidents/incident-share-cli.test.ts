@@ -41,6 +41,40 @@ describe("mlsec incident export/import (built binary)", { timeout: 300_000 }, ()
     expect(incidents[0].techniques).toEqual(["AML.T0020"]);
   });
 
+  it("exports AVID reports as JSON Lines, public incidents only unless --max-tlp says more", () => {
+    const a = join(dir, "a.db");
+    const out = join(dir, "avid.jsonl");
+    const clear = runCli([
+      ...["incident", "create", "--store", a, "--tlp", "clear", "--title", "Model stolen via API"],
+      ...["--technique", "AML.T0024.002", "--description", "Reported by bob@example.com."],
+    ]);
+    expect(clear.status).toBe(0);
+    const exp = runCli([
+      ...["--format", "json", "incident", "export", "--as", "avid", "--store", a, "--out", out],
+    ]);
+    expect(exp.status).toBe(0);
+    expect(JSON.parse(exp.stdout)).toMatchObject({ format: "avid", reports: 1 });
+    expect(JSON.parse(exp.stdout).withheld).toHaveLength(2);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0]!);
+    expect(report.problemtype.description.value).toBe("Model stolen via API");
+    expect(report.impact.avid.sep_view).toContain("S0502: Model theft");
+    expect(report.description.value).not.toContain("bob@example.com");
+
+    const green = runCli([
+      "incident",
+      "export",
+      "--as",
+      "avid",
+      "--store",
+      a,
+      "--max-tlp",
+      "green",
+    ]);
+    expect(green.stdout.trim().split("\n")).toHaveLength(2);
+  });
+
   it("rejects malformed bundles with exit 2 and writes nothing", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "[".repeat(1000));

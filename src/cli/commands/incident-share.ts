@@ -9,6 +9,8 @@ import { action, MlsecError } from "../runner.js";
 
 const TLPS = ["clear", "green", "amber", "amber+strict", "red"] as const;
 type TlpOption = (typeof TLPS)[number];
+const AS = ["stix", "avid"] as const;
+type ExportFlags = { as: (typeof AS)[number]; maxTlp?: TlpOption };
 
 /** Free-text redaction with the PII module: each detected span becomes `<TYPE>`. */
 export async function piiRedactor(): Promise<Redactor> {
@@ -42,6 +44,40 @@ export interface ExportCliOptions {
   organisation?: string;
 }
 
+/**
+ * AVID reports (JSON Lines, one per incident) for the public AI Vulnerability Database: incidents
+ * above `maxTlp` are left out whole and free text is redacted like a STIX share.
+ */
+async function buildAvidReports(ids: readonly string[], o: ExportCliOptions) {
+  const { openStore, resolveStoreConfig } = await import("../../store/index.js");
+  const { IncidentRepository, incidentToAvid, tlpRank } = await import("../../incidents/index.js");
+  const store = await openStore(resolveStoreConfig(o.store));
+  try {
+    const repo = await IncidentRepository.open(store);
+    const incidents =
+      ids.length > 0 ? await Promise.all(ids.map((id) => repo.get(id))) : await repo.list();
+    const redact = o.redact ? await piiRedactor() : (text: string) => text;
+    const kept = incidents.filter((i) => tlpRank(i.tlp) <= tlpRank(o.maxTlp));
+    const reports = kept.map((i) =>
+      incidentToAvid(
+        {
+          ...i,
+          title: redact(i.title),
+          ...(i.description ? { description: redact(i.description) } : {}),
+          ...(i.impact ? { impact: redact(i.impact) } : {}),
+        },
+        o.organisation ? { deployer: o.organisation } : {},
+      ),
+    );
+    return {
+      reports,
+      withheld: incidents.filter((i) => !kept.includes(i)).map((i) => i.id),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
 /** Loads incidents from the store and builds the shareable bundle (TLP-filtered, redacted). */
 export async function buildShareBundle(ids: readonly string[], o: ExportCliOptions) {
   const { openStore, resolveStoreConfig } = await import("../../store/index.js");
@@ -67,20 +103,46 @@ export async function buildShareBundle(ids: readonly string[], o: ExportCliOptio
 export function registerIncidentSharing(incident: Command): void {
   incident
     .command("export")
-    .description("write incidents as a STIX 2.1 bundle (TLP-filtered, personal data redacted)")
+    .description(
+      "write incidents as a STIX 2.1 bundle or as AVID reports (TLP-filtered, personal data redacted)",
+    )
     .argument("[ids...]", "incident IDs (default: all)")
     .option("--store <url>", "store: SQLite file path or postgres:// URL")
-    .option("--out <file>", "write the bundle here (default: stdout)")
+    .option("--out <file>", "write the bundle or reports here (default: stdout)")
+    .option(
+      "--as <format>",
+      "stix (2.1 bundle) or avid (JSON Lines)",
+      parseChoice("--as", AS),
+      "stix",
+    )
     .option(
       "--max-tlp <level>",
-      "drop objects above this TLP",
+      "leave out what is marked above this TLP (default amber; clear for avid)",
       parseChoice("--max-tlp", TLPS),
-      "amber",
     )
     .option("--no-redact", "keep personal data in free-text fields")
     .option("--organisation <name>", "producer identity for incidents without a reporter")
     .action(
-      action(async (ctx, ids: string[], o: ExportCliOptions) => {
+      action(async (ctx, ids: string[], cli: Omit<ExportCliOptions, "maxTlp"> & ExportFlags) => {
+        const o = { ...cli, maxTlp: cli.maxTlp ?? (cli.as === "avid" ? "clear" : "amber") };
+        if (o.as === "avid") {
+          const r = await buildAvidReports(ids, o);
+          const jsonl = r.reports.map((x) => `${JSON.stringify(x)}\n`).join("");
+          if (!o.out) {
+            ctx.out(jsonl);
+            return EXIT_OK;
+          }
+          writeAtomic(o.out, jsonl);
+          emit(
+            ctx,
+            "incident export",
+            { file: o.out, format: "avid", reports: r.reports.length, withheld: r.withheld },
+            (x) =>
+              `wrote ${x.file}: ${x.reports} AVID report(s), ` +
+              `${x.withheld.length} incident(s) withheld above TLP:${o.maxTlp.toUpperCase()}`,
+          );
+          return EXIT_OK;
+        }
         const r = await buildShareBundle(ids, o);
         const json = `${JSON.stringify(r.bundle, null, 2)}\n`;
         if (!o.out) {
