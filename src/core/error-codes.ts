@@ -215,6 +215,15 @@ export const ERROR_CODES = {
     summary: "A detector file is malformed, of an unknown version, or its model file has changed.",
     hint: "Refit the detector with `mlsec detect fit` against the model it will guard.",
   },
+  // serve: the secure inference gateway (issue 10)
+  E_GATEWAY_CONFIG: {
+    summary: "A gateway config (YAML/JSON) is invalid, names a missing env var, or a bad model.",
+    hint: "Compare it with examples/gateway/gateway.yaml; secrets come from ${ENV_VAR} references.",
+  },
+  E_GATEWAY_LISTEN: {
+    summary: "The gateway could not listen on the configured host and port.",
+    hint: "Pick a free port with --port (0 picks any) or stop the process that holds it.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
