@@ -28,6 +28,11 @@ export interface GradientModelOptions {
   readonly inputGradient?: boolean;
   /** Initializer names to differentiate w.r.t. (training); they become graph inputs. */
   readonly parameters?: readonly string[];
+  /**
+   * Intermediate values whose loss gradient is exposed too (DP-SGD's per-example gradients are
+   * built from a layer's input and the gradient at its output). Each must lie on a gradient path.
+   */
+  readonly values?: readonly string[];
 }
 
 export interface GradientModel {
@@ -38,6 +43,8 @@ export interface GradientModel {
   readonly logitsName: string;
   readonly inputGradientName?: string;
   readonly parameterGradientNames: ReadonlyMap<string, string>;
+  /** Output names of the gradients of `values`, by value name. */
+  readonly valueGradientNames: ReadonlyMap<string, string>;
 }
 
 /** The oldest opset whose op semantics (axes as inputs, single-axis Softmax) the rules assume. */
@@ -361,6 +368,18 @@ export function buildGradientModel(
     outputs.push(valueInfo(name, t.dataType ?? DataType.FLOAT, t.dims));
     parameterGradientNames.set(p, name);
   }
+  const valueGradientNames = new Map<string, string>();
+  for (const v of new Set(options.values ?? [])) {
+    const grad = total(v);
+    if (grad === undefined) {
+      throw new MlsecError("E_INVALID_ARGUMENT", `value "${v}" is not on a gradient path`);
+    }
+    const name = unique(`${v}_grad`);
+    b.add("Identity", [grad], {}, { outputs: [name] });
+    const t = info.types.get(v);
+    outputs.push(valueInfo(name, t?.elemType ?? elem, t?.shape ?? null));
+    valueGradientNames.set(v, name);
+  }
   b.setOutputs(outputs);
 
   const opsetImport = model.opsetImport.map((o) =>
@@ -381,5 +400,6 @@ export function buildGradientModel(
     logitsName: logits,
     ...(inputGradientName === undefined ? {} : { inputGradientName }),
     parameterGradientNames,
+    valueGradientNames,
   };
 }
