@@ -1,6 +1,7 @@
-// `mlsec scan --format json` results -> incident records: each malicious (optionally
-// suspicious) model file becomes one incident with its SHA-256 as indicator. Reads the scan's
-// published JSON (schemaVersion 1), not the scan module, so the two evolve apart.
+// `mlsec scan --format json` (or `mlsec audit --format json`) results -> incident records: each
+// malicious (optionally suspicious) model file becomes one incident with its SHA-256 as
+// indicator. Reads the commands' published JSON (schemaVersion 1), not their modules, so they
+// evolve apart.
 import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
@@ -27,7 +28,7 @@ const scanJsonSchema = z.object({
         format: z.string().max(100),
         verdict: z.enum(["malicious", "suspicious", "invalid", "safe"]),
         findings: z.array(findingSchema).max(10_000),
-        size: z.number().int().nonnegative(),
+        size: z.number().int().nonnegative().optional(),
         sha256: z
           .string()
           .regex(/^[0-9a-f]{64}$/)
@@ -37,24 +38,60 @@ const scanJsonSchema = z.object({
     .max(1_000_000),
 });
 
-export type ScanJson = z.infer<typeof scanJsonSchema>;
+/** The part of `mlsec --format json audit` output that says what the scan found in the model. */
+const auditJsonSchema = z.object({
+  schemaVersion: z.literal(1),
+  command: z.literal("audit"),
+  model: z.string().min(1).max(4096),
+  sections: z.object({
+    scan: z
+      .object({
+        verdict: z.enum(["malicious", "suspicious", "invalid", "safe"]),
+        format: z.string().max(100),
+        findings: z.array(findingSchema).max(10_000),
+      })
+      .optional(),
+  }),
+});
 
+export type ScanJson = z.infer<typeof scanJsonSchema> & { source?: "scan" | "audit" };
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the JSON of `mlsec scan` or `mlsec audit` (its scan section) as a list of scanned files. */
 export function parseScanJson(bytes: string | Uint8Array): ScanJson {
   const value = parseJsonBounded(bytes, {
     maxBytes: 256 * 1024 * 1024,
     maxDepth: 32,
     maxObjects: 0,
   });
+  const audit = auditJsonSchema.safeParse(value);
+  if (audit.success) {
+    const { model, sections } = audit.data;
+    const size = fileSize(model);
+    return {
+      schemaVersion: 1,
+      command: "scan",
+      source: "audit",
+      files: sections.scan ? [{ path: model, ...sections.scan, ...(size ? { size } : {}) }] : [],
+    };
+  }
   const r = scanJsonSchema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new MlsecError(
       "E_INVALID_ARGUMENT",
-      `not the JSON of \`mlsec --format json scan\`: ${issue?.path.join(".")}: ${issue?.message}`,
+      `not the JSON of \`mlsec --format json scan\` or \`audit\`: ${issue?.path.join(".")}: ${issue?.message}`,
       { hint: "Run `mlsec --format json scan PATH > scan.json` and import that file." },
     );
   }
-  return r.data;
+  return { ...r.data, source: "scan" };
 }
 
 /** SHA-256 of a file, streamed; undefined when it can no longer be read. */
@@ -102,8 +139,10 @@ export async function incidentsFromScan(
       .map(
         (x) => `- [${x.severity}] ${x.ruleId}: ${x.message}${x.callable ? ` (${x.callable})` : ""}`,
       );
+    const source = `mlsec ${scan.source ?? "scan"}`;
     const description = [
-      `mlsec scan found a ${f.verdict} ${f.format} model file: ${f.path} (${f.size} bytes).`,
+      `${source} found a ${f.verdict} ${f.format} model file: ${f.path}` +
+        (f.size === undefined ? "." : ` (${f.size} bytes).`),
       sha256 && !f.sha256 ? `SHA-256 computed at import time: ${sha256}.` : undefined,
       ...lines,
     ]
@@ -120,7 +159,7 @@ export async function incidentsFromScan(
         description,
         severity: worst,
         ...(options.tlp ? { tlp: options.tlp } : {}),
-        detectionSource: "mlsec scan",
+        detectionSource: source,
         models: [{ name: name.slice(0, 200), ...(sha256 ? { sha256 } : {}) }],
         // ATLAS: a model from the supply chain that runs code when a user loads it.
         techniques: ["AML.T0010.003", "AML.T0011.000"],
@@ -129,7 +168,7 @@ export async function incidentsFromScan(
               {
                 kind: "file-sha256",
                 value: sha256,
-                description: `${f.format} file flagged ${f.verdict} by mlsec scan`,
+                description: `${f.format} file flagged ${f.verdict} by ${source}`,
               },
             ]
           : [],

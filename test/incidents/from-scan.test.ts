@@ -59,6 +59,32 @@ describe("scan results as incidents", () => {
     expect(both.map((i) => i.input.severity)).toEqual(["critical", "medium"]);
   });
 
+  it("reads the scan section of `mlsec audit` JSON as one scanned file", async () => {
+    const model = join(dir, "audited.onnx");
+    writeFileSync(model, "0123456789");
+    const audit = (verdict: string) =>
+      JSON.stringify({
+        schemaVersion: 1,
+        command: "audit",
+        model,
+        score: 40,
+        findings: [],
+        sections: { scan: { verdict, format: "onnx", findings: [file("x", verdict).findings[0]] } },
+      });
+    const [incident, ...rest] = await incidentsFromScan(parseScanJson(audit("malicious")));
+    expect(rest).toEqual([]);
+    const sha = createHash("sha256").update("0123456789").digest("hex");
+    expect(incident!.input).toMatchObject({
+      title: "Malicious model file audited.onnx",
+      detectionSource: "mlsec audit",
+      indicators: [{ kind: "file-sha256", value: sha }],
+    });
+    expect(incident!.input.description).toContain("(10 bytes)");
+    expect(await incidentsFromScan(parseScanJson(audit("safe")))).toEqual([]);
+    const noScan = JSON.stringify({ schemaVersion: 1, command: "audit", model, sections: {} });
+    expect(parseScanJson(noScan).files).toEqual([]);
+  });
+
   it("rejects anything that is not scan JSON, never crashing", () => {
     expect(() => parseScanJson('{"schemaVersion":1,"command":"pii"}')).toThrow(
       /mlsec --format json scan/,

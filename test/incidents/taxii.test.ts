@@ -202,7 +202,9 @@ for (const backend of BACKENDS) {
         note("2026-02-03T00:00:00Z"),
       ]);
       const versions = async () =>
-        (await raw(`/api1/collections/${SHARED}/objects/${id}/versions/`)).json();
+        (await (await raw(`/api1/collections/${SHARED}/objects/${id}/versions/`)).json()) as {
+          versions: string[];
+        };
       const del = (query: string, token: string = TOKENS.globex) =>
         raw(`/api1/collections/${SHARED}/objects/${id}/${query}`, { method: "DELETE", token });
 

@@ -222,9 +222,9 @@ export function registerIncidentSharing(incident: Command): void {
   incident
     .command("import-scan")
     .description(
-      "record each malicious model file in `mlsec --format json scan` output as an incident",
+      "record each malicious model file in `mlsec --format json scan` (or `audit`) output as an incident",
     )
-    .argument("<file>", "JSON written by `mlsec --format json scan PATH`")
+    .argument("<file>", "JSON written by `mlsec --format json scan PATH` or `… audit MODEL`")
     .option("--store <url>", "store: SQLite file path or postgres:// URL")
     .option("--include-suspicious", "also record files with a suspicious verdict")
     .option("--tlp <level>", "TLP of the new incidents (default amber)", parseChoice("--tlp", TLPS))
