@@ -156,6 +156,82 @@ async function openInput(path: string): Promise<FileHandle> {
   }
 }
 
+/**
+ * Segments in flight on each side of the cipher. The cipher runs synchronously on this thread
+ * while reads ahead and writes behind run on libuv's pool, so file I/O overlaps the crypto instead
+ * of adding to it; memory stays bounded by about 2 × depth segments.
+ */
+const PIPELINE_DEPTH = 4;
+
+interface SegmentStages {
+  read(index: number, buffer: Buffer): Promise<Buffer>;
+  /** Must not keep `data`: its buffer is reused for a later read. */
+  transform(index: number, data: Buffer): Buffer[];
+  write(index: number, parts: Buffer[]): Promise<void>;
+  /** Called in segment order once segment `index` is written. */
+  progress(index: number): void;
+}
+
+async function pipelineSegments(
+  count: number,
+  bufferSize: number,
+  stages: SegmentStages,
+): Promise<void> {
+  const depth = Math.min(PIPELINE_DEPTH, count);
+  const buffers = Array.from({ length: depth }, () => Buffer.allocUnsafe(bufferSize));
+  const reads: (Promise<Buffer> | undefined)[] = [];
+  const writes: (Promise<void> | undefined)[] = [];
+  // Failures are collected by the awaits below; this only keeps them from being "unhandled".
+  const started = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+  try {
+    for (let i = 0; i < depth; i++) reads[i] = started(stages.read(i, buffers[i] as Buffer));
+    for (let i = 0; i < count; i++) {
+      const slot = i % depth;
+      const parts = stages.transform(i, (await reads[slot]) as Buffer);
+      reads[slot] =
+        i + depth < count ? started(stages.read(i + depth, buffers[slot] as Buffer)) : undefined;
+      if (i >= depth) {
+        await writes[slot];
+        stages.progress(i - depth);
+      }
+      writes[slot] = started(stages.write(i, parts));
+    }
+    for (let i = Math.max(0, count - depth); i < count; i++) {
+      await writes[i % depth];
+      stages.progress(i);
+    }
+  } catch (error) {
+    // Nothing may still be reading or writing when the caller closes the files.
+    await Promise.allSettled([...reads, ...writes]);
+    throw error;
+  }
+}
+
+async function writeAll(sink: FileHandle, parts: Buffer[], position: number): Promise<void> {
+  let at = position;
+  let rest = parts.filter((part) => part.length > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await sink.writev(rest, at);
+    if (bytesWritten === 0) throw new MlsecError("E_IO", "the output file accepts no more bytes");
+    at += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= (rest[0] as Buffer).length) {
+      skip -= (rest[0] as Buffer).length;
+      rest = rest.slice(1);
+    }
+    if (skip > 0) rest = [(rest[0] as Buffer).subarray(skip), ...rest.slice(1)];
+  }
+}
+
+function changedInput(path: string): MlsecError {
+  return new MlsecError("E_IO", `${path} changed size while it was being encrypted`, {
+    hint: "encrypt a file that is not being written to",
+  });
+}
+
 export interface EncryptOptions {
   readonly key: KeySource;
   readonly segmentSize?: number;
@@ -196,44 +272,40 @@ export async function encryptFile(
     const headerBytes = serializeHeader(fixed, wrapDataKey(dataKey, options.key, fixed));
     const header = parseHeader(headerBytes);
     const key = segmentKey(dataKey, header);
+    const segments = Math.max(1, Math.ceil(total / segmentSize));
     return await writeAtomically(output, async (temp) => {
       const sink = await open(temp, "wx", 0o600);
       try {
         await sink.write(headerBytes);
-        let written = headerBytes.length;
-        // Read one segment ahead: a segment is last when the next read returns nothing.
-        let current = Buffer.allocUnsafe(segmentSize);
-        let next = Buffer.allocUnsafe(segmentSize);
-        let position = 0;
-        let currentLength = await readFull(source, current, position);
-        position += currentLength;
-        let index = 0;
-        for (;;) {
-          const nextLength =
-            currentLength === segmentSize ? await readFull(source, next, position) : 0;
-          position += nextLength;
-          const last = nextLength === 0;
-          const parts = seal(
-            key,
-            header.noncePrefix,
-            index,
-            last,
-            current.subarray(0, currentLength),
-          );
-          await sink.writev(parts);
-          written += currentLength + TAG;
-          index++;
-          options.onProgress?.({ task: "encrypt", done: position, total });
-          if (last) break;
-          [current, next] = [next, current];
-          currentLength = nextLength;
+        await pipelineSegments(segments, segmentSize, {
+          async read(index, buffer) {
+            const length = Math.min(segmentSize, total - index * segmentSize);
+            const view = buffer.subarray(0, length);
+            if ((await readFull(source, view, index * segmentSize)) !== length)
+              throw changedInput(input);
+            return view;
+          },
+          transform: (index, plain) =>
+            seal(key, header.noncePrefix, index, index === segments - 1, plain),
+          write: (index, parts) =>
+            writeAll(sink, parts, headerBytes.length + index * (segmentSize + TAG)),
+          progress: (index) =>
+            options.onProgress?.({
+              task: "encrypt",
+              done: Math.min(total, (index + 1) * segmentSize),
+              total,
+            }),
+        });
+        // The size came from stat(): a file that grew meanwhile would be silently cut short.
+        if ((await source.read(Buffer.alloc(1), 0, 1, total)).bytesRead !== 0) {
+          throw changedInput(input);
         }
         await sink.sync();
         const wrap = describeWrap(header.wrap);
         return {
-          plaintextBytes: position,
-          ciphertextBytes: written,
-          segments: index,
+          plaintextBytes: total,
+          ciphertextBytes: headerBytes.length + total + segments * TAG,
+          segments,
           segmentSize,
           keyKind: wrap.kind,
           ...(wrap.keyId ? { keyId: wrap.keyId } : {}),
@@ -263,7 +335,20 @@ export interface EncryptedReader {
   close(): Promise<void>;
 }
 
+/** An opened encrypted file with its segment stages exposed, for whole-file decryption. */
+interface SealedFile {
+  readonly reader: EncryptedReader;
+  readonly sealedSize: number;
+  /** Reads sealed segment `index` into `buffer`; the returned view is `buffer`'s prefix. */
+  readSealed(index: number, buffer: Buffer): Promise<Buffer>;
+  unsealSegment(index: number, sealed: Buffer): Buffer;
+}
+
 export async function openEncrypted(path: string, keySource: KeySource): Promise<EncryptedReader> {
+  return (await openSealed(path, keySource)).reader;
+}
+
+async function openSealed(path: string, keySource: KeySource): Promise<SealedFile> {
   const handle = await openInput(path);
   try {
     const fileSize = (await handle.stat()).size;
@@ -281,16 +366,19 @@ export async function openEncrypted(path: string, keySource: KeySource): Promise
     const lastSealed = body - (segments - 1) * sealedSize;
     if (lastSealed < TAG) throw authFailure(segments - 1, "truncated segment");
     const size = (segments - 1) * header.segmentSize + (lastSealed - TAG);
-    const readSegment = async (index: number, buffer: Buffer): Promise<Buffer> => {
-      const last = index === segments - 1;
-      const length = last ? lastSealed : sealedSize;
+    const readSealed = async (index: number, buffer: Buffer): Promise<Buffer> => {
+      const length = index === segments - 1 ? lastSealed : sealedSize;
       const view = buffer.subarray(0, length);
       const got = await readFull(handle, view, header.length + index * sealedSize);
       if (got !== length) throw authFailure(index, "truncated segment");
-      return unseal(key, header.noncePrefix, index, last, view);
+      return view;
     };
+    const unsealSegment = (index: number, sealed: Buffer): Buffer =>
+      unseal(key, header.noncePrefix, index, index === segments - 1, sealed);
+    const readSegment = async (index: number, buffer: Buffer): Promise<Buffer> =>
+      unsealSegment(index, await readSealed(index, buffer));
     const wrap = describeWrap(header.wrap);
-    return {
+    const reader: EncryptedReader = {
       size,
       segments,
       segmentSize: header.segmentSize,
@@ -332,6 +420,7 @@ export async function openEncrypted(path: string, keySource: KeySource): Promise
       },
       close: () => handle.close(),
     };
+    return { reader, sealedSize, readSealed, unsealSegment };
   } catch (error) {
     await handle.close();
     throw error;
@@ -349,16 +438,20 @@ export async function decryptFile(
   output: string,
   options: DecryptOptions,
 ): Promise<StreamSummary> {
-  const reader = await openEncrypted(input, options.key);
+  const sealed = await openSealed(input, options.key);
+  const { reader } = sealed;
   try {
     return await writeAtomically(output, async (temp) => {
       const sink = await open(temp, "wx", 0o600);
       try {
         // Every segment, including an empty last one, is authenticated before the rename.
-        for (let i = 0; i < reader.segments; i++) {
-          await sink.write(await reader.segment(i));
-          options.onProgress?.({ task: "decrypt", done: i + 1, total: reader.segments });
-        }
+        await pipelineSegments(reader.segments, sealed.sealedSize, {
+          read: sealed.readSealed,
+          transform: (index, data) => [sealed.unsealSegment(index, data)],
+          write: (index, parts) => writeAll(sink, parts, index * reader.segmentSize),
+          progress: (index) =>
+            options.onProgress?.({ task: "decrypt", done: index + 1, total: reader.segments }),
+        });
         await sink.sync();
       } finally {
         await sink.close();

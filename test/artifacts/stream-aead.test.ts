@@ -1,5 +1,14 @@
 import { createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -191,6 +200,27 @@ describe("streaming AEAD (STREAM / Tink AES-GCM-HKDF layout)", () => {
       Buffer.concat([enc.subarray(0, h + SEALED), other.subarray(h + SEALED)]),
     );
     await expectFailure(spliced, "E_DECRYPT_AUTH");
+  });
+
+  it("an input that grows or shrinks while it is encrypted is E_IO, with no output", async () => {
+    for (const change of ["grow", "shrink"] as const) {
+      const input = fresh("changing");
+      writeFileSync(input, pattern(20 * S, 3));
+      const dir = mkdtempSync(join(tmp, "out-"));
+      let changed = false;
+      const run = encryptFile(input, join(dir, "out.enc"), {
+        key,
+        segmentSize: S,
+        onProgress: () => {
+          if (changed) return;
+          changed = true;
+          if (change === "grow") appendFileSync(input, "more");
+          else truncateSync(input, S);
+        },
+      });
+      await expect(run).rejects.toMatchObject({ code: "E_IO" });
+      expect(readdirSync(dir)).toEqual([]);
+    }
   });
 
   it("not an encrypted file is E_ENCRYPTED_FORMAT", async () => {
