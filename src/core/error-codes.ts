@@ -210,6 +210,10 @@ export const ERROR_CODES = {
       "The registry already holds this (model name taken, or the same content as a version).",
     hint: "Versions are immutable: publish changed content, or point an alias at the existing version.",
   },
+  E_REGISTRY_AUDIT_BROKEN: {
+    summary: "The registry's audit chain does not verify, so it cannot be checkpointed.",
+    hint: "Run `mlsec registry audit verify` to find the first broken entry; restore the log first.",
+  },
   // defenses
   E_DETECTOR_FORMAT: {
     summary: "A detector file is malformed, of an unknown version, or its model file has changed.",

@@ -9,8 +9,15 @@ export {
   GENESIS_HASH,
   verifyAuditRows,
 } from "./audit.js";
-export { type BlobStore, localBlobStore } from "./blobs.js";
+export { type BlobCrypto, type BlobStore, localBlobStore } from "./blobs.js";
 export { canonicalJson, type JsonValue } from "./canonical-json.js";
+export { CHECKPOINT_TYPE, type SignedCheckpoint, verifyCheckpoint } from "./checkpoint.js";
+export { createRegistryServer, type RegistryServer, type ServerOptions } from "./http/server.js";
+export {
+  ARTIFACT_KINDS,
+  type ArtifactKind,
+  type DatasetRef,
+} from "./model.js";
 export {
   DEFAULT_POLICY,
   type PublishPolicy,
@@ -21,12 +28,17 @@ export {
 export { isRole, PERMISSIONS, REGISTRY_SCOPE, ROLES, type Role } from "./rbac.js";
 export {
   type Alias,
+  type CreateInput,
+  type ExpiredReport,
+  type ListOptions,
   type Model,
   type PublishInput,
   type PublishResult,
   Registry,
   type RegistryOptions,
   type RescanChange,
+  type Shown,
+  type TokenInfo,
   type Version,
   verifyAuditLog,
 } from "./registry.js";

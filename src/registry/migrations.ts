@@ -10,6 +10,12 @@ export interface ModelsTable {
   tags: string;
   created_at: string;
   deleted_at: string | null;
+  /** `model` or `dataset`: both are versioned the same way. */
+  kind: string;
+  /** Datasets: the declared purpose of the data. */
+  purpose: string | null;
+  /** Datasets: how many days a version may be kept after it is published. */
+  retention_days: number | null;
 }
 
 export interface VersionsTable {
@@ -34,6 +40,32 @@ export interface VersionsTable {
   deleted_at: string | null;
   /** JSON: the latest `rescan` result ({at, scan}); null until rescanned. */
   last_scan: string | null;
+  /** Datasets: when the retention period of this version ends. */
+  expires_at: string | null;
+  /** JSON: how the blob is encrypted at rest ({keyKind, keyId}); null when stored in clear. */
+  encryption: string | null;
+}
+
+/** A model version's lineage edge to the exact dataset version it was trained on. */
+export interface LineageTable {
+  model: string;
+  version: number;
+  dataset: string;
+  dataset_version: number;
+  dataset_digest: string;
+}
+
+/** API tokens: only an HMAC of the secret is kept (the secret is shown once). */
+export interface TokensTable {
+  id: string;
+  principal: string;
+  /** hex HMAC-SHA256 of the secret. */
+  secret_hmac: string;
+  label: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface AliasesTable {
@@ -81,6 +113,8 @@ export interface RegistryDatabase {
   registry_grants: GrantsTable;
   registry_policies: PoliciesTable;
   registry_audit: AuditTable;
+  registry_lineage: LineageTable;
+  registry_tokens: TokensTable;
 }
 
 export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
@@ -162,6 +196,50 @@ export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
     // biome-ignore lint/suspicious/noExplicitAny: see above.
     async up(db: Kysely<any>) {
       await db.schema.alterTable("registry_versions").addColumn("last_scan", "text").execute();
+    },
+  },
+  "0003_datasets_tokens_encryption": {
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable("registry_models")
+        .addColumn("kind", "varchar(10)", (c) => c.notNull().defaultTo("model"))
+        .execute();
+      await db.schema.alterTable("registry_models").addColumn("purpose", "text").execute();
+      await db.schema
+        .alterTable("registry_models")
+        .addColumn("retention_days", "integer")
+        .execute();
+      await db.schema
+        .alterTable("registry_versions")
+        .addColumn("expires_at", "varchar(30)")
+        .execute();
+      await db.schema.alterTable("registry_versions").addColumn("encryption", "text").execute();
+      await db.schema
+        .createTable("registry_lineage")
+        .addColumn("model", "varchar(128)", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("dataset", "varchar(128)", (c) => c.notNull())
+        .addColumn("dataset_version", "integer", (c) => c.notNull())
+        .addColumn("dataset_digest", "varchar(80)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("registry_lineage_pk", ["model", "version", "dataset"])
+        .execute();
+      await db.schema
+        .createIndex("registry_lineage_dataset")
+        .on("registry_lineage")
+        .columns(["dataset", "dataset_version"])
+        .execute();
+      await db.schema
+        .createTable("registry_tokens")
+        .addColumn("id", "varchar(32)", (c) => c.primaryKey())
+        .addColumn("principal", "varchar(128)", (c) => c.notNull())
+        .addColumn("secret_hmac", "varchar(64)", (c) => c.notNull())
+        .addColumn("label", "varchar(200)", (c) => c.notNull())
+        .addColumn("created_by", "varchar(128)", (c) => c.notNull())
+        .addColumn("created_at", "varchar(30)", (c) => c.notNull())
+        .addColumn("expires_at", "varchar(30)")
+        .addColumn("revoked_at", "varchar(30)")
+        .execute();
     },
   },
 };

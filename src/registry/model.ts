@@ -1,6 +1,7 @@
-// Registry records (models, versions, aliases) as the API returns them, and the name rules.
+// Registry records (models, datasets, versions, aliases) as the API returns them, and the name
+// rules.
 import { MlsecError } from "../core/index.js";
-import type { VersionsTable } from "./migrations.js";
+import type { LineageTable, ModelsTable, VersionsTable } from "./migrations.js";
 import type { ScanRecord, SignatureRecord } from "./policy.js";
 
 export const NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -17,13 +18,29 @@ export function checkName(kind: string, value: string, re: RegExp): string {
   return value;
 }
 
+export const ARTIFACT_KINDS = ["model", "dataset"] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+/** A registered artifact: a model or a dataset (one namespace for both). */
 export interface Model {
   readonly name: string;
+  readonly kind: ArtifactKind;
   readonly owner: string;
   readonly description: string;
   readonly tags: readonly string[];
+  /** Datasets: the declared purpose the data may be used for. */
+  readonly purpose: string | null;
+  /** Datasets: days a version may be kept after publishing. */
+  readonly retentionDays: number | null;
   readonly createdAt: string;
   readonly deletedAt: string | null;
+}
+
+/** The exact dataset version a model version was trained on. */
+export interface DatasetRef {
+  readonly dataset: string;
+  readonly version: number;
+  readonly digest: string;
 }
 
 export interface Version {
@@ -37,6 +54,7 @@ export interface Version {
     readonly dataDigest: string | null;
     readonly codeRevision: string | null;
     readonly parent: string | null;
+    readonly datasets: readonly DatasetRef[];
   };
   readonly scan: ScanRecord;
   readonly signature: SignatureRecord | null;
@@ -45,6 +63,10 @@ export interface Version {
   readonly deletedAt: string | null;
   /** The latest re-scan of the stored blob (`rescan`), null until there is one. */
   readonly lastScan: { readonly at: string; readonly scan: ScanRecord } | null;
+  /** Datasets: the end of this version's retention period. */
+  readonly expiresAt: string | null;
+  /** How the blob is encrypted at rest, null when it is stored in clear. */
+  readonly encryption: { readonly keyKind: string; readonly keyId: string | null } | null;
 }
 
 export interface RescanChange {
@@ -72,8 +94,10 @@ export interface PublishInput {
   readonly codeRevision?: string;
   /** `model@version` of the version this one derives from. */
   readonly parent?: string;
+  /** `dataset@version` (or `@alias`, `@latest`) of the data the model was trained on. */
+  readonly datasets?: readonly string[];
   readonly signaturePath?: string;
-  /** Used when the model is created by this publish. */
+  /** Used when the artifact is created by this publish. */
   readonly description?: string;
   readonly tags?: readonly string[];
 }
@@ -92,7 +116,21 @@ export function formatOf(scan: ScanRecord): string {
   return scan.formats.length === 0 ? "empty" : scan.formats.join("+");
 }
 
-export function versionFromRow(row: VersionsTable): Version {
+export function modelFromRow(row: ModelsTable): Model {
+  return {
+    name: row.name,
+    kind: row.kind === "dataset" ? "dataset" : "model",
+    owner: row.owner,
+    description: row.description,
+    tags: JSON.parse(row.tags) as string[],
+    purpose: row.purpose,
+    retentionDays: row.retention_days === null ? null : Number(row.retention_days),
+    createdAt: row.created_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+export function versionFromRow(row: VersionsTable, lineage: readonly LineageTable[] = []): Version {
   return {
     model: row.model,
     version: Number(row.version),
@@ -104,6 +142,13 @@ export function versionFromRow(row: VersionsTable): Version {
       dataDigest: row.data_digest,
       codeRevision: row.code_revision,
       parent: row.parent,
+      datasets: lineage
+        .filter((l) => l.model === row.model && Number(l.version) === Number(row.version))
+        .map((l) => ({
+          dataset: l.dataset,
+          version: Number(l.dataset_version),
+          digest: l.dataset_digest,
+        })),
     },
     scan: JSON.parse(row.scan) as ScanRecord,
     signature: row.signature === null ? null : (JSON.parse(row.signature) as SignatureRecord),
@@ -111,5 +156,7 @@ export function versionFromRow(row: VersionsTable): Version {
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
     lastScan: row.last_scan ? (JSON.parse(row.last_scan) as Version["lastScan"]) : null,
+    expiresAt: row.expires_at ?? null,
+    encryption: row.encryption ? (JSON.parse(row.encryption) as Version["encryption"]) : null,
   };
 }

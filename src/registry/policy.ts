@@ -4,6 +4,9 @@ import { readFileSync } from "node:fs";
 import { keyVerifier, loadPublicKey, publicKeyHint, verifyModel } from "../artifacts/index.js";
 import { isMlsecError, MlsecError } from "../core/index.js";
 import { type ScanResult, scanPaths, type Verdict } from "../scan/index.js";
+import type { Db } from "./core.js";
+import type { ArtifactKind } from "./model.js";
+import { REGISTRY_SCOPE } from "./rbac.js";
 
 export interface PublishPolicy {
   /** Every file must scan `safe` with the default scan rules. */
@@ -12,12 +15,15 @@ export interface PublishPolicy {
   readonly requireSignature: boolean;
   /** PEM public keys (SPKI). */
   readonly trustedKeys: readonly string[];
+  /** Blobs must be stored encrypted (`mlsec encrypt` format) under the registry's blob key. */
+  readonly requireEncryption?: boolean;
 }
 
 export const DEFAULT_POLICY: PublishPolicy = {
   requireCleanScan: true,
   requireSignature: false,
   trustedKeys: [],
+  requireEncryption: false,
 };
 
 export interface ScanRecord {
@@ -41,10 +47,15 @@ export interface PolicyEvaluation {
 
 const VERDICT_ORDER: readonly Verdict[] = ["safe", "invalid", "suspicious", "malicious"];
 
-export function scanRecord(result: ScanResult): ScanRecord {
+/**
+ * Sums a scan up. For a dataset, a file the scanner skips as "not a model format" (CSV, JSONL)
+ * counts as safe: data files are expected there; anything it does recognise still must be clean.
+ */
+export function scanRecord(result: ScanResult, kind: ArtifactKind = "model"): ScanRecord {
   let verdict: Verdict = "safe";
   const findings: ScanRecord["findings"][number][] = [];
   for (const f of result.files) {
+    if (kind === "dataset" && f.skipped) continue;
     if (VERDICT_ORDER.indexOf(f.verdict) > VERDICT_ORDER.indexOf(verdict)) verdict = f.verdict;
     for (const x of f.findings) {
       findings.push({ file: f.path, ruleId: x.ruleId, severity: x.severity, message: x.message });
@@ -59,9 +70,10 @@ export async function evaluatePolicy(
   policy: PublishPolicy,
   modelPath: string,
   signaturePath: string | undefined,
+  context: { kind: ArtifactKind; canEncrypt: boolean },
 ): Promise<PolicyEvaluation> {
   const reasons: string[] = [];
-  const scan = scanRecord(scanPaths([modelPath]));
+  const scan = scanRecord(scanPaths([modelPath]), context.kind);
   if (policy.requireCleanScan && scan.verdict !== "safe") {
     const top = scan.findings
       .slice(0, 3)
@@ -93,6 +105,11 @@ export async function evaluatePolicy(
   } else if (policy.requireSignature) {
     reasons.push("the policy requires a signature from a trusted key; none was given");
   }
+  if (policy.requireEncryption && !context.canEncrypt) {
+    reasons.push(
+      "the policy requires encryption at rest but the registry has no blob key (--blob-key-file)",
+    );
+  }
   return { reasons, scan, signature };
 }
 
@@ -108,4 +125,15 @@ export function readTrustedKeys(paths: readonly string[]): string[] {
     const key = loadPublicKey(bytes);
     return key.export({ type: "spki", format: "pem" }) as string;
   });
+}
+
+/** The policy for `model`: its own if set, else the registry's, else the default. */
+export async function policyFor(db: Db, model: string): Promise<PublishPolicy> {
+  const rows = await db
+    .selectFrom("registry_policies")
+    .select(["scope", "body"])
+    .where("scope", "in", [REGISTRY_SCOPE, model])
+    .execute();
+  const row = rows.find((r) => r.scope === model) ?? rows.find((r) => r.scope === REGISTRY_SCOPE);
+  return row ? { ...DEFAULT_POLICY, ...(JSON.parse(row.body) as PublishPolicy) } : DEFAULT_POLICY;
 }

@@ -1,30 +1,37 @@
 // Role-based access control: deny by default. A principal's role on a model is the highest of
-// its registry-wide grant (scope `*`) and its grant on that model; roles nest (admin ⊇ publisher
-// ⊇ reader).
+// its registry-wide grant (scope `*`) and its grant on that model; roles nest (admin ⊇
+// maintainer ⊇ publisher ⊇ reader).
 import type { Kysely } from "kysely";
 import type { RegistryDatabase } from "./migrations.js";
 
-export const ROLES = ["reader", "publisher", "admin"] as const;
+export const ROLES = ["reader", "publisher", "maintainer", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const REGISTRY_SCOPE = "*";
 
-/** What each operation needs, checked in one place (Registry.authorize). */
+/** What each operation needs, checked in one place (RegistryCore.authorize). */
 export const PERMISSIONS = {
   list: "reader",
   show: "reader",
   pull: "reader",
   "audit.verify": "reader",
   "audit.list": "admin",
+  "audit.checkpoint": "maintainer",
   publish: "publisher",
   "model.create": "publisher",
   "alias.set": "publisher",
-  "version.delete": "admin",
+  "version.delete": "maintainer",
   "model.delete": "admin",
   grant: "admin",
   revoke: "admin",
   "policy.set": "admin",
-  rescan: "admin",
+  rescan: "maintainer",
+  /** A token for oneself. */
+  "token.create": "reader",
+  "token.revoke": "reader",
+  /** A token for, or revoking one of, another principal. */
+  "token.issue": "admin",
+  "token.revoke.other": "admin",
 } as const satisfies Record<string, Role>;
 export type Operation = keyof typeof PERMISSIONS;
 
