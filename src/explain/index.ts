@@ -12,6 +12,12 @@ export {
 } from "./integrated-gradients.js";
 export { type KernelShapExplanation, type KernelShapOptions, kernelShap } from "./kernel-shap.js";
 export { type KMeansOptions, kmeansBackground } from "./kmeans.js";
+export {
+  gridSegments,
+  type LimeImageExplanation,
+  type LimeImageOptions,
+  limeImage,
+} from "./lime-image.js";
 export { type LimeExplanation, type LimeTabularOptions, limeTabular } from "./lime-tabular.js";
 export {
   type Background,
@@ -27,6 +33,11 @@ export {
   type PermutationImportanceOptions,
   permutationImportance,
 } from "./permutation-importance.js";
+export {
+  type PermutationShapExplanation,
+  type PermutationShapOptions,
+  permutationShap,
+} from "./permutation-shap.js";
 export {
   QUADRATURE_RULES,
   type Quadrature,

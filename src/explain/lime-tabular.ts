@@ -5,7 +5,7 @@
 
 import { type Classifier, MlsecError, type Rng, type Tensor } from "../core/index.js";
 import { classOutput, featureCount, type OutputKind } from "./model-output.js";
-import { solveLinear } from "./solve.js";
+import { weightedRidge } from "./weighted-ridge.js";
 
 export interface LimeTabularOptions {
   readonly classIndex: number;
@@ -104,48 +104,15 @@ export async function limeTabular(
     for (let j = 0; j < d; j++) differ += 1 - z[s * d + j];
     w[s] = Math.sqrt(Math.exp(-differ / (width * width)));
   }
-  // Weighted ridge with an unpenalised intercept: centre on the weighted means.
-  let wSum = 0;
-  let yMean = 0;
-  const zMean = new Float64Array(d);
-  for (let s = 0; s < m; s++) {
-    wSum += w[s];
-    yMean += w[s] * y[s];
-    for (let j = 0; j < d; j++) zMean[j] += w[s] * z[s * d + j];
-  }
-  yMean /= wSum;
-  for (let j = 0; j < d; j++) zMean[j] /= wSum;
-  const ata = new Float64Array(d * d);
-  const atb = new Float64Array(d);
-  const row = new Float64Array(d);
-  for (let s = 0; s < m; s++) {
-    for (let j = 0; j < d; j++) row[j] = z[s * d + j] - zMean[j];
-    const yc = y[s] - yMean;
-    for (let i = 0; i < d; i++) {
-      atb[i] += w[s] * row[i] * yc;
-      for (let j = 0; j < d; j++) ata[i * d + j] += w[s] * row[i] * row[j];
-    }
-  }
-  for (let i = 0; i < d; i++) ata[i * d + i] += alpha;
-  const beta = solveLinear(ata, atb, d);
-  let intercept = yMean;
-  for (let j = 0; j < d; j++) intercept -= beta[j] * zMean[j];
-  let ssRes = 0;
-  let ssTot = 0;
-  for (let s = 0; s < m; s++) {
-    let fit = intercept;
-    for (let j = 0; j < d; j++) fit += beta[j] * z[s * d + j];
-    ssRes += w[s] * (y[s] - fit) ** 2;
-    ssTot += w[s] * (y[s] - yMean) ** 2;
-  }
-  let local = intercept;
-  for (let j = 0; j < d; j++) local += beta[j];
+  const fit = weightedRidge(z, y, w, d, alpha);
+  let local = fit.intercept;
+  for (let j = 0; j < d; j++) local += fit.coefficients[j];
   return {
-    attributions: beta,
-    intercept,
+    attributions: fit.coefficients,
+    intercept: fit.intercept,
     prediction: y[0],
     localPrediction: local,
-    score: ssTot > 0 ? 1 - ssRes / ssTot : 1,
+    score: fit.score,
     quartiles,
     samples: m,
     kernelWidth: width,
