@@ -1,0 +1,258 @@
+// The gateway config: YAML or JSON, `${ENV_VAR}` references replaced from the environment
+// (secrets stay out of the file), then validated with zod. Relative paths resolve against the
+// config file's directory.
+
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { MlsecError, readFileBounded } from "../core/index.js";
+
+const MAX_CONFIG_BYTES = 1 << 20;
+
+export const ROUTES = ["infer", "metadata", "metrics"] as const;
+export type Route = (typeof ROUTES)[number];
+
+const names = z.array(z.string().min(1)).min(1);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 digest as 64 lowercase hex digits");
+
+const outputSchema = z.strictObject({
+  /** What callers see: raw logits, softmax probabilities, the k best, or only the label. */
+  mode: z.enum(["logits", "probabilities", "top-k", "label"]).default("probabilities"),
+  topK: z.int().min(1).max(1000).default(3),
+  /** Decimal places kept in confidences (undefined: full precision). */
+  round: z.int().min(0).max(8).optional(),
+  /** Std of Gaussian noise added to the confidences (label-preserving). */
+  noise: z.number().min(0).max(1).default(0),
+});
+
+const modelSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, . _ - (≤ 64)"),
+  path: z.string().min(1),
+  version: z.string().min(1).max(64).default("1"),
+  /** Overrides the model's mlsec.bounds metadata. */
+  bounds: z.tuple([z.number(), z.number()]).optional(),
+  /** Rows one request may carry. */
+  maxRowsPerRequest: z.int().min(1).max(100_000).default(64),
+  batching: z
+    .strictObject({
+      maxBatchSize: z.int().min(1).max(4096).default(32),
+      maxDelayMs: z.number().min(0).max(1000).default(2),
+      /** Worker threads running onnxruntime; 0 runs it on the event loop (tests only). */
+      workers: z.int().min(0).max(64).default(1),
+      /** Rows waiting beyond this answer 503 with Retry-After instead of queueing forever. */
+      maxQueueRows: z.int().min(1).max(1_000_000).default(2048),
+    })
+    .prefault({}),
+  output: outputSchema.prefault({}),
+  /** An input anomaly detector JSON from `mlsec detect fit` for this model. */
+  anomalyDetector: z.string().optional(),
+});
+
+const apiKeySchema = z.strictObject({
+  id: z.string().min(1).max(128),
+  /** SHA-256 (hex) of the key; the key itself is never stored. */
+  sha256: sha256Hex,
+  models: names.default(["*"]),
+  routes: z.array(z.enum(ROUTES)).min(1).default(["infer", "metadata"]),
+});
+
+const jwtSchema = z
+  .strictObject({
+    algorithms: z
+      .array(z.enum(["HS256", "RS256", "ES256"]))
+      .min(1)
+      .default(["RS256", "ES256"]),
+    /** HS256 shared secret (use ${ENV_VAR}); at least 32 bytes. */
+    secret: z.string().min(32).optional(),
+    jwksFile: z.string().min(1).optional(),
+    jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    clockToleranceSeconds: z.int().min(0).max(300).default(30),
+    /** Claim listing the models a token may use (array, or "*"). */
+    modelsClaim: z.string().default("models"),
+    /** Space-separated routes in `scope`; tokens without one get these. */
+    defaultRoutes: z.array(z.enum(ROUTES)).min(1).default(["infer", "metadata"]),
+  })
+  .refine((j) => j.secret !== undefined || j.jwksFile !== undefined || j.jwksUrl !== undefined, {
+    message: "jwt needs a secret (HS256), a jwksFile or a jwksUrl",
+  })
+  .refine((j) => j.secret === undefined || j.algorithms.includes("HS256"), {
+    message: "a jwt secret is only used with HS256 in algorithms",
+  });
+
+const rateLimitSchema = z.strictObject({
+  backend: z.enum(["memory", "redis"]).default("memory"),
+  redisUrl: z.string().default("redis://127.0.0.1:6379"),
+  /** Prefix of the Redis keys, so several gateways can share or separate limits. */
+  redisPrefix: z.string().default("mlsec:rl:"),
+  /** Sustained rows per second per client, and the bucket size (burst). */
+  rowsPerSecond: z.number().positive().max(1e9).default(50),
+  burst: z.number().positive().max(1e9).default(100),
+  /** Rows a client may send per budget window in total (extraction budget). */
+  budget: z
+    .strictObject({
+      rows: z.int().min(1),
+      windowSeconds: z.int().min(1).default(86_400),
+    })
+    .optional(),
+});
+
+const detectionSchema = z.strictObject({
+  /** log: record scores; flag: answer and mark; block: refuse and ban the client. */
+  mode: z.enum(["off", "log", "flag", "block"]).default("block"),
+  blockSeconds: z
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(3600),
+  queryStream: z
+    .strictObject({
+      threshold: z.number().min(0).optional(),
+      /** Benign .npz (array x) to calibrate the threshold at startup. */
+      calibrationData: z.string().optional(),
+      falsePositiveRate: z.number().gt(0).lt(1).default(0.001),
+      k: z.int().min(1).default(20),
+      historySize: z.int().min(1).max(100_000).default(1000),
+      dims: z.int().min(1).max(1024).default(64),
+      maxClients: z.int().min(1).default(10_000),
+      seed: z.int().min(0).default(0),
+    })
+    .refine((q) => q.threshold !== undefined || q.calibrationData !== undefined, {
+      message: "queryStream needs a threshold or calibrationData",
+    })
+    .optional(),
+});
+
+const auditSchema = z.strictObject({
+  file: z.string().optional(),
+  /** Raw inputs in the audit log: off by default (privacy, size). */
+  includeInput: z.boolean().default(false),
+  flushIntervalMs: z.int().min(10).max(60_000).default(500),
+});
+
+export const gatewayConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default("127.0.0.1"),
+      port: z.int().min(0).max(65_535).default(8080),
+      maxBodyBytes: z
+        .int()
+        .min(1024)
+        .max(1 << 30)
+        .default(4 << 20),
+      requestTimeoutMs: z.int().min(100).max(600_000).default(30_000),
+      /** /metrics without credentials (for a scraper on a private network). */
+      publicMetrics: z.boolean().default(false),
+    })
+    .prefault({}),
+  models: z.array(modelSchema).min(1),
+  auth: z
+    .strictObject({
+      /** No credentials needed; clients are told apart by IP address. */
+      anonymous: z.boolean().default(false),
+      apiKeys: z.array(apiKeySchema).default([]),
+      jwt: jwtSchema.optional(),
+    })
+    .refine((a) => a.anonymous || a.apiKeys.length > 0 || a.jwt !== undefined, {
+      message: "auth needs apiKeys or jwt (or anonymous: true)",
+    }),
+  rateLimit: rateLimitSchema.prefault({}),
+  detection: detectionSchema.prefault({}),
+  audit: auditSchema.prefault({}),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+export type ModelConfig = GatewayConfig["models"][number];
+export type ApiKeyConfig = GatewayConfig["auth"]["apiKeys"][number];
+export type JwtConfig = NonNullable<GatewayConfig["auth"]["jwt"]>;
+export type OutputConfig = ModelConfig["output"];
+
+/** Replaces `${NAME}` with the environment variable; a missing variable is an error. */
+export function interpolateEnv(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) {
+      throw new MlsecError(
+        "E_GATEWAY_CONFIG",
+        `the config references \${${name}}, which is not set in the environment`,
+      );
+    }
+    return value;
+  });
+}
+
+/**
+ * Interpolates every string in parsed YAML. Done after parsing so that a secret's characters
+ * can never change the document's structure.
+ */
+function interpolateTree(value: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof value === "string") return interpolateEnv(value, env);
+  if (Array.isArray(value)) return value.map((v) => interpolateTree(v, env));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateTree(v, env)]));
+  }
+  return value;
+}
+
+/** Validates a config object; paths are resolved against `baseDir`. */
+export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): GatewayConfig {
+  const result = gatewayConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length === 0 ? "config" : issue.path.join(".");
+    throw new MlsecError("E_GATEWAY_CONFIG", `${where}: ${issue.message}`, {
+      details: { issues: result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
+    });
+  }
+  const config = result.data;
+  const names = new Set<string>();
+  for (const m of config.models) {
+    if (names.has(m.name))
+      throw new MlsecError("E_GATEWAY_CONFIG", `model ${m.name} is listed twice`);
+    names.add(m.name);
+  }
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const qs = config.detection.queryStream;
+  return {
+    ...config,
+    models: config.models.map((m) => ({
+      ...m,
+      path: at(m.path),
+      anomalyDetector: m.anomalyDetector && at(m.anomalyDetector),
+    })),
+    auth: {
+      ...config.auth,
+      jwt:
+        config.auth.jwt === undefined
+          ? undefined
+          : {
+              ...config.auth.jwt,
+              jwksFile: config.auth.jwt.jwksFile && at(config.auth.jwt.jwksFile),
+            },
+    },
+    detection: {
+      ...config.detection,
+      queryStream:
+        qs === undefined
+          ? undefined
+          : { ...qs, calibrationData: qs.calibrationData && at(qs.calibrationData) },
+    },
+    audit: { ...config.audit, file: config.audit.file && at(config.audit.file) },
+  };
+}
+
+export async function loadGatewayConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GatewayConfig> {
+  const text = new TextDecoder().decode(await readFileBounded(path, MAX_CONFIG_BYTES));
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 100, uniqueKeys: true });
+  } catch (e) {
+    throw new MlsecError("E_GATEWAY_CONFIG", `${path} is not valid YAML: ${(e as Error).message}`);
+  }
+  return parseGatewayConfig(interpolateTree(raw, env), dirname(resolve(path)));
+}

@@ -1,0 +1,75 @@
+// The models a gateway serves: each ONNX file parsed once for its schema (input name and shape,
+// classes, bounds), then handed to onnxruntime on worker threads behind a dynamic batcher.
+
+import { MlsecError, readFileBounded, sizeOf } from "../core/index.js";
+import { boundsFromMetadata, classifierSignature, parseModel } from "../onnx/index.js";
+import { type InferenceBackend, inProcessBackend, workerPoolBackend } from "./backend.js";
+import { Batcher } from "./batcher.js";
+import type { ModelConfig } from "./config.js";
+import type { InputSchema } from "./validate.js";
+
+export interface ServedModel {
+  readonly config: ModelConfig;
+  readonly schema: InputSchema;
+  readonly outputName: string;
+  readonly numClasses: number;
+  readonly batcher: Batcher;
+  readonly backend: InferenceBackend;
+}
+
+export async function loadServedModel(
+  config: ModelConfig,
+  onBatch: (model: string, rows: number, ms: number) => void,
+): Promise<ServedModel> {
+  const bytes = await readFileBounded(config.path, 2 ** 31);
+  let model: ReturnType<typeof parseModel>;
+  let signature: ReturnType<typeof classifierSignature>;
+  let metadataBounds: readonly [number, number] | undefined;
+  try {
+    model = parseModel(bytes);
+    signature = classifierSignature(model);
+    metadataBounds = boundsFromMetadata(model);
+  } catch (e) {
+    const m = e as MlsecError;
+    throw new MlsecError(
+      m.code ?? "E_ONNX_PARSE",
+      `model ${config.name} (${config.path}): ${m.message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  const setup = {
+    modelBytes: bytes,
+    inputName: signature.inputName,
+    outputName: signature.outputName,
+    inputShape: signature.inputShape,
+  };
+  const { workers } = config.batching;
+  const backend =
+    workers === 0 ? await inProcessBackend(setup) : await workerPoolBackend(setup, workers);
+  let numClasses = signature.numClasses;
+  if (numClasses === undefined) {
+    const probe = await backend.run(new Float32Array(sizeOf(signature.inputShape)), 1);
+    numClasses = probe.length;
+  }
+  const batcher = new Batcher(backend, {
+    ...config.batching,
+    inputSize: sizeOf(signature.inputShape),
+    outputSize: numClasses,
+    onBatch: (rows, ms) => onBatch(config.name, rows, ms),
+  });
+  return {
+    config,
+    schema: {
+      inputName: signature.inputName,
+      inputShape: signature.inputShape,
+      bounds: config.bounds ?? metadataBounds ?? [-Infinity, Infinity],
+      maxRows: config.maxRowsPerRequest,
+    },
+    outputName: signature.outputName,
+    numClasses,
+    batcher,
+    backend,
+  };
+}
