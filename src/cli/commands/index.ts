@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { registerArtifacts } from "./artifacts.js";
 import { registerAttack } from "./attack.js";
 import { registerAudit } from "./audit.js";
+import { registerDefend } from "./defend.js";
+import { registerDetect } from "./detect.js";
 import { registerExplain } from "./explain.js";
 import { registerIncident } from "./incident.js";
 import { registerLint } from "./lint.js";
@@ -22,6 +24,8 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerArtifacts,
   registerAttack,
   registerAudit,
+  registerDefend,
+  registerDetect,
   registerExplain,
   registerIncident,
   registerLint,
