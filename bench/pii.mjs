@@ -10,9 +10,13 @@
 //   throughput-readmes: the same over ordinary English prose — the README.md files of the installed
 //               packages (node_modules, sorted by path, up to BENCH_MB MiB).
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
+// BENCH_BEFORE=path/to/an/older/dist/pii/index.js also times that build on the same text in the
+// same run (beforeMBs, speedup = mlsec MB/s / before MB/s).
+// The long texts are not one text repeated: every copy shifts its digits, so per-value caches
+// (phone-number validity) see as many distinct numbers as real data would.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   analyze,
   anonymizeText,
@@ -21,6 +25,10 @@ import {
   PRESIDIO_LABEL_MAP,
 } from "../dist/pii/index.js";
 
+const previous =
+  process.env.BENCH_BEFORE === undefined
+    ? undefined
+    : await import(pathToFileURL(resolve(process.env.BENCH_BEFORE)).href);
 const MB = 1024 * 1024;
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const TARGET_MB = Number(process.env.BENCH_MB ?? 8);
@@ -118,9 +126,13 @@ emit({
   ratio: r3(tDocsBase / tDocs),
 });
 
-// One long English document: the benchmark sentences joined by newlines, repeated.
+// One long English document: the benchmark sentences joined by newlines, repeated with shifted
+// digits.
 const joined = texts.join("\n");
-const big = joined.repeat(Math.max(1, Math.round((TARGET_MB * MB) / Buffer.byteLength(joined))));
+const copies = Math.max(1, Math.round((TARGET_MB * MB) / Buffer.byteLength(joined)));
+const big = Array.from({ length: copies }, (_, c) =>
+  joined.replace(/\d/g, (d) => String((Number(d) + c) % 10)),
+).join("\n");
 const bigMB = Buffer.byteLength(big) / MB;
 // Analyse in 1 MiB pieces cut at line ends, as the CLI streams plain text.
 const pieces = [];
@@ -129,6 +141,15 @@ for (let pos = 0; pos < big.length; ) {
   if (end < big.length) end = big.indexOf("\n", end) + 1 || big.length;
   pieces.push(big.slice(pos, end));
   pos = end;
+}
+/** MB/s of an older build over the same pieces, when BENCH_BEFORE names one. */
+function beforeFields(parts, mb, tNow) {
+  if (previous === undefined) return {};
+  previous.analyze(parts[0].slice(0, 1000));
+  const t = best(() => {
+    for (const p of parts) previous.analyze(p);
+  });
+  return { beforeMBs: r3(mb / t), speedup: r3(t / tNow) };
 }
 const tBig = best(() => {
   for (const p of pieces) analyze(p);
@@ -140,6 +161,7 @@ emit({
   mlsecMBs: r3(bigMB / tBig),
   baselineMBs: r3(bigMB / tBigBase),
   ratio: r3(tBigBase / tBig),
+  ...beforeFields(pieces, bigMB, tBig),
 });
 const tAnon = best(() => {
   for (const p of pieces) anonymizeText(p, {});
@@ -200,5 +222,6 @@ if (corpus.bytes > 0) {
     mlsecMBs: r3(proseMB / tProse),
     baselineMBs: r3(proseMB / tProseBase),
     ratio: r3(tProseBase / tProse),
+    ...beforeFields(prosePieces, proseMB, tProse),
   });
 }

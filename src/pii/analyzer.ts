@@ -30,17 +30,41 @@ const CONTEXT_BOOST = 0.35;
 const CONTEXT_FLOOR = 0.4;
 const NEGATIVE_PENALTY = 0.35;
 
-/** The lower-cased words in `text[from, to)`, split on anything that is not a letter or digit. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** Letters, digits, apostrophe, '#' and '_' make up context words (ASCII decided by code). */
+function contextChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) {
+    return (
+      (c >= 48 && c <= 57) ||
+      ((c | 32) >= 97 && (c | 32) <= 122) ||
+      c === 39 ||
+      c === 35 ||
+      c === 95
+    );
+  }
+  // Surrogate halves: astral letters are rare; treating both halves as word characters keeps
+  // a character's two units together.
+  return (c >= 0xd800 && c <= 0xdfff) || LETTER_OR_DIGIT.test(text[i]);
+}
+
+/** The last `count` lower-cased words before `end`, nearest first (a backward scan, no split). */
 function wordsBefore(text: string, end: number, count: number): string[] {
   // Look back at most 20 characters per word: bounded work per finding.
   const from = Math.max(0, end - count * 20);
-  const words = text
-    .slice(from, end)
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}'#_]+/u)
-    .filter((w) => w.length > 0);
-  if (from > 0) words.shift(); // probably cut in half
-  return words.slice(-count);
+  const words: string[] = [];
+  let i = end;
+  while (words.length <= count) {
+    while (i > from && !contextChar(text, i - 1)) i--;
+    if (i <= from) break;
+    const wordEnd = i;
+    while (i > from && contextChar(text, i - 1)) i--;
+    words.push(text.slice(i, wordEnd).toLowerCase());
+  }
+  // One word too many, or the first word of the window, which is probably cut in half.
+  if (words.length > count || (from > 0 && i <= from)) words.pop();
+  return words;
 }
 
 function contextScore(text: string, f: RawFinding, window: number): number {

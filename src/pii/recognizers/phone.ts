@@ -3,7 +3,12 @@
 // against the numbering plans of a list of regions.
 
 import type { CountryCode } from "libphonenumber-js/max";
-import { isPossiblePhoneNumber, isValidPhoneNumber } from "libphonenumber-js/max";
+import {
+  getCountryCallingCode,
+  isPossiblePhoneNumber,
+  isValidPhoneNumber,
+  Metadata,
+} from "libphonenumber-js/max";
 import type { RawFinding, Recognizer } from "../types.js";
 import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
@@ -78,13 +83,97 @@ const CONTEXT = [
   "ring",
 ];
 
+const NEGATIVE_CONTEXT = [...NUMBER_NEGATIVE_CONTEXT, "zip", "postal", "postcode"];
+
 function separatorsLookLikePhone(raw: string): boolean {
   return /[ .()-]/.test(raw.trim());
+}
+
+/**
+ * A necessary condition for a national number to be possible (hence valid) in a region, from the
+ * region's public metadata: after its national prefix is stripped, the national significant
+ * number has one of the region's possible lengths. A parse by libphonenumber costs about 15 µs;
+ * this test rules out most regions for a candidate in well under one. Regions whose national
+ * prefix rule is a pattern (it may rewrite digits) and numbers that start with the region's
+ * international dialling prefix or its country calling code (libphonenumber strips a calling code
+ * written without "+") are always handed to libphonenumber.
+ */
+interface LengthRule {
+  readonly lengths: readonly number[];
+  /** Longest literal national prefix, or -1 when the rule is not a literal alternation. */
+  readonly maxPrefix: number;
+  readonly idd: RegExp;
+  readonly callingCode: string;
+}
+
+const lengthRules = new Map<CountryCode, LengthRule>();
+
+function lengthRule(region: CountryCode): LengthRule {
+  let rule = lengthRules.get(region);
+  if (rule === undefined) {
+    const metadata = new Metadata();
+    metadata.selectNumberingPlan(region);
+    const plan = metadata.numberingPlan!;
+    // Not in the typed surface of libphonenumber-js: without it every region is always tried.
+    const prefixOf = (plan as { nationalPrefixForParsing?: () => string | undefined })
+      .nationalPrefixForParsing;
+    const stored: unknown = prefixOf === undefined ? "(" : prefixOf.call(plan);
+    // The compressed metadata stores "no national prefix" as 0 or leaves it out.
+    const prefix = typeof stored === "string" ? stored : "";
+    const literal = /^[0-9|]*$/.test(prefix);
+    rule = {
+      lengths: plan.possibleLengths(),
+      maxPrefix: literal ? Math.max(0, ...prefix.split("|").map((p) => p.length)) : -1,
+      idd: new RegExp(`^(?:${plan.IDDPrefix()})`),
+      callingCode: getCountryCallingCode(region),
+    };
+    lengthRules.set(region, rule);
+  }
+  return rule;
+}
+
+export function mayBeNational(digits: string, region: CountryCode): boolean {
+  const rule = lengthRule(region);
+  if (rule.maxPrefix < 0 || rule.idd.test(digits) || digits.startsWith(rule.callingCode)) {
+    return true;
+  }
+  const d = digits.length;
+  return rule.lengths.some((n) => n <= d && n >= d - rule.maxPrefix);
+}
+
+/**
+ * Validity of recent candidates per recognizer: the same number recurs in real text (a support
+ * line in every ticket, a version string in every log line), and each libphonenumber parse is
+ * expensive. Bounded: cleared when full.
+ */
+const MEMO_LIMIT = 4096;
+
+function scoreCandidate(
+  normalized: string,
+  main: string,
+  digitCount: number,
+  regions: readonly CountryCode[],
+): number {
+  if (normalized.startsWith("+")) {
+    if (isValidPhoneNumber(normalized)) return 0.75;
+    return isPossiblePhoneNumber(normalized) ? 0.4 : 0;
+  }
+  const shaped = separatorsLookLikePhone(main);
+  // A bare digit run is far more often an ID or amount than a phone number: it is tried
+  // against the first few regions only (also the expensive case for libphonenumber).
+  const national = normalized.replace(/\D/g, "");
+  const tried = (shaped ? regions : regions.slice(0, BARE_REGIONS)).filter((r) =>
+    mayBeNational(national, r),
+  );
+  if (tried.some((r) => isValidPhoneNumber(normalized, r))) return shaped ? 0.6 : 0.4;
+  if (tried.some((r) => isPossiblePhoneNumber(normalized, r))) return shaped ? 0.4 : 0.2;
+  return shaped && digitCount >= 7 ? 0.2 : 0;
 }
 
 export function makePhoneRecognizer(
   regions: readonly CountryCode[] = DEFAULT_PHONE_REGIONS,
 ): Recognizer {
+  const memo = new Map<string, number>();
   return {
     name: "phone",
     entities: ["PHONE_NUMBER"],
@@ -107,26 +196,17 @@ export function makePhoneRecognizer(
         // Balanced parentheses only.
         if ((main.match(/\(/g)?.length ?? 0) !== (main.match(/\)/g)?.length ?? 0)) continue;
         const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
-        let score = 0;
-        if (normalized.startsWith("+")) {
-          if (isValidPhoneNumber(normalized)) score = 0.75;
-          else if (isPossiblePhoneNumber(normalized)) score = 0.4;
-        } else {
-          const shaped = separatorsLookLikePhone(main);
-          // A bare digit run is far more often an ID or amount than a phone number: it is tried
-          // against the first few regions only (also the expensive case for libphonenumber).
-          const tried = shaped ? regions : regions.slice(0, BARE_REGIONS);
-          const valid = tried.some((r) => isValidPhoneNumber(normalized, r));
-          if (valid) score = shaped ? 0.6 : 0.4;
-          else if (tried.some((r) => isPossiblePhoneNumber(normalized, r))) {
-            score = shaped ? 0.4 : 0.2;
-          } else if (shaped && digits.length >= 7) score = 0.2;
+        let score = memo.get(main);
+        if (score === undefined) {
+          score = scoreCandidate(normalized, main, digits.length, regions);
+          if (memo.size >= MEMO_LIMIT) memo.clear();
+          memo.set(main, score);
         }
         if (score === 0) continue;
         out.push(
           finding("PHONE_NUMBER", start, end, score, "phone", {
             context: CONTEXT,
-            negativeContext: [...NUMBER_NEGATIVE_CONTEXT, "zip", "postal", "postcode"],
+            negativeContext: NEGATIVE_CONTEXT,
           }),
         );
       }

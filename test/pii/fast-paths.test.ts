@@ -1,0 +1,71 @@
+import fc from "fast-check";
+import type { CountryCode } from "libphonenumber-js/max";
+import { isPossiblePhoneNumber, isValidPhoneNumber } from "libphonenumber-js/max";
+import { describe, expect, it } from "vitest";
+import { analyze, DEFAULT_PHONE_REGIONS, makePhoneRecognizer } from "../../src/pii/index.js";
+import { mayBeNational } from "../../src/pii/recognizers/phone.js";
+import { isAllCaps, isCapitalized } from "../../src/pii/recognizers/tokens.js";
+
+// The fast paths must give the same answers as the slow, obviously right ones they replace.
+
+const word = fc.string({
+  unit: fc.constantFrom(..."aBcDzZ'-’éÉßÖöΣσ日".split("")),
+  maxLength: 8,
+});
+
+describe("token shape fast paths", () => {
+  it("isCapitalized and isAllCaps agree with the Unicode regexes", () => {
+    fc.assert(
+      fc.property(word, (w) => {
+        expect(isCapitalized(w)).toBe(/^\p{Lu}/u.test(w) && /\p{Ll}/u.test(w) && w.length > 1);
+        expect(isAllCaps(w)).toBe(w.length > 1 && /^[\p{Lu}'’-]+$/u.test(w));
+      }),
+    );
+  });
+});
+
+describe("phone-number prefilter", () => {
+  it("never rules out a region where libphonenumber finds the number possible or valid", () => {
+    const regions = DEFAULT_PHONE_REGIONS as readonly CountryCode[];
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{6,15}$/),
+        fc.constantFrom(...regions),
+        (digits, region) => {
+          if (isValidPhoneNumber(digits, region) || isPossiblePhoneNumber(digits, region)) {
+            expect(mayBeNational(digits, region)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  it("known national numbers pass the filter for their region", () => {
+    expect(mayBeNational("2025550143", "US")).toBe(true);
+    expect(mayBeNational("02079460958", "GB")).toBe(true);
+    expect(mayBeNational("03012345678", "DE")).toBe(true);
+    expect(mayBeNational("0612345678", "FR")).toBe(true);
+    expect(mayBeNational("23456", "US")).toBe(false);
+  });
+  it("memoized scores equal fresh ones, also after the memo fills", () => {
+    const numbers = Array.from({ length: 50 }, (_, i) => `(202) 555-${String(1000 + i * 7)}`);
+    const text = numbers.map((n) => `call ${n} or 06 12 34 ${String(10 + (numbers.length % 89))}`);
+    const warm = makePhoneRecognizer();
+    const first = warm.detect(text.join("\n"));
+    expect(warm.detect(text.join("\n"))).toEqual(first);
+    expect(makePhoneRecognizer().detect(text.join("\n"))).toEqual(first);
+  });
+});
+
+describe("context words", () => {
+  it("a context word lifts a score; a negative one lowers it; the window is bounded", () => {
+    const plain = analyze("x 212-555-0142", { minScore: 0 });
+    const lifted = analyze("my phone: 212-555-0142", { minScore: 0 });
+    const lowered = analyze("order 212-555-0142", { minScore: 0 });
+    const far = analyze(`phone ${"word ".repeat(30)}212-555-0142`, { minScore: 0 });
+    const score = (fs: typeof plain) => fs.find((f) => f.type === "PHONE_NUMBER")?.score ?? 0;
+    expect(score(lifted)).toBeGreaterThan(score(plain));
+    expect(score(lowered)).toBeLessThan(score(plain));
+    expect(score(far)).toBe(score(plain));
+  });
+});
