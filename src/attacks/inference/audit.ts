@@ -11,7 +11,7 @@ import {
   type Tensor,
   takeRows,
 } from "../../core/index.js";
-import { type MembershipScore, membershipScores } from "./loss-threshold.js";
+import { type MembershipScore, membershipScores, type ScoredSamples } from "./loss-threshold.js";
 import { downsampleRoc, membershipAdvantage, rocAuc, rocCurve, tprAtFpr } from "./roc.js";
 
 export interface LabelledSamples {
@@ -29,8 +29,11 @@ export interface AuditOptions {
   readonly onProgress?: ProgressListener;
 }
 
+/** Score-only attacks (loss, confidence) and the shadow-model attacks (shadow, offline lira). */
+export type AuditAttack = MembershipScore | "shadow" | "lira";
+
 export interface AuditResult {
-  readonly attack: MembershipScore;
+  readonly attack: AuditAttack;
   readonly members: number;
   readonly nonMembers: number;
   readonly auc: number;
@@ -84,13 +87,23 @@ export async function auditMembership(
   nonMembers: LabelledSamples,
   options: AuditOptions,
 ): Promise<AuditResult> {
-  const fprs = options.fprs ?? [0.001, 0.01];
   const scoreOptions = { batchSize: options.batchSize, onProgress: options.onProgress };
   const m = await membershipScores(model, members.x, members.y, options.attack, scoreOptions);
   const n = await membershipScores(model, nonMembers.x, nonMembers.y, options.attack, scoreOptions);
+  return summariseAudit(options.attack, m, n, options);
+}
+
+/** ROC summary of an attack's scores on members (m) and non-members (n). */
+export function summariseAudit(
+  attack: AuditAttack,
+  m: ScoredSamples,
+  n: ScoredSamples,
+  options: { readonly fprs?: readonly number[]; readonly rocPoints?: number } = {},
+): AuditResult {
+  const fprs = options.fprs ?? [0.001, 0.01];
   const curve = rocCurve(m.scores, n.scores);
   return {
-    attack: options.attack,
+    attack,
     members: m.scores.length,
     nonMembers: n.scores.length,
     auc: rocAuc(m.scores, n.scores),

@@ -2,6 +2,7 @@
 // (issue 6): the epsilon spent by the Poisson-subsampled Gaussian mechanism, and its inverse;
 // `mlsec privacy query`: DP aggregates of a CSV column charged to a persistent budget ledger;
 // `mlsec privacy audit`: a membership-inference audit of a model (loss or confidence attack).
+// `mlsec privacy train`: DP-SGD training of a cnn or mlp with the epsilon spent per epoch.
 import type { Command } from "commander";
 import type { BudgetStatus } from "../../privacy/index.js";
 import type { CommandContext } from "../context.js";
@@ -245,7 +246,7 @@ async function queryCommand(ctx: CommandContext, flags: QueryFlags): Promise<num
   return EXIT_OK;
 }
 
-const AUDIT_ATTACKS = ["loss", "confidence"] as const;
+const AUDIT_ATTACKS = ["loss", "confidence", "shadow", "lira"] as const;
 
 interface AuditFlags {
   members: string;
@@ -253,6 +254,11 @@ interface AuditFlags {
   attack: (typeof AUDIT_ATTACKS)[number];
   limit?: number;
   batchSize: number;
+  shadowData?: string;
+  shadowModels: number;
+  shadowEpochs: number;
+  shadowBatchSize: number;
+  shadowLr: number;
 }
 
 async function auditCommand(
@@ -262,24 +268,70 @@ async function auditCommand(
 ): Promise<number> {
   const { loadDataset } = await import("../../data/index.js");
   const { loadModel, OnnxClassifier } = await import("../../onnx/index.js");
-  const { auditMembershipSampled } = await import("../../attacks/index.js");
+  const { auditMembershipSampled, auditWithShadowModels, balancedSample } = await import(
+    "../../attacks/index.js"
+  );
+  const { takeRows } = await import("../../core/index.js");
   const members = await loadDataset(flags.members);
   const nonMembers = await loadDataset(flags.nonMembers);
-  const model = await OnnxClassifier.create(await loadModel(modelPath), {
+  const architecture = await loadModel(modelPath);
+  const model = await OnnxClassifier.create(architecture, {
     batchSize: flags.batchSize,
   });
+  const shadowAttack = flags.attack === "shadow" || flags.attack === "lira";
+  if (shadowAttack !== (flags.shadowData !== undefined)) {
+    throw new MlsecError(
+      "E_USAGE",
+      shadowAttack
+        ? `--attack ${flags.attack} needs --shadow-data: labelled samples from the model's data distribution that it was not trained on`
+        : "--shadow-data applies to --attack shadow or lira only",
+    );
+  }
+  const shadowData =
+    flags.shadowData === undefined ? undefined : await loadDataset(flags.shadowData);
   const progress = ctx.progress();
-  let result: Awaited<ReturnType<typeof auditMembershipSampled>>;
+  let result: Awaited<ReturnType<typeof auditMembershipSampled>> & {
+    shadowModels?: number;
+    shadowSamples?: number;
+    shadowSamplesDropped?: number;
+  };
   try {
     // Check both sets' shapes before any scoring, so bad input fails with nothing printed.
     model.validateInput(members.x);
     model.validateInput(nonMembers.x);
-    result = await auditMembershipSampled(model, members, nonMembers, rngFor(ctx), {
-      attack: flags.attack,
-      limit: flags.limit,
-      batchSize: flags.batchSize,
-      onProgress: progress,
-    });
+    if (shadowData !== undefined) model.validateInput(shadowData.x);
+    const rng = rngFor(ctx);
+    if (shadowData !== undefined && shadowAttack) {
+      const rows = balancedSample(members.y.length, nonMembers.y.length, rng, flags.limit);
+      const pick = (s: typeof members, r: Int32Array) => ({
+        x: takeRows(s.x, r),
+        y: Int32Array.from(r, (i) => s.y[i]),
+      });
+      result = await auditWithShadowModels(
+        model,
+        architecture,
+        pick(members, rows.members),
+        pick(nonMembers, rows.nonMembers),
+        shadowData,
+        {
+          attack: flags.attack as "shadow" | "lira",
+          rng,
+          shadowModels: flags.shadowModels,
+          shadowEpochs: flags.shadowEpochs,
+          shadowBatchSize: flags.shadowBatchSize,
+          shadowLearningRate: flags.shadowLr,
+          batchSize: flags.batchSize,
+          onProgress: progress,
+        },
+      );
+    } else {
+      result = await auditMembershipSampled(model, members, nonMembers, rng, {
+        attack: flags.attack as "loss" | "confidence",
+        limit: flags.limit,
+        batchSize: flags.batchSize,
+        onProgress: progress,
+      });
+    }
   } finally {
     progress.stop();
     await model.release();
@@ -288,6 +340,11 @@ async function auditCommand(
   emit(ctx, "privacy audit", { model: modelPath, seed: ctx.seed, ...result }, (x) =>
     [
       `membership inference (${x.attack} attack) on ${x.model}: ${x.members} members vs ${x.nonMembers} non-members`,
+      ...(x.shadowModels === undefined
+        ? []
+        : [
+            `  ${x.shadowModels} shadow models on halves of ${x.shadowSamples} shadow samples (${x.shadowSamplesDropped} audited rows left out)`,
+          ]),
       table([
         ["  AUC", x.auc.toFixed(4)],
         ...Object.entries(x.tprAtFpr).map(([f, t]) => [`  TPR at ${pct(Number(f))} FPR`, pct(t)]),
@@ -298,6 +355,171 @@ async function auditCommand(
         ],
       ]),
     ].join("\n"),
+  );
+  return EXIT_OK;
+}
+
+const DP_ARCHS = ["cnn", "mlp"] as const;
+const DP_OPTIMIZERS = ["sgd", "adam"] as const;
+
+interface DpTrainFlags {
+  arch: (typeof DP_ARCHS)[number];
+  data: string;
+  val?: string;
+  out: string;
+  noiseMultiplier?: number;
+  targetEpsilon?: number;
+  clip: number;
+  batchSize: number;
+  epochs: number;
+  delta: number;
+  lr?: number;
+  optimizer: (typeof DP_OPTIMIZERS)[number];
+  momentum: number;
+  accountant: (typeof ACCOUNTANTS)[number];
+  gradientMethod: "auto" | "in-graph" | "per-example-loop";
+  hidden?: number;
+  threads: number;
+}
+
+async function dpTrainCommand(ctx: CommandContext, o: DpTrainFlags): Promise<number> {
+  if ((o.noiseMultiplier === undefined) === (o.targetEpsilon === undefined)) {
+    throw new MlsecError("E_USAGE", "give exactly one of --noise-multiplier and --target-epsilon");
+  }
+  const { loadDataset } = await import("../../data/index.js");
+  const { buildArchitecture, TRAINING_KEY, withMetadata } = await import(
+    "../../onnx/architectures/index.js"
+  );
+  const { saveModel } = await import("../../onnx/index.js");
+  const { noiseMultiplierFor, trainDpSgd } = await import("../../privacy/index.js");
+  const { createRng } = await import("../../core/index.js");
+  const [data, validation] = await Promise.all([
+    loadDataset(o.data),
+    o.val === undefined ? undefined : loadDataset(o.val),
+  ]);
+  let classes = 0;
+  for (const y of [data.y, validation?.y ?? new Int32Array()]) {
+    for (const label of y) classes = Math.max(classes, label + 1);
+  }
+  if (classes < 2) {
+    throw new MlsecError("E_TRAINING", `${o.data} holds fewer than two classes`, {
+      hint: "A classifier needs labels 0..C-1 with C >= 2 in the data's `y` array.",
+    });
+  }
+  const n = data.y.length;
+  if (o.batchSize > n) {
+    throw new MlsecError(
+      "E_USAGE",
+      `--batch-size ${o.batchSize} exceeds the ${n} training samples of ${o.data}`,
+    );
+  }
+  const samplingRate = o.batchSize / n;
+  const steps = Math.ceil(n / o.batchSize) * o.epochs;
+  const noiseMultiplier =
+    o.noiseMultiplier ??
+    noiseMultiplierFor({
+      targetEpsilon: o.targetEpsilon!,
+      delta: o.delta,
+      samplingRate,
+      steps,
+      accountant: o.accountant,
+    }).noiseMultiplier;
+  const imageLike = !data.x.data.some((v) => v < 0 || v > 1);
+  const bounds: readonly [number, number] = imageLike ? [0, 1] : [-Infinity, Infinity];
+  const rng = createRng(ctx.seed);
+  const model = buildArchitecture(o.arch, {
+    inputShape: data.x.shape.slice(1),
+    numClasses: classes,
+    hidden: o.hidden === undefined ? undefined : [o.hidden],
+    rng: rng.fork(),
+    bounds,
+  });
+  const optimizer =
+    o.optimizer === "sgd"
+      ? { type: "sgd" as const, momentum: o.momentum }
+      : { type: "adam" as const };
+  const learningRate = o.lr ?? (o.optimizer === "sgd" ? 0.5 : 0.002);
+  if (ctx.format === "text") {
+    ctx.out(
+      `DP-SGD: ${o.arch} on ${n} samples, sampling rate ${fmt(samplingRate, 4)}, noise multiplier ${fmt(noiseMultiplier, 5)}, clip ${o.clip}, ${steps} steps\n`,
+    );
+  }
+  const progress = ctx.progress();
+  let result: Awaited<ReturnType<typeof trainDpSgd>>;
+  try {
+    result = await trainDpSgd(model, data, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      noiseMultiplier,
+      clipNorm: o.clip,
+      delta: o.delta,
+      learningRate,
+      optimizer,
+      rng: rng.fork(),
+      accountant: o.accountant,
+      validation,
+      gradientMethod: o.gradientMethod,
+      intraOpThreads: o.threads,
+      onProgress: progress,
+      onEpoch: (s) => {
+        progress.stop();
+        if (ctx.format !== "text") return;
+        const val =
+          s.valAccuracy === undefined ? "" : `  val_acc ${(100 * s.valAccuracy).toFixed(2)}%`;
+        ctx.out(
+          `epoch ${s.epoch}/${o.epochs}  loss ${s.trainLoss.toFixed(4)}  acc ${(100 * s.trainAccuracy).toFixed(2)}%${val}  epsilon ${fmt(s.epsilon, 4)}  clipped ${(100 * s.clippedFraction).toFixed(0)}%  ${s.seconds.toFixed(1)}s\n`,
+        );
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  const privacy = {
+    epsilon: result.epsilon,
+    delta: result.delta,
+    accountant: result.accountant,
+    noiseMultiplier,
+    clipNorm: o.clip,
+    samplingRate,
+    expectedBatchSize: o.batchSize,
+    steps: result.steps,
+  };
+  const summary = {
+    arch: o.arch,
+    dpSgd: privacy,
+    optimizer: { ...optimizer, learningRate },
+    epochs: o.epochs,
+    seed: ctx.seed,
+    valAccuracy: result.validation?.accuracy ?? null,
+  };
+  await saveModel(o.out, withMetadata(result.model, { [TRAINING_KEY]: JSON.stringify(summary) }));
+  const report = {
+    out: o.out,
+    arch: o.arch,
+    samples: n,
+    classes,
+    ...privacy,
+    ...(o.targetEpsilon === undefined ? {} : { targetEpsilon: o.targetEpsilon }),
+    optimizer: summary.optimizer,
+    gradientMethod: result.gradientMethod,
+    ...(result.fallbackReason === undefined ? {} : { fallbackReason: result.fallbackReason }),
+    history: result.history,
+    valLoss: result.validation?.loss ?? null,
+    valAccuracy: result.validation?.accuracy ?? null,
+    examplesPerSecond: result.examplesPerSecond,
+    seconds: result.seconds,
+  };
+  emit(ctx, "privacy train", report, (r) =>
+    [
+      r.fallbackReason === undefined
+        ? ""
+        : `per-example gradients one at a time (slower): ${r.fallbackReason}`,
+      r.valAccuracy === null ? "" : `val accuracy ${(100 * r.valAccuracy).toFixed(2)}%`,
+      `(epsilon ${fmt(r.epsilon, 4)}, delta ${r.delta})-DP (${r.accountant} accountant, ${r.steps} steps)`,
+      `saved ${r.out} in ${r.seconds.toFixed(1)}s (${Math.round(r.examplesPerSecond)} examples/s, ${r.gradientMethod} per-example gradients)`,
+    ]
+      .filter((line) => line !== "")
+      .join("\n"),
   );
   return EXIT_OK;
 }
@@ -372,6 +594,72 @@ export function registerPrivacy(program: Command): void {
     )
     .action(action(queryCommand));
   privacy
+    .command("train")
+    .description("train a cnn or mlp with DP-SGD (per-example clipping + Gaussian noise)")
+    .requiredOption(
+      "--arch <arch>",
+      `architecture: ${DP_ARCHS.join(", ")}`,
+      parseChoice("--arch", DP_ARCHS),
+    )
+    .requiredOption("--data <file.npz>", "training data: x float32 [N, ...], y integer [N]")
+    .option("--val <file.npz>", "validation data, evaluated after every epoch")
+    .requiredOption("--out <model.onnx>", "where to write the trained model")
+    .option(
+      "--noise-multiplier <sigma>",
+      "noise standard deviation / clipping norm",
+      parseNumber("--noise-multiplier", 1e-6, 1e6),
+    )
+    .option(
+      "--target-epsilon <eps>",
+      "pick the smallest noise multiplier that keeps epsilon at or below this",
+      parseNumber("--target-epsilon", 1e-6, 1e6),
+    )
+    .option("--clip <C>", "per-example gradient norm bound", parseNumber("--clip", 1e-9, 1e9), 1)
+    .option(
+      "--batch-size <n>",
+      "expected batch size (Poisson sampling rate = n / samples)",
+      parseInteger("--batch-size", 1, 1_000_000),
+      256,
+    )
+    .option(
+      "--epochs <n>",
+      "epochs (steps = ceil(samples / batch) x epochs)",
+      parseInteger("--epochs", 1, 100_000),
+      10,
+    )
+    .option("--delta <d>", "target delta", parseNumber("--delta", 1e-300, 0.5), 1e-5)
+    .option(
+      "--lr <rate>",
+      "learning rate (default 0.5 for sgd, 0.002 for adam)",
+      parseNumber("--lr", 1e-12),
+    )
+    .option(
+      "--optimizer <name>",
+      DP_OPTIMIZERS.join(" or "),
+      parseChoice("--optimizer", DP_OPTIMIZERS),
+      "sgd",
+    )
+    .option("--momentum <m>", "sgd momentum", parseNumber("--momentum", 0, 0.999), 0.9)
+    .option("--accountant <kind>", "rdp or pld", parseChoice("--accountant", ACCOUNTANTS), "rdp")
+    .option(
+      "--gradient-method <m>",
+      "auto (in-graph where the layers allow), in-graph, or per-example-loop",
+      parseChoice("--gradient-method", ["auto", "in-graph", "per-example-loop"] as const),
+      "auto",
+    )
+    .option(
+      "--hidden <width>",
+      "width of the hidden fully-connected layer",
+      parseInteger("--hidden", 1, 1_000_000),
+    )
+    .option(
+      "--threads <n>",
+      "onnxruntime threads (0 = one per core)",
+      parseInteger("--threads", 0, 1024),
+      0,
+    )
+    .action(action(dpTrainCommand));
+  privacy
     .command("audit")
     .description(
       "membership-inference audit: how well an attack tells training data from unseen data",
@@ -381,9 +669,37 @@ export function registerPrivacy(program: Command): void {
     .requiredOption("--non-members <file>", "samples from the same distribution it never saw")
     .option(
       "--attack <kind>",
-      "loss (Yeom et al. 2018: -cross-entropy) or confidence (top softmax probability)",
+      "loss (Yeom et al. 2018: -cross-entropy), confidence (top softmax probability), shadow (Shokri et al. 2017) or lira (offline, Carlini et al. 2022)",
       parseChoice("--attack", AUDIT_ATTACKS),
       "loss",
+    )
+    .option(
+      "--shadow-data <file>",
+      "shadow/lira: labelled samples from the same distribution the model was NOT trained on (rows equal to audited samples are dropped)",
+    )
+    .option(
+      "--shadow-models <k>",
+      "shadow models to train (same architecture as the model)",
+      parseInteger("--shadow-models", 1, 1024),
+      4,
+    )
+    .option(
+      "--shadow-epochs <n>",
+      "epochs per shadow model",
+      parseInteger("--shadow-epochs", 1, 100_000),
+      10,
+    )
+    .option(
+      "--shadow-batch-size <n>",
+      "shadow training batch size",
+      parseInteger("--shadow-batch-size", 1, 65536),
+      64,
+    )
+    .option(
+      "--shadow-lr <rate>",
+      "shadow training learning rate (Adam)",
+      parseNumber("--shadow-lr", 1e-12, 10),
+      0.001,
     )
     .option(
       "--limit <n>",
