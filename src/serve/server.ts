@@ -431,6 +431,12 @@ export async function startGateway(
     return reply.code(500).send({ error: { code: "internal", message: "internal error" } });
   });
 
+  // Keep-alive connections that finish a request while the gateway drains are closed with it,
+  // so close() does not wait for clients to hang up.
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
   app.addHook("onResponse", async (request, reply) => {
     const gw = request.gw;
     if (gw === undefined || gw === null) return;
