@@ -83,15 +83,34 @@ describe("mlsec explain", () => {
     expect(Math.max(...a.attributions)).toBeGreaterThan(0.1);
   });
 
-  it("LIME on the Iris MLP fits a surrogate and refuses image models", () => {
+  it("LIME fits a surrogate on the Iris MLP, and on superpixels of a digit", () => {
     const r = json([MLP, "--data", TAB, "--method", "lime", "--index", "3", "--samples", "1000"]);
     expect(r.attributions).toHaveLength(4);
     expect(r.parameters.samples).toBe(1000);
     expect(r.quality.score).toBeGreaterThan(0);
     expect(r.quality.localPrediction).toBeCloseTo(r.baseValue + r.attributionSum, 6);
-    const img = runCli(["explain", CNN, "--data", DIGITS, "--method", "lime"]);
-    expect(img.status).toBe(2);
-    expect(img.stderr).toContain("error[E_EXPLAIN_METHOD]");
+    const out = join(dir, "lime.svg");
+    const img = json([CNN, "--data", DIGITS, "--method", "lime", "--cell", "7", "--out", out]);
+    expect(img.attributions).toHaveLength(784);
+    expect(img.parameters.cell).toBe(7);
+    // 16 cells of 7×7: every pixel of a cell carries the cell's coefficient.
+    expect(new Set(img.attributions).size).toBeLessThanOrEqual(16);
+    expect(img.attributions[0]).toBe(img.attributions[6 * 28 + 6]);
+    expect(img.quality.localPrediction).toBeCloseTo(img.baseValue + img.attributionSum, 6);
+    expect(readFileSync(out, "utf8").startsWith("<svg")).toBe(true);
+  });
+
+  it("permutation SHAP is exactly efficient and close to exact Shapley on the Iris MLP", () => {
+    const args = [MLP, "--data", TAB, "--index", "3", "--background-size", "10"];
+    const exact = json([...args, "--method", "exact"]);
+    const perm = json([...args, "--method", "permshap", "--samples", "3000"]);
+    expect(Math.abs(perm.quality.efficiencyGap)).toBeLessThan(1e-9);
+    expect(perm.parameters.permutations).toBe(499);
+    perm.attributions.forEach((v: number, i: number) => {
+      expect(Math.abs(v - exact.attributions[i])).toBeLessThan(
+        5 * perm.parameters.standardErrors[i] + 1e-9,
+      );
+    });
   });
 
   it("rejects bad input with exit 2 and writes nothing", () => {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { argmaxRows, MlsecError, type Tensor } from "../../core/index.js";
-import type { GradientExplanation } from "../../explain/index.js";
+import type { GradientExplanation, PermutationShapExplanation } from "../../explain/index.js";
 import type { OnnxClassifier } from "../../onnx/index.js";
 import type { CommandContext } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
@@ -10,6 +10,7 @@ import { action, rngFor } from "../runner.js";
 const METHODS = [
   "exact",
   "kernelshap",
+  "permshap",
   "ig",
   "saliency",
   "gradxinput",
@@ -44,6 +45,7 @@ interface ExplainFlags {
   top: number;
   repeats: number;
   metric: (typeof METRICS)[number];
+  cell?: number;
   out?: string;
   threads: number;
 }
@@ -203,13 +205,36 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
         attributions: Array.from(r.importances),
         notes,
       };
+    } else if (flags.method === "lime" && isImage) {
+      const r = await ex.limeImage(model, x, {
+        classIndex,
+        output: flags.output,
+        ...(flags.cell ? { cell: flags.cell } : {}),
+        samples: flags.samples ?? 1000,
+        rng: rngFor(ctx),
+      });
+      notes.push(
+        `LIME coefficients per superpixel (a ${r.cell}×${r.cell} grid, ${r.superpixelWeights.length} cells): the output change when the cell is shown rather than replaced by its mean; each pixel carries its cell's coefficient`,
+      );
+      result = {
+        method: "lime",
+        classIndex,
+        explained: `${flags.output} (ridge surrogate on superpixels)`,
+        prediction: r.prediction,
+        baseValue: r.intercept,
+        attributionSum: r.superpixelWeights.reduce((a, b) => a + b, 0),
+        quality: { score: r.score, localPrediction: r.localPrediction },
+        parameters: {
+          output: flags.output,
+          samples: r.samples,
+          kernelWidth: r.kernelWidth,
+          cell: r.cell,
+          seed: ctx.seed,
+        },
+        attributions: Array.from(r.attributions),
+        notes,
+      };
     } else if (flags.method === "lime") {
-      if (isImage) {
-        throw new MlsecError(
-          "E_EXPLAIN_METHOD",
-          "--method lime is tabular only here (no superpixels)",
-        );
-      }
       const bgData = flags.background ? await loadBackground(model, flags.background) : data.x;
       const r = await ex.limeTabular(model, x, bgData, {
         classIndex,
@@ -239,7 +264,11 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
         attributions: Array.from(r.attributions),
         notes,
       };
-    } else if (flags.method === "exact" || flags.method === "kernelshap") {
+    } else if (
+      flags.method === "exact" ||
+      flags.method === "kernelshap" ||
+      flags.method === "permshap"
+    ) {
       if (flags.method === "exact" && d > ex.MAX_EXACT_FEATURES) {
         // Refuse before summarising the background (k-means over images is not free).
         throw new MlsecError(
@@ -251,24 +280,29 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       const bgData = flags.background ? await loadBackground(model, flags.background) : data.x;
       const background = ex.kmeansBackground(bgData, { k: flags.backgroundSize, rng: rngFor(ctx) });
       const options = { classIndex, output: flags.output, onProgress: progress };
+      const sampled = { ...options, samples: flags.samples ?? 2048, rng: rngFor(ctx).fork() };
       const r =
         flags.method === "exact"
           ? await ex.exactShapley(model, x, background, options)
-          : await ex.kernelShap(model, x, background, {
-              ...options,
-              samples: flags.samples ?? 2048,
-              rng: rngFor(ctx).fork(),
-            });
+          : flags.method === "permshap"
+            ? await ex.permutationShap(model, x, background, sampled)
+            : await ex.kernelShap(model, x, background, sampled);
       notes.push(
         "interventional (independent) masking: each feature is replaced by background values on its own, so credit follows the model's use of a feature; near-duplicate features do not split credit, and a duplicate the model ignores gets 0",
       );
       if ("enumerated" in r && !r.enumerated && r.coalitions < 10 * d) {
         notes.push(
-          `${r.coalitions} coalitions for ${d} features leave the regression loosely determined and the values noisy: raise --samples, or use ig/smoothgrad for images (no superpixel grouping here)`,
+          `${r.coalitions} coalitions for ${d} features leave the regression loosely determined and the values noisy: raise --samples, or for images use lime (superpixels) or ig/smoothgrad`,
         );
       }
       if ("enumerated" in r && r.enumerated) {
         notes.push("every coalition fitted in --samples: these are the exact Shapley values");
+      }
+      const pairs = "permutations" in r ? (r as PermutationShapExplanation) : undefined;
+      if (pairs) {
+        notes.push(
+          `${pairs.permutations} antithetic pair(s) of feature orders; each walk is exactly efficient, and parameters.standardErrors gives each value's sampling error${pairs.permutations < 2 ? " (needs ≥ 2 pairs: raise --samples)" : ""}`,
+        );
       }
       result = {
         method: flags.method,
@@ -285,8 +319,10 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
           kmeansCentroids: r.backgroundRows,
           coalitions: r.coalitions,
           modelEvaluations: r.modelEvaluations,
-          ...(flags.method === "kernelshap"
-            ? { samples: flags.samples ?? 2048, seed: ctx.seed }
+          ...(flags.method !== "exact" ? { samples: flags.samples ?? 2048, seed: ctx.seed } : {}),
+          ...(pairs ? { permutations: pairs.permutations } : {}),
+          ...(pairs && pairs.permutations > 1
+            ? { standardErrors: Array.from(pairs.standardErrors) }
             : {}),
         },
         attributions: Array.from(r.attributions),
@@ -422,7 +458,7 @@ export function registerExplain(program: Command): void {
     )
     .option(
       "--samples <n>",
-      "kernelshap: coalitions (default 2048); lime: perturbations (default 5000); smoothgrad: noisy copies (default 50)",
+      "kernelshap/permshap: coalitions (default 2048); lime: perturbations (default 5000 tabular, 1000 images); smoothgrad: noisy copies (default 50)",
       parseInteger("--samples", 2, 10_000_000),
     )
     .option("--steps <n>", "ig: quadrature points", parseInteger("--steps", 2, 100_000), 50)
@@ -449,6 +485,11 @@ export function registerExplain(program: Command): void {
       "permutation: score whose drop is reported",
       parseChoice("--metric", METRICS),
       "accuracy",
+    )
+    .option(
+      "--cell <px>",
+      "lime on images: side of the square superpixels (default: image side / 7)",
+      parseInteger("--cell", 1, 10_000),
     )
     .option("--top <n>", "text output: features listed", parseInteger("--top", 1, 1_000_000), 10)
     .option("--out <file.svg>", "image models: write the attribution heat-map as SVG")
