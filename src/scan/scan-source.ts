@@ -138,7 +138,10 @@ function scanUnknown(
     isPickle = bytes !== undefined && looksLikePickle(bytes, ctx);
   }
   if (!isPickle) return "unknown";
-  bytes ??= readPickleBytes(src, ctx);
-  if (bytes !== undefined) scanPickleStream(bytes, ctx);
+  if (bytes === head) scanPickleStream(head, ctx, trial);
+  else {
+    bytes ??= readPickleBytes(src, ctx);
+    if (bytes !== undefined) scanPickleStream(bytes, ctx);
+  }
   return "pickle";
 }

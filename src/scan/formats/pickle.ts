@@ -25,11 +25,19 @@ export function readPickleBytes(src: ByteSource, ctx: ScanContext): Uint8Array |
  * Scans every pickle in the stream. The first must parse; later ones end at the first bytes
  * that are not a pickle (raw storage), but what such a partial pickle imports is still reported.
  */
-export function scanPickleStream(bytes: Uint8Array, ctx: ScanContext): PickleTrace[] {
+export function scanPickleStream(
+  bytes: Uint8Array,
+  ctx: ScanContext,
+  /** The first pickle's trace when the caller already has it (from detecting the format). */
+  firstTrace?: PickleTrace,
+): PickleTrace[] {
   const traces: PickleTrace[] = [];
   let offset = 0;
   while (offset < bytes.length && traces.length < MAX_PICKLES_PER_STREAM) {
-    const trace = tracePickle(bytes, offset, ctx.limits.pickle);
+    const trace =
+      offset === 0 && firstTrace !== undefined
+        ? firstTrace
+        : tracePickle(bytes, offset, ctx.limits.pickle);
     traces.push(trace);
     const first = traces.length === 1;
     const findings = pickleFindings(trace, ctx.policy).filter(

@@ -21,6 +21,9 @@ import {
 /** Symbolic values: enough to name what is imported and called, nothing more. */
 type Sym =
   | { readonly t: "str"; readonly v: string | undefined } // undefined: too long to keep
+  // A string still as its bytes: most strings (dict keys) are never used as names, so they are
+  // decoded only if they are.
+  | { readonly t: "raw"; readonly p: number; readonly n: number; readonly latin1: boolean }
   | { readonly t: "scalar"; readonly d: string }
   | { readonly t: "tuple"; readonly items: readonly Sym[]; readonly n: number }
   | { readonly t: "coll"; readonly d: string }
@@ -56,6 +59,41 @@ const SMALL_INTS: readonly Sym[] = Array.from({ length: 256 }, (_, i) => ({
   d: String(i),
 }));
 
+/** Limits merged with the defaults, once per limits object (a scan traces thousands of pickles). */
+const mergedLimits = new WeakMap<Partial<PickleLimits>, PickleLimits>();
+
+function withDefaults(limits: Partial<PickleLimits>): PickleLimits {
+  let merged = mergedLimits.get(limits);
+  if (merged === undefined) {
+    merged = { ...DEFAULT_PICKLE_LIMITS, ...limits };
+    mergedLimits.set(limits, merged);
+  }
+  return merged;
+}
+
+const isAsciiSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/**
+ * A protocol 0 integer line (PUT, GET): Python's int() of the bytes, i.e. an optional sign and
+ * decimal digits within ASCII whitespace; undefined when it is not one.
+ */
+function parseIntLine(line: Uint8Array): number | undefined {
+  let i = 0;
+  let j = line.length;
+  while (i < j && isAsciiSpace(line[i])) i++;
+  while (j > i && isAsciiSpace(line[j - 1])) j--;
+  const negative = line[i] === 0x2d;
+  if (negative || line[i] === 0x2b) i++;
+  if (i === j) return undefined;
+  let value = 0;
+  for (; i < j; i++) {
+    const d = line[i] - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
+}
+
 class Stop extends Error {
   constructor(
     readonly kind: "truncated" | "malformed" | "limit",
@@ -75,14 +113,14 @@ export function tracePickle(
   start = 0,
   limits: Partial<PickleLimits> = {},
 ): PickleTrace {
-  const lim = { ...DEFAULT_PICKLE_LIMITS, ...limits };
+  const lim = withDefaults(limits);
   const end = Math.min(bytes.length, start + lim.maxBytes);
   const imports: PickleImport[] = [];
   const calls: PickleCall[] = [];
   const mutations: PickleMutation[] = [];
   // Memo: a dense array for the usual small indices, a Map for sparse huge ones.
   const memoDense: (Sym | undefined)[] = [];
-  const memoSparse = new Map<number, Sym>();
+  let memoSparse: Map<number, Sym> | undefined;
   let memoCount = 0;
   let stack: Sym[] = [];
   const metastack: Sym[][] = [];
@@ -110,12 +148,11 @@ export function tracePickle(
   };
   const readLine = (): Uint8Array => {
     const limit = Math.min(end, pos + lim.maxLineBytes + 1);
-    for (let i = pos; i < limit; i++) {
-      if (bytes[i] === 0x0a) {
-        const line = bytes.subarray(pos, i);
-        pos = i + 1;
-        return line;
-      }
+    const i = bytes.subarray(0, limit).indexOf(0x0a, pos);
+    if (i >= 0) {
+      const line = bytes.subarray(pos, i);
+      pos = i + 1;
+      return line;
     }
     if (limit === end) {
       const kind = end < bytes.length ? "limit" : "truncated";
@@ -147,18 +184,21 @@ export function tracePickle(
     stack = prev;
     return items;
   };
-  const str = (bytesOf: Uint8Array, decode: (b: Uint8Array) => string): Sym =>
-    bytesOf.length > MAX_KEPT_STRING
-      ? { t: "str", v: undefined }
-      : { t: "str", v: decode(bytesOf) };
+  const str = (p: number, n: number, latin1: boolean): Sym =>
+    n > MAX_KEPT_STRING ? { t: "str", v: undefined } : { t: "raw", p, n, latin1 };
+  const text = (v: Sym & { t: "raw" }): string => {
+    const raw = bytes.subarray(v.p, v.p + v.n);
+    return v.latin1 ? decodeLatin1(raw) : decodeUtf8(raw);
+  };
   const tuple = (items: Sym[]): Sym => ({
     t: "tuple",
     items: items.length <= MAX_TUPLE_ITEMS_KEPT ? items : items.slice(0, MAX_TUPLE_ITEMS_KEPT),
     n: items.length,
   });
   const memoPut = (index: number, v: Sym): void => {
+    if (index < 0) throw new Stop("malformed", `${opName}: negative memo index`);
     const dense = index < MAX_DENSE_MEMO;
-    const had = dense ? memoDense[index] !== undefined : memoSparse.has(index);
+    const had = dense ? memoDense[index] !== undefined : memoSparse?.has(index) === true;
     if (!had) {
       if (memoCount >= lim.maxMemo)
         throw new Stop("limit", `memo larger than ${lim.maxMemo} entries`);
@@ -167,17 +207,23 @@ export function tracePickle(
     if (dense) {
       while (memoDense.length < index) memoDense.push(undefined);
       memoDense[index] = v;
-    } else memoSparse.set(index, v);
+    } else {
+      memoSparse ??= new Map();
+      memoSparse.set(index, v);
+    }
   };
   const memoGet = (index: number): Sym => {
-    const v = index < MAX_DENSE_MEMO ? memoDense[index] : memoSparse.get(index);
+    const v = index < MAX_DENSE_MEMO ? memoDense[index] : memoSparse?.get(index);
     if (v === undefined) throw new Stop("malformed", `${opName}: memo key ${index} not found`);
     return v;
   };
   const lineInt = (line: Uint8Array): number => {
-    const text = decodeLatin1(line).trim();
-    if (!/^[+-]?\d+$/.test(text)) throw new Stop("malformed", `${opName}: bad integer "${text}"`);
-    return Number(text);
+    const value = parseIntLine(line);
+    if (value === undefined) {
+      const text = decodeLatin1(line.subarray(0, 40));
+      throw new Stop("malformed", `${opName}: bad integer "${text}"`);
+    }
+    return value;
   };
   const addImport = (module: string, name: string, resolved: boolean, note?: string): Sym => {
     imports.push({ module, name, resolved, opcode: opName, offset: opOffset, opIndex, note });
@@ -215,6 +261,8 @@ export function tracePickle(
     switch (v.t) {
       case "str":
         return v.v === undefined ? "<long str>" : JSON.stringify(v.v.slice(0, 80));
+      case "raw":
+        return JSON.stringify(text(v).slice(0, 80));
       case "scalar":
         return v.d;
       case "coll":
@@ -236,7 +284,8 @@ export function tracePickle(
       }
     }
   };
-  const asName = (v: Sym): string | undefined => (v.t === "str" ? v.v : undefined);
+  const asName = (v: Sym): string | undefined =>
+    v.t === "str" ? v.v : v.t === "raw" ? text(v) : undefined;
 
   let status: PickleStatus = { kind: "complete" };
   try {
@@ -333,8 +382,7 @@ export function tracePickle(
           // SHORT_BINUNICODE
           const n = bytes[need(1)];
           const p = need(n);
-          const decode = info.name === "SHORT_BINSTRING" ? decodeLatin1 : decodeUtf8;
-          push(str(bytes.subarray(p, p + n), decode));
+          push(str(p, n, code === 0x55));
           break;
         }
         case 0x54: // BINSTRING
@@ -345,15 +393,14 @@ export function tracePickle(
             throw new Stop("malformed", "BINSTRING: negative length");
           }
           const p = need(n);
-          const decode = info.name === "BINSTRING" ? decodeLatin1 : decodeUtf8;
-          push(str(bytes.subarray(p, p + n), decode));
+          push(str(p, n, code === 0x54));
           break;
         }
         case 0x8d: {
           // BINUNICODE8
           const n = Number(view.getBigUint64(need(8), true));
           const p = need(n);
-          push(str(bytes.subarray(p, p + n), decodeUtf8));
+          push(str(p, n, false));
           break;
         }
         case 0x43: // SHORT_BINBYTES
@@ -496,7 +543,7 @@ export function tracePickle(
           const nameSym = pop();
           const moduleSym = pop();
           for (const s of [moduleSym, nameSym]) {
-            if (s.t !== "str" && s.t !== "call") {
+            if (s.t !== "str" && s.t !== "raw" && s.t !== "call") {
               throw new Stop("malformed", "STACK_GLOBAL requires str operands");
             }
           }

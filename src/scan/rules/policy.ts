@@ -44,7 +44,11 @@ interface CompiledPolicy {
   readonly allowExact: Set<string>;
   readonly allowPrefix: Map<string, true>;
   readonly denyNames: Map<string, DenyRule>;
+  /** Classifications already made (the same few callables recur across a directory of files). */
+  readonly seen: Map<string, ImportClass>;
 }
+
+const MAX_SEEN = 10_000;
 
 const compiled = new WeakMap<ScanPolicy, CompiledPolicy>();
 const NO_EXACT = new Map<string, true>();
@@ -58,6 +62,7 @@ function compile(policy: ScanPolicy): CompiledPolicy {
     allowExact: new Set(),
     allowPrefix: new Map(),
     denyNames: new Map(),
+    seen: new Map(),
   };
   // First rule wins, as in a list scan: user rules come first (extendPolicy).
   for (const r of policy.deny) {
@@ -99,6 +104,16 @@ function findDeny(c: CompiledPolicy, full: string): DenyRule | undefined {
  */
 export function classifyImport(policy: ScanPolicy, module: string, name: string): ImportClass {
   const c = compile(policy);
+  const key = `${module}\n${name}`;
+  let cls = c.seen.get(key);
+  if (cls === undefined) {
+    cls = classifyUncached(c, module, name);
+    if (c.seen.size < MAX_SEEN) c.seen.set(key, cls);
+  }
+  return cls;
+}
+
+function classifyUncached(c: CompiledPolicy, module: string, name: string): ImportClass {
   const mod = normalizeModule(module);
   const full = `${mod}.${name}`;
   const direct = findDeny(c, full);

@@ -69,6 +69,16 @@ describe("tracePickle on hand-written opcodes", () => {
     expect(t.calls[0].callee).toBe("os.system");
   });
 
+  it("protocol 0 PUT/GET indices are read like int(): spaces and sign allowed, negatives refused", () => {
+    const put = (index: string) =>
+      new PickleWriter().global("os", "system").text(`p${index}\n`).text(`g${index}\n`).bytes();
+    const ok = tracePickle(put(" +7 "));
+    expect(ok.status.kind).toBe("truncated"); // read past both opcodes, then no STOP
+    expect(ok.opCount).toBe(3);
+    expect(tracePickle(put("-1")).status).toMatchObject({ kind: "malformed" });
+    expect(tracePickle(put("7x")).status).toMatchObject({ kind: "malformed" });
+  });
+
   it("marks STACK_GLOBAL with computed names as unresolved", () => {
     // module name = builtins.str.join("", ("o", "s")) computed at load time
     const bytes = new PickleWriter()
