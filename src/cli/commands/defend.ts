@@ -134,7 +134,7 @@ async function runAdversarialTraining(
     validationAttackSteps: o.valSteps,
     intraOpThreads: o.threads,
   };
-  const settings = resolveAttackSettings(options as Parameters<typeof resolveAttackSettings>[0]);
+  const settings = resolveAttackSettings(options);
   const progress = ctx.progress();
   if (ctx.format === "text") {
     ctx.out(

@@ -10,7 +10,7 @@
 // "On the Effectiveness of Interval Bound Propagation" §4 do), which keeps small data sets from
 // collapsing to a constant prediction early on.
 
-import { pgdBatch } from "../../attacks/evasion/index.js";
+import { argmaxRow, pgdBatch } from "../../attacks/evasion/index.js";
 import {
   MlsecError,
   noProgress,
@@ -100,7 +100,12 @@ export interface ResolvedAttackSettings {
   readonly rampEpochs: number;
 }
 
-export function resolveAttackSettings(o: AdversarialTrainingOptions): ResolvedAttackSettings {
+export function resolveAttackSettings(
+  o: Pick<
+    AdversarialTrainingOptions,
+    "method" | "eps" | "steps" | "stepSize" | "beta" | "rampEpochs"
+  >,
+): ResolvedAttackSettings {
   const steps = o.method === "fast" ? 1 : (o.steps ?? 10);
   const stepSize = o.stepSize ?? (o.method === "fast" ? 1.25 * o.eps : (2.5 * o.eps) / steps);
   return {
@@ -226,8 +231,7 @@ async function validate(
       { rng },
     );
     for (let i = 0; i < m; i++) {
-      const row = logits.data.subarray(i * model.numClasses, (i + 1) * model.numClasses);
-      const cleanRight = row.indexOf(Math.max(...row)) === ya[i];
+      const cleanRight = argmaxRow(logits.data, i, model.numClasses) === ya[i];
       if (cleanRight && !result.success[i]) robust += 1;
     }
   }

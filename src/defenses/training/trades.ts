@@ -4,6 +4,7 @@
 // Both KL gradients (to the attack input and, through both outputs, to the weights) are
 // vector-Jacobian products with cotangents computed here from the two softmaxes (vjp-model.ts).
 
+import { argmaxRow } from "../../attacks/evasion/index.js";
 import type { Rng, Tensor } from "../../core/index.js";
 import { MlsecError } from "../../core/index.js";
 import type { ModelProto } from "../../onnx/index.js";
@@ -157,10 +158,10 @@ export class TradesSession {
       if (g.some((v) => !Number.isFinite(v))) throw diverged(`the gradient of "${name}"`);
     }
     this.optimizer.step(this.params, grads, lr);
+    const adversarialLogits = both.data.subarray(split);
     let correct = 0;
     for (let i = 0; i < n; i++) {
-      const row = both.data.subarray(split + i * this.classes, split + (i + 1) * this.classes);
-      if (row.indexOf(Math.max(...row)) === labels[i]) correct += 1;
+      if (argmaxRow(adversarialLogits, i, this.classes) === labels[i]) correct += 1;
     }
     return { lossSum, correct };
   }
