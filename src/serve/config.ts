@@ -111,6 +111,8 @@ const detectionSchema = z.strictObject({
       threshold: z.number().min(0).optional(),
       /** Benign .npz (array x) to calibrate the threshold at startup. */
       calibrationData: z.string().optional(),
+      /** Samples of calibrationData used (the first ones), bounding startup time. */
+      calibrationSamples: z.int().min(1).default(2000),
       falsePositiveRate: z.number().gt(0).lt(1).default(0.001),
       k: z.int().min(1).default(20),
       historySize: z.int().min(1).max(100_000).default(1000),

@@ -87,7 +87,14 @@ async function queryStreamFor(
   const qs = config.detection.queryStream;
   if (qs === undefined) return undefined;
   const inputSize = model.schema.inputShape.reduce((a, b) => a * b, 1);
-  const options = { ...qs, inputSize };
+  const options = {
+    inputSize,
+    k: qs.k,
+    historySize: qs.historySize,
+    dims: qs.dims,
+    maxClients: qs.maxClients,
+    seed: qs.seed,
+  };
   let threshold = qs.threshold;
   if (threshold === undefined) {
     const data = await loadDataset(qs.calibrationData!);
@@ -97,7 +104,11 @@ async function queryStreamFor(
         `calibration data ${qs.calibrationData} has samples of shape [${data.x.shape.slice(1)}], model ${model.config.name} takes [${model.schema.inputShape}]`,
       );
     }
-    threshold = calibrateQueryStream(data.x.data, options, qs.falsePositiveRate).threshold;
+    const samples = data.x.data.subarray(
+      0,
+      Math.min(data.x.shape[0], qs.calibrationSamples) * inputSize,
+    );
+    threshold = calibrateQueryStream(samples, options, qs.falsePositiveRate).threshold;
   }
   return new QueryStreamDetector({ ...options, threshold });
 }

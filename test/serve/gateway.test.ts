@@ -158,7 +158,7 @@ describe("gateway on loopback", () => {
     expect((await post(`${gw.url}/v1/models/digits/predict`, "{not json", h)).status).toBe(400);
     const big = await post(
       `${gw.url}/v1/models/digits/predict`,
-      `{"inputs":[${"0,".repeat(40_000)}0]}`,
+      `{"inputs":[${"0,".repeat(600_000)}0]}`,
       h,
     );
     expect(big.status).toBe(413);

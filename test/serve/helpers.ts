@@ -19,7 +19,7 @@ export async function gateway(
   options: GatewayOptions = {},
 ) {
   const config = parseGatewayConfig({
-    server: { host: "127.0.0.1", port: 0, maxBodyBytes: 64 * 1024 },
+    server: { host: "127.0.0.1", port: 0, maxBodyBytes: 1 << 20 },
     models: [{ name: "digits", path: MODEL, batching: { workers: 0, maxDelayMs: 1 } }],
     auth: {
       apiKeys: [
