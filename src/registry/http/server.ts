@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isMlsecError, MlsecError } from "../../core/index.js";
 import type { Registry } from "../registry.js";
 import { OPENAPI } from "./openapi.js";
@@ -206,6 +206,17 @@ export async function createRegistryServer(options: ServerOptions): Promise<Regi
   });
 
   app.post("/v1/models/:name/versions", async (request, reply) => {
+    try {
+      return await pushVersion(request, reply);
+    } catch (error) {
+      // The client may still be sending: close the connection after the answer rather than
+      // read the rest of an upload we refuse (or leave it half-read on a kept-alive socket).
+      reply.header("connection", "close");
+      throw error;
+    }
+  });
+
+  const pushVersion = async (request: FastifyRequest, reply: FastifyReply) => {
     const { name } = request.params as P;
     const q = request.query as Record<string, unknown>;
     const who = actor(request);
@@ -255,14 +266,10 @@ export async function createRegistryServer(options: ServerOptions): Promise<Regi
       });
       if (r.status === "published") reply.header("etag", `"${r.version.digest}"`);
       return reply.code(r.status === "published" ? 201 : 422).send(r);
-    } catch (error) {
-      // Drain what the client still sends so it reads our answer instead of a reset.
-      (request.body as NodeJS.ReadableStream).resume();
-      throw error;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  };
 
   app.put("/v1/models/:name/aliases/:alias", async (request) => {
     const { name, alias } = request.params as P;
