@@ -25,6 +25,11 @@ export {
 export { DEFAULT_MAX_FILE_BYTES, readFileBounded, writeFileAtomic } from "./files.js";
 export { type JsonlOptions, parseJsonl, readJsonl, streamJsonl } from "./jsonl.js";
 export {
+  DEFAULT_LABEL_COLUMNS,
+  type LabelledData,
+  loadLabelledData,
+} from "./labelled-file.js";
+export {
   allocate,
   DTYPES,
   type DType,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -111,6 +111,33 @@ describe("mlsec explain", () => {
         5 * perm.parameters.standardErrors[i] + 1e-9,
       );
     });
+  });
+
+  it("reads a CSV with a header: same values as the .npz, features named by the header", async () => {
+    const { loadDataset } = await import("../../src/data/index.js");
+    const { x, y } = await loadDataset(TAB);
+    const lines = ["sepal_length,sepal_width,petal_length,petal_width,species"];
+    for (let i = 0; i < y.length; i++) {
+      lines.push([...x.data.subarray(i * 4, i * 4 + 4)].map(String).concat(String(y[i])).join(","));
+    }
+    const csv = join(dir, "iris.csv");
+    writeFileSync(csv, `${lines.join("\n")}\n`);
+    const args = ["--index", "3", "--method", "exact", "--background-size", "10"];
+    const fromCsv = json([MLP, "--data", csv, "--label-column", "species", ...args]);
+    const fromNpz = json([MLP, "--data", TAB, ...args]);
+    expect(fromCsv.features).toEqual([
+      "sepal_length",
+      "sepal_width",
+      "petal_length",
+      "petal_width",
+    ]);
+    expect(fromCsv.label).toBe(fromNpz.label);
+    fromCsv.attributions.forEach((v: number, i: number) => {
+      expect(v).toBeCloseTo(fromNpz.attributions[i], 6);
+    });
+    const wrong = runCli(["explain", MLP, "--data", csv]);
+    expect(wrong.status).toBe(2); // "species" is not a default label column: 5 features
+    expect(wrong.stderr).toContain("error[E_SHAPE_MISMATCH]");
   });
 
   it("rejects bad input with exit 2 and writes nothing", () => {

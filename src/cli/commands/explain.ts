@@ -45,6 +45,7 @@ interface ExplainFlags {
   top: number;
   repeats: number;
   metric: (typeof METRICS)[number];
+  labelColumn?: string;
   cell?: number;
   out?: string;
   threads: number;
@@ -128,19 +129,26 @@ function render(r: ExplainResult, top: number): string {
 }
 
 /** Background rows from another file, checked against the model like the data itself. */
-async function loadBackground(model: OnnxClassifier, path: string): Promise<Tensor> {
-  const { loadDataset } = await import("../../data/index.js");
-  const { x } = await loadDataset(path);
+async function loadBackground(
+  model: OnnxClassifier,
+  path: string,
+  labelColumn?: string,
+): Promise<Tensor> {
+  const { loadLabelledData } = await import("../../data/index.js");
+  const { x } = await loadLabelledData(path, labelColumn ? { labelColumn } : {});
   model.validateInput(x);
   return x;
 }
 
 async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFlags) {
   const started = performance.now();
-  const { loadDataset } = await import("../../data/index.js");
+  const { loadLabelledData } = await import("../../data/index.js");
   const { loadModel, OnnxClassifier } = await import("../../onnx/index.js");
   const ex = await import("../../explain/index.js");
-  const data = await loadDataset(flags.data);
+  const data = await loadLabelledData(
+    flags.data,
+    flags.labelColumn ? { labelColumn: flags.labelColumn } : {},
+  );
   const n = data.x.shape[0];
   if (flags.index >= n) {
     throw new MlsecError(
@@ -235,7 +243,9 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
         notes,
       };
     } else if (flags.method === "lime") {
-      const bgData = flags.background ? await loadBackground(model, flags.background) : data.x;
+      const bgData = flags.background
+        ? await loadBackground(model, flags.background, flags.labelColumn)
+        : data.x;
       const r = await ex.limeTabular(model, x, bgData, {
         classIndex,
         output: flags.output,
@@ -277,7 +287,9 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
           { hint: "Use --method kernelshap (sampled coalitions) or a gradient method for images." },
         );
       }
-      const bgData = flags.background ? await loadBackground(model, flags.background) : data.x;
+      const bgData = flags.background
+        ? await loadBackground(model, flags.background, flags.labelColumn)
+        : data.x;
       const background = ex.kmeansBackground(bgData, { k: flags.backgroundSize, rng: rngFor(ctx) });
       const options = { classIndex, output: flags.output, onProgress: progress };
       const sampled = { ...options, samples: flags.samples ?? 2048, rng: rngFor(ctx).fork() };
@@ -412,7 +424,10 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       index: flags.index,
       label: data.y.length > flags.index ? data.y[flags.index] : null,
       predictedClass,
-      features: featureNames(model.inputShape),
+      features:
+        data.featureNames?.length === x.length
+          ? [...data.featureNames]
+          : featureNames(model.inputShape),
       heatmap: flags.out ?? null,
       seconds: (performance.now() - started) / 1000,
       ...result,
@@ -430,7 +445,11 @@ export function registerExplain(program: Command): void {
     .command("explain")
     .description("attribute one prediction to the input features (Shapley values or gradients)")
     .argument("<model>", "ONNX model file")
-    .requiredOption("--data <file>", ".npz with x (and y)")
+    .requiredOption("--data <file>", ".npz with x (and y), or a CSV of numeric features")
+    .option(
+      "--label-column <name>",
+      "CSV: the label column, left out of the features (default: label, y, target or class if present)",
+    )
     .option(
       "--method <m>",
       `method: ${METHODS.join(", ")}`,
@@ -443,7 +462,10 @@ export function registerExplain(program: Command): void {
       "class to explain (default: the predicted class)",
       parseInteger("--class", 0),
     )
-    .option("--background <file>", "SHAP/LIME: .npz whose x is the background (default: --data)")
+    .option(
+      "--background <file>",
+      "SHAP/LIME: .npz or CSV whose rows are the background (default: --data)",
+    )
     .option(
       "--background-size <k>",
       "SHAP: k-means centroids summarising the background",
