@@ -1,6 +1,6 @@
 // Intermediate activations of an ONNX classifier: the same graph with chosen inner values added
 // as extra outputs (ONNX IR: any node output may be a graph output), run in one onnxruntime
-// session that returns the logits and the activations, each flattened to [N, features].
+// session that returns the logits and the activations with their own shapes [N, ...].
 
 import { MlsecError, sliceBatch, type Tensor } from "../core/index.js";
 import { valueInfo } from "./builder.js";
@@ -69,7 +69,7 @@ export function withExtraOutputs(model: ModelProto, names: readonly string[]): M
 export interface Activations {
   /** The classifier's logits, [N, C]. */
   readonly logits: Tensor;
-  /** One [N, features] tensor per requested layer, in the order asked for. */
+  /** One tensor [N, ...] per requested layer, in the order asked for. */
   readonly layers: readonly Tensor[];
 }
 
@@ -112,7 +112,7 @@ export class ActivationExtractor {
     const n = x.shape[0];
     const names = [this.logitsName, ...this.layers];
     const chunks: Float32Array[][] = names.map(() => []);
-    const widths = names.map(() => 0);
+    const dims: (readonly number[])[] = names.map(() => []);
     for (let start = 0; start < n; start += this.batchSize) {
       const batch = sliceBatch(x, start, start + this.batchSize);
       const results = await this.session.run(
@@ -121,18 +121,18 @@ export class ActivationExtractor {
       );
       names.forEach((name, k) => {
         const out = floatOutput(results, name);
-        widths[k] = out.dims.slice(1).reduce((a, b) => a * b, 1);
+        dims[k] = out.dims.slice(1);
         chunks[k].push(out.data);
       });
     }
     const [logits, ...layers] = chunks.map((parts, k) => {
-      const data = new Float32Array(n * widths[k]);
+      const data = new Float32Array(n * dims[k].reduce((a, b) => a * b, 1));
       let offset = 0;
       for (const part of parts) {
         data.set(part, offset);
         offset += part.length;
       }
-      return { shape: [n, widths[k]], data };
+      return { shape: [n, ...dims[k]], data };
     });
     return { logits, layers };
   }
