@@ -67,15 +67,18 @@ describe("gateway on loopback", () => {
   it("serves health, server metadata and an OpenAPI document without credentials", async () => {
     expect((await fetch(`${gw.url}/v2/health/live`)).status).toBe(200);
     expect(await (await fetch(`${gw.url}/v2/health/ready`)).json()).toEqual({ ready: true });
-    const doc = await (await fetch(`${gw.url}/openapi.json`)).json();
+    const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: object;
+    };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toContain("/v2/models/{name}/infer");
   });
 
   it("answers KServe v2 metadata and inference with an API key", async () => {
-    const meta = await (
+    const meta = (await (
       await fetch(`${gw.url}/v2/models/digits`, { headers: { "x-api-key": KEY } })
-    ).json();
+    ).json()) as { inputs: unknown[] };
     expect(meta.inputs[0]).toEqual({ name: "input", datatype: "FP32", shape: [-1, 1, 28, 28] });
     const r = await post(`${gw.url}/v2/models/digits/infer`, {
       inputs: [
