@@ -6,9 +6,9 @@
 //           1.25·eps from a uniform random start).
 //   trades: Zhang et al. 2019, "Theoretically Principled Trade-off between Robustness and
 //           Accuracy" (eq. 5 and Alg. 1; see trades.ts).
-// The radius grows linearly over the first `rampEpochs` (epsilon ramp-up, as Gowal et al. 2018
-// "On the Effectiveness of Interval Bound Propagation" §4 do), which keeps small data sets from
-// collapsing to a constant prediction early on.
+// The radius can grow linearly over the first `rampEpochs` (epsilon ramp-up, as in Gowal et al.
+// 2018, "On the Effectiveness of Interval Bound Propagation"), so the model learns the clean task
+// before it faces the full-radius attack.
 
 import { argmaxRow, pgdBatch } from "../../attacks/evasion/index.js";
 import {

@@ -136,7 +136,8 @@ export class TradesSession {
   /** Finds x' for the batch, then takes one optimiser step on the TRADES loss. */
   async step(x: Tensor, labels: Int32Array, lr: number, attack: TradesAttack): Promise<StepResult> {
     const adversarial = await this.maximiseKl(x, attack);
-    const both = await attack.model.predict(concatRows(x, adversarial));
+    const pair = concatRows(x, adversarial);
+    const both = await attack.model.predict(pair);
     const n = labels.length;
     const split = n * this.classes;
     const { losses, cotangent } = tradesCotangent(
@@ -149,11 +150,7 @@ export class TradesSession {
     let lossSum = 0;
     for (const l of losses) lossSum += l;
     if (!Number.isFinite(lossSum)) throw diverged("the loss");
-    const grads = await this.vjp.parameterProduct(
-      this.params,
-      concatRows(x, adversarial),
-      cotangent,
-    );
+    const grads = await this.vjp.parameterProduct(this.params, pair, cotangent);
     for (const [name, g] of grads) {
       if (g.some((v) => !Number.isFinite(v))) throw diverged(`the gradient of "${name}"`);
     }
