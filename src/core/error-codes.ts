@@ -171,6 +171,16 @@ export const ERROR_CODES = {
     summary: "The anonymization key is missing, too short, or does not decrypt the tokens.",
     hint: "Pass --key-file with the key (>= 16 random bytes) used when the text was anonymized.",
   },
+  E_PII_ANONYMITY: {
+    summary:
+      "The privacy model (k, l, t) cannot be met by this table (k larger than the data, too few sensitive values, suppression budget).",
+    hint: "Lower k or l, raise t or --max-suppression, or anonymize a larger table.",
+  },
+  E_PII_SUBJECT: {
+    summary:
+      "The data subject is not in the encrypted data set's key table, or was already forgotten.",
+    hint: "Check the subject id against `mlsec pii vault subjects` (forgotten subjects have a receipt).",
+  },
   // attacks/endpoint: black-box HTTP model endpoints (issue 4)
   E_ENDPOINT_HTTP: {
     summary: "The model endpoint refused the request or kept failing (HTTP error, network error).",
@@ -227,6 +237,23 @@ export const ERROR_CODES = {
   E_GATEWAY_LISTEN: {
     summary: "The gateway could not listen on the configured host and port.",
     hint: "Pick a free port with --port (0 picks any) or stop the process that holds it.",
+  },
+  // he: CKKS encrypted inference (issue 12)
+  E_HE_UNSUPPORTED: {
+    summary: "The model cannot be evaluated under CKKS (an operator or structure it cannot plan).",
+    hint: "HE plans take chains of Gemm/MatMul/Conv and polynomial activations; see `mlsec he --help`.",
+  },
+  E_HE_PARAMETERS: {
+    summary: "No CKKS parameters fit the model's depth and width at the requested security level.",
+    hint: "Use a shallower model (fewer layers, degree-2 activations) or a lower --security.",
+  },
+  E_HE_FORMAT: {
+    summary: "An HE key, query or result file is malformed, truncated, or of the wrong kind.",
+    hint: "Pass a file written by `mlsec he keygen`, `encrypt` or `infer`, unmodified.",
+  },
+  E_HE_KEY_MISMATCH: {
+    summary: "HE keys, ciphertexts and model do not belong together (other key pair or model).",
+    hint: "Use the keys from the same `mlsec he keygen` run, with the same model, for every step.",
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -20,6 +20,7 @@ export {
 } from "./evaluate.js";
 export { codePointOffsets, utf16Offsets } from "./offsets.js";
 export * from "./recognizers/index.js";
+export * from "./tabular/index.js";
 export {
   ENTITY_TYPES,
   type EntityType,
@@ -29,3 +30,4 @@ export {
   type RawFinding,
   type Recognizer,
 } from "./types.js";
+export * from "./vault/index.js";
