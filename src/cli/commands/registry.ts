@@ -1,5 +1,7 @@
-// `mlsec registry init|grant|revoke|policy|publish|pull|list|show|alias|delete|rescan|audit`: the model
-// registry (issue 9). Every subcommand acts as `--as USER` (or $MLSEC_USER), checked by RBAC.
+// `mlsec registry init|grant|revoke|policy|create|push|pull|list|show|alias|delete|expired|rescan|
+// token|serve|audit`: the model and dataset registry (issue 9). Every subcommand acts as `--as
+// USER` (or $MLSEC_USER), checked by RBAC; `serve` answers HTTP clients by their bearer tokens.
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type {
@@ -16,12 +18,23 @@ import { action, MlsecError } from "../runner.js";
 
 const USER_ENV = "MLSEC_USER";
 const BLOBS_ENV = "MLSEC_REGISTRY_BLOBS";
-const ROLE_CHOICES = ["reader", "publisher", "admin"] as const;
+const KEY_ENV = "MLSEC_REGISTRY_KEY_FILE";
+const ROLE_CHOICES = ["reader", "publisher", "maintainer", "admin"] as const;
+const KIND_CHOICES = ["model", "dataset"] as const;
 
 interface Common {
   store?: string;
   blobs?: string;
+  blobKeyFile?: string;
   as?: string;
+}
+
+function readBytes(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read the ${what} ${path}`, { cause });
+  }
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -35,6 +48,10 @@ function common(cmd: Command): Command {
     .option(
       "--blobs <dir>",
       `blob directory (default $${BLOBS_ENV}, else blobs/ beside a SQLite store, else ./.mlsec/blobs)`,
+    )
+    .option(
+      "--blob-key-file <file>",
+      `key for blobs encrypted at rest, from \`mlsec keygen --type aes256\` (default $${KEY_ENV})`,
     )
     .option("--as <user>", `the acting user (default $${USER_ENV})`);
 }
@@ -52,6 +69,12 @@ function actorOf(o: Common): string {
 async function withRegistry<T>(o: Common, body: (reg: Registry) => Promise<T>): Promise<T> {
   const { openStore, resolveStoreConfig } = await import("../../store/index.js");
   const { Registry, localBlobStore } = await import("../../registry/index.js");
+  const { parseKeyFile } = await import("../../artifacts/index.js");
+  const keyFile = o.blobKeyFile ?? process.env[KEY_ENV];
+  const blobKey =
+    keyFile === undefined
+      ? undefined
+      : { kind: "key" as const, key: parseKeyFile(readBytes(keyFile, "blob key file")) };
   const config = resolveStoreConfig(o.store);
   const blobs =
     o.blobs ??
@@ -61,7 +84,9 @@ async function withRegistry<T>(o: Common, body: (reg: Registry) => Promise<T>): 
       : resolve(".mlsec", "blobs"));
   const store = await openStore(config);
   try {
-    return await body(await Registry.open(store, { blobs: localBlobStore(resolve(blobs)) }));
+    return await body(
+      await Registry.open(store, { blobs: localBlobStore(resolve(blobs)), blobKey }),
+    );
   } finally {
     await store.close();
   }
@@ -70,6 +95,7 @@ async function withRegistry<T>(o: Common, body: (reg: Registry) => Promise<T>): 
 interface PolicyFlags {
   requireScan: boolean;
   requireSignature?: boolean;
+  requireEncryption?: boolean;
   trustedKey: string[];
 }
 
@@ -77,7 +103,8 @@ function policyOptions(cmd: Command): Command {
   return cmd
     .option("--no-require-scan", "accept versions whose scan verdict is not safe")
     .option("--require-signature", "require a model-signing bundle from a trusted key")
-    .option("--trusted-key <pem>", "trusted public key file (repeatable)", collect, []);
+    .option("--trusted-key <pem>", "trusted public key file (repeatable)", collect, [])
+    .option("--require-encryption", "store blobs encrypted at rest under the --blob-key-file key");
 }
 
 async function policyFrom(o: PolicyFlags): Promise<PublishPolicy> {
@@ -86,7 +113,17 @@ async function policyFrom(o: PolicyFlags): Promise<PublishPolicy> {
     requireCleanScan: o.requireScan,
     requireSignature: o.requireSignature === true,
     trustedKeys: readTrustedKeys(o.trustedKey),
+    requireEncryption: o.requireEncryption === true,
   };
+}
+
+function describePolicy(p: {
+  requireCleanScan: boolean;
+  requireSignature: boolean;
+  trustedKeys: number;
+  requireEncryption?: boolean;
+}): string {
+  return `clean scan ${p.requireCleanScan ? "required" : "not required"}, signature ${p.requireSignature ? `required (${p.trustedKeys} trusted keys)` : "not required"}, encryption at rest ${p.requireEncryption ? "required" : "not required"}`;
 }
 
 function parseMetric(spec: string, previous: Record<string, number>): Record<string, number> {
@@ -104,7 +141,11 @@ function renderVersion(v: Version): string {
     `      scan: ${v.scan.verdict} (${v.scan.files} files)  signature: ${v.signature ? v.signature.signer : "none"}`,
   ];
   if (v.lastScan) lines.push(`      rescan: ${v.lastScan.scan.verdict} at ${v.lastScan.at}`);
+  if (v.encryption)
+    lines.push(`      encrypted at rest (${v.encryption.keyKind} ${v.encryption.keyId ?? ""})`);
+  if (v.expiresAt) lines.push(`      retention ends ${v.expiresAt}`);
   const lineage = [
+    ...v.lineage.datasets.map((d) => `dataset ${d.dataset}@${d.version} (${d.digest})`),
     v.lineage.parent && `parent ${v.lineage.parent}`,
     v.lineage.dataDigest && `data ${v.lineage.dataDigest}`,
     v.lineage.codeRevision && `code ${v.lineage.codeRevision}`,
@@ -132,7 +173,11 @@ export function registerRegistry(program: Command): void {
   ).action(
     action(async (ctx, o: Common & PolicyFlags) => {
       const actor = actorOf(o);
-      const changePolicy = o.requireSignature === true || o.trustedKey.length > 0 || !o.requireScan;
+      const changePolicy =
+        o.requireSignature === true ||
+        o.requireEncryption === true ||
+        o.trustedKey.length > 0 ||
+        !o.requireScan;
       const policy = changePolicy ? await policyFrom(o) : undefined;
       const r = await withRegistry(o, async (reg) => ({
         ...(await reg.init(actor, policy)),
@@ -148,7 +193,7 @@ export function registerRegistry(program: Command): void {
             x.bootstrapped
               ? `registry ready in ${x.store}; ${actor} is admin`
               : `registry already initialised in ${x.store}`,
-            `policy: clean scan ${x.policy.requireCleanScan ? "required" : "not required"}, signature ${x.policy.requireSignature ? `required (${x.policy.trustedKeys} trusted keys)` : "not required"}`,
+            `policy: ${describePolicy(x.policy)}`,
           ].join("\n"),
       );
       return EXIT_OK;
@@ -163,13 +208,7 @@ export function registerRegistry(program: Command): void {
         const policy = await policyFrom(o);
         await withRegistry(o, (reg) => reg.setPolicy(actor, policy, o.model));
         const shown = { scope: o.model ?? "*", ...policy, trustedKeys: policy.trustedKeys.length };
-        emit(
-          ctx,
-          "registry policy",
-          shown,
-          (x) =>
-            `policy for ${x.scope}: clean scan ${x.requireCleanScan ? "required" : "not required"}, signature ${x.requireSignature ? `required (${x.trustedKeys} trusted keys)` : "not required"}`,
-        );
+        emit(ctx, "registry policy", shown, (x) => `policy for ${x.scope}: ${describePolicy(x)}`);
         return EXIT_OK;
       }),
     );
@@ -209,11 +248,18 @@ export function registerRegistry(program: Command): void {
   common(
     registry
       .command("publish <model> <path>")
+      .alias("push")
       .description(
-        "hash, scan and check a model file or directory, then store it as a new version",
+        "hash, scan and check a model (or dataset) file or directory, then store it as a new version",
       ),
   )
     .option("--signature <file>", "model-signing bundle to verify against the trusted keys")
+    .option(
+      "--dataset <name@version>",
+      "lineage: a registered dataset version the model was trained on (repeatable; aliases resolve to the exact version)",
+      collect,
+      [],
+    )
     .option("--metric <name=value>", "a metric (repeatable)", parseMetric, {})
     .option("--data-digest <digest>", "lineage: digest of the training data")
     .option("--code-revision <rev>", "lineage: training code revision (e.g. a git commit)")
@@ -236,6 +282,7 @@ export function registerRegistry(program: Command): void {
             format?: string;
             description?: string;
             tag: string[];
+            dataset: string[];
           },
         ) => {
           const actor = actorOf(o);
@@ -243,6 +290,7 @@ export function registerRegistry(program: Command): void {
             reg.publish(actor, {
               model,
               path,
+              datasets: o.dataset,
               signaturePath: o.signature,
               metrics: o.metric,
               dataDigest: o.dataDigest,
@@ -265,19 +313,78 @@ export function registerRegistry(program: Command): void {
       ),
     );
 
-  common(registry.command("list").description("list the models you may read"))
-    .option("--all", "include deleted models", false)
+  common(
+    registry
+      .command("create <name>")
+      .description(
+        "register a model, or with --dataset a dataset (purpose and retention required)",
+      ),
+  )
+    .option("--dataset", "register a dataset instead of a model", false)
+    .option("--purpose <text>", "datasets: what the data may be used for")
+    .option(
+      "--retention-days <n>",
+      "datasets: days a version may be kept; older versions are flagged as expired",
+      parseInteger("--retention-days", 1, 36_500),
+    )
+    .option("--description <text>", "description")
+    .option("--tag <tag>", "tag (repeatable)", collect, [])
     .action(
-      action(async (ctx, o: Common & { all: boolean }) => {
+      action(
+        async (
+          ctx,
+          name: string,
+          o: Common & {
+            dataset: boolean;
+            purpose?: string;
+            retentionDays?: number;
+            description?: string;
+            tag: string[];
+          },
+        ) => {
+          const actor = actorOf(o);
+          const kind = o.dataset ? ("dataset" as const) : ("model" as const);
+          await withRegistry(o, (reg) =>
+            reg.create(actor, {
+              name,
+              kind,
+              purpose: o.purpose,
+              retentionDays: o.retentionDays,
+              description: o.description,
+              tags: o.tag,
+            }),
+          );
+          emit(
+            ctx,
+            "registry create",
+            { name, kind, purpose: o.purpose ?? null, retentionDays: o.retentionDays ?? null },
+            (x) =>
+              x.kind === "dataset"
+                ? `created dataset ${x.name}: purpose "${x.purpose}", retention ${x.retentionDays} days`
+                : `created model ${x.name}`,
+          );
+          return EXIT_OK;
+        },
+      ),
+    );
+
+  common(registry.command("list").description("list the models and datasets you may read"))
+    .option("--all", "include deleted models", false)
+    .option("--kind <kind>", "only models or only datasets", parseChoice("--kind", KIND_CHOICES))
+    .action(
+      action(async (ctx, o: Common & { all: boolean; kind?: "model" | "dataset" }) => {
         const actor = actorOf(o);
-        const models = await withRegistry(o, (reg) => reg.list(actor, { includeDeleted: o.all }));
+        const models = await withRegistry(o, (reg) =>
+          reg.list(actor, { includeDeleted: o.all, kind: o.kind }),
+        );
         emit(ctx, "registry list", { models }, (x) =>
           x.models.length === 0
             ? "no models"
             : table([
-                ["NAME", "OWNER", "TAGS", "CREATED", "DESCRIPTION"],
+                ["NAME", "KIND", "OWNER", "TAGS", "CREATED", "DESCRIPTION"],
                 ...x.models.map((m: Model) => [
                   m.deletedAt ? `${m.name} (deleted)` : m.name,
+                  m.kind,
                   m.owner,
                   m.tags.join(","),
                   m.createdAt,
@@ -297,8 +404,11 @@ export function registerRegistry(program: Command): void {
         const r = await withRegistry(o, (reg) => reg.show(actor, name, { includeDeleted: o.all }));
         emit(ctx, "registry show", r, (x) =>
           [
-            `${x.model.name}  owner ${x.model.owner}${x.model.tags.length ? `  tags ${x.model.tags.join(",")}` : ""}`,
+            `${x.model.name}  ${x.model.kind}  owner ${x.model.owner}${x.model.tags.length ? `  tags ${x.model.tags.join(",")}` : ""}`,
             ...(x.model.description ? [`  ${x.model.description}`] : []),
+            ...(x.model.kind === "dataset"
+              ? [`  purpose: ${x.model.purpose}; retention ${x.model.retentionDays} days`]
+              : []),
             "versions:",
             ...x.versions.map(renderVersion),
             "aliases:",
@@ -308,6 +418,11 @@ export function registerRegistry(program: Command): void {
                   (a) =>
                     `  ${a.alias} -> v${a.version}  (${a.reason}; ${a.updatedBy} at ${a.updatedAt})`,
                 )),
+            ...x.expired.map((e) =>
+              e.usedBy === null
+                ? `EXPIRED: v${e.version} is past its retention period (ended ${e.expiresAt})`
+                : `EXPIRED DATA: v${e.usedBy} was trained on ${e.dataset}@${e.version}, past retention since ${e.expiresAt}`,
+            ),
           ].join("\n"),
         );
         return EXIT_OK;
@@ -413,8 +528,153 @@ export function registerRegistry(program: Command): void {
       }),
     );
 
+  common(
+    registry
+      .command("expired")
+      .description(
+        "dataset versions past their retention period and the models trained on them; exit 1 if any",
+      ),
+  ).action(
+    action(async (ctx, o: Common) => {
+      const actor = actorOf(o);
+      const expired = await withRegistry(o, (reg) => reg.expired(actor));
+      emit(ctx, "registry expired", { expired }, (x) =>
+        x.expired.length === 0
+          ? "no dataset version is past its retention period"
+          : table([
+              ["DATASET", "VERSION", "EXPIRED", "PURPOSE", "USED BY"],
+              ...x.expired.map((e) => [
+                e.dataset,
+                String(e.version),
+                e.expiresAt,
+                e.purpose,
+                e.usedBy.join(",") || "-",
+              ]),
+            ]),
+      );
+      return expired.length > 0 ? EXIT_FINDING : EXIT_OK;
+    }),
+  );
+
+  const token = registry.command("token").description("API tokens for `registry serve`");
+  common(token.command("create").description("issue a token (printed once, stored hashed)"))
+    .option("--for <user>", "issue it for another user (admin)")
+    .option("--label <text>", "what the token is for", "")
+    .option("--ttl-days <n>", "expire after N days", parseInteger("--ttl-days", 1, 3650))
+    .action(
+      action(async (ctx, o: Common & { for?: string; label: string; ttlDays?: number }) => {
+        const actor = actorOf(o);
+        const r = await withRegistry(o, (reg) =>
+          reg.createToken(actor, { principal: o.for, label: o.label, ttlDays: o.ttlDays }),
+        );
+        emit(ctx, "registry token create", r, (x) =>
+          [
+            x.token,
+            `token ${x.info.id} for ${x.info.principal}${x.info.expiresAt ? `, expires ${x.info.expiresAt}` : ""}: shown once, only its HMAC is stored`,
+          ].join("\n"),
+        );
+        return EXIT_OK;
+      }),
+    );
+  common(
+    token.command("revoke <id>").description("revoke a token (yours, or any as admin)"),
+  ).action(
+    action(async (ctx, id: string, o: Common) => {
+      const actor = actorOf(o);
+      await withRegistry(o, (reg) => reg.revokeToken(actor, id));
+      emit(ctx, "registry token revoke", { id }, (x) => `revoked token ${x.id}`);
+      return EXIT_OK;
+    }),
+  );
+
+  common(
+    registry
+      .command("serve")
+      .description("serve the registry over HTTP (JSON, bearer tokens, OpenAPI at /openapi.json)"),
+  )
+    .option("--port <n>", "port (0 picks a free one)", parseInteger("--port", 0, 65535), 8470)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--max-upload-bytes <n>",
+      "largest accepted upload",
+      parseInteger("--max-upload-bytes", 1),
+      1 << 30,
+    )
+    .option(
+      "--max-auth-failures <n>",
+      "failed authentications per client address per minute before 429",
+      parseInteger("--max-auth-failures", 1),
+      10,
+    )
+    .action(
+      action(
+        async (
+          ctx,
+          o: Common & {
+            port: number;
+            host: string;
+            maxUploadBytes: number;
+            maxAuthFailures: number;
+          },
+        ) => {
+          const { createRegistryServer } = await import("../../registry/index.js");
+          await withRegistry(o, async (reg) => {
+            const server = await createRegistryServer({
+              registry: reg,
+              maxUploadBytes: o.maxUploadBytes,
+              maxAuthFailures: o.maxAuthFailures,
+            });
+            const url = await server.listen(o.port, o.host);
+            emit(
+              ctx,
+              "registry serve",
+              { url, openapi: `${url}/openapi.json` },
+              (x) => `registry listening on ${x.url} (OpenAPI ${x.openapi})`,
+            );
+            await new Promise<void>((done) => {
+              process.once("SIGINT", () => done());
+              process.once("SIGTERM", () => done());
+            });
+            await server.close();
+          });
+          return EXIT_OK;
+        },
+      ),
+    );
+
   const audit = registry.command("audit").description("the hash-chained audit log");
+  common(
+    audit
+      .command("checkpoint")
+      .description("sign the current head of the audit chain (keep the file outside the store)"),
+  )
+    .requiredOption("--key <pem>", "private signing key (from `mlsec keygen`)")
+    .requiredOption("--out <file>", "where to write the signed checkpoint")
+    .action(
+      action(async (ctx, o: Common & { key: string; out: string }) => {
+        const actor = actorOf(o);
+        const { loadPrivateKey } = await import("../../artifacts/index.js");
+        const { writeFileAtomic } = await import("../../core/index.js");
+        const key = loadPrivateKey(readBytes(o.key, "signing key"));
+        const cp = await withRegistry(o, (reg) => reg.checkpoint(actor, key));
+        await writeFileAtomic(resolve(o.out), Buffer.from(`${JSON.stringify(cp, null, 2)}\n`));
+        emit(
+          ctx,
+          "registry audit checkpoint",
+          { ...cp, path: resolve(o.out) },
+          (x) => `signed checkpoint: ${x.entries} entries, head ${x.head} -> ${x.path}`,
+        );
+        return EXIT_OK;
+      }),
+    );
   common(audit.command("verify").description("recompute the chain; exit 1 if it is broken"))
+    .option("--checkpoint <file>", "a signed checkpoint from `audit checkpoint`")
+    .option(
+      "--trusted-key <pem>",
+      "public key a --checkpoint must be signed by (repeatable)",
+      collect,
+      [],
+    )
     .option("--expect-head <hash>", "checkpoint: the head hash recorded earlier")
     .option(
       "--expect-entries <n>",
@@ -422,19 +682,44 @@ export function registerRegistry(program: Command): void {
       parseInteger("--expect-entries", 1),
     )
     .action(
-      action(async (ctx, o: Common & { expectHead?: string; expectEntries?: number }) => {
-        const actor = actorOf(o);
-        if ((o.expectHead === undefined) !== (o.expectEntries === undefined)) {
-          throw new MlsecError("E_USAGE", "--expect-head and --expect-entries go together");
-        }
-        const expect =
-          o.expectHead === undefined
-            ? undefined
-            : { head: o.expectHead, entries: o.expectEntries as number };
-        const r = await withRegistry(o, (reg) => reg.verifyAuditLog(actor, expect));
-        emit(ctx, "registry audit verify", r, renderVerification);
-        return r.valid ? EXIT_OK : EXIT_FINDING;
-      }),
+      action(
+        async (
+          ctx,
+          o: Common & {
+            expectHead?: string;
+            expectEntries?: number;
+            checkpoint?: string;
+            trustedKey: string[];
+          },
+        ) => {
+          const actor = actorOf(o);
+          if ((o.expectHead === undefined) !== (o.expectEntries === undefined)) {
+            throw new MlsecError("E_USAGE", "--expect-head and --expect-entries go together");
+          }
+          if (o.checkpoint !== undefined && o.expectHead !== undefined) {
+            throw new MlsecError(
+              "E_USAGE",
+              "give either --checkpoint or --expect-head/--expect-entries",
+            );
+          }
+          let expect =
+            o.expectHead === undefined
+              ? undefined
+              : { head: o.expectHead, entries: o.expectEntries as number };
+          if (o.checkpoint !== undefined) {
+            if (o.trustedKey.length === 0) {
+              throw new MlsecError("E_USAGE", "--checkpoint needs --trusted-key PUB.pem");
+            }
+            const { loadPublicKey } = await import("../../artifacts/index.js");
+            const { verifyCheckpoint } = await import("../../registry/index.js");
+            const keys = o.trustedKey.map((k) => loadPublicKey(readBytes(k, "public key")));
+            expect = verifyCheckpoint(readBytes(o.checkpoint, "checkpoint").toString("utf8"), keys);
+          }
+          const r = await withRegistry(o, (reg) => reg.verifyAuditLog(actor, expect));
+          emit(ctx, "registry audit verify", r, renderVerification);
+          return r.valid ? EXIT_OK : EXIT_FINDING;
+        },
+      ),
     );
   common(audit.command("log").description("print the audit entries (admin)")).action(
     action(async (ctx, o: Common) => {
