@@ -8,11 +8,13 @@ import { registerExplain } from "./explain.js";
 import { registerIncident } from "./incident.js";
 import { registerLint } from "./lint.js";
 import { registerModel } from "./model.js";
+import { registerPdp } from "./pdp.js";
 import { registerPii } from "./pii.js";
 import { registerPrivacy } from "./privacy.js";
 import { registerRegistry } from "./registry.js";
 import { registerRobustness } from "./robustness.js";
 import { registerScan } from "./scan.js";
+import { registerServe } from "./serve.js";
 import { registerTaxii } from "./taxii.js";
 import { registerThreatModel } from "./threat-model.js";
 import { registerTrain } from "./train.js";
@@ -30,11 +32,13 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerIncident,
   registerLint,
   registerModel,
+  registerPdp,
   registerPii,
   registerPrivacy,
   registerRegistry,
   registerRobustness,
   registerScan,
+  registerServe,
   registerTaxii,
   registerThreatModel,
   registerTrain,
