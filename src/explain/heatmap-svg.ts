@@ -1,7 +1,7 @@
 // An attribution heat-map as a self-contained SVG: one cell per pixel (channels summed),
 // red for positive and blue for negative attribution, opacity ∝ |a| / max |a|.
 
-import { MlsecError } from "../core/index.js";
+import { escapeXml, MlsecError } from "../core/index.js";
 
 /** Height and width of an image input [C, H, W] or [H, W]; undefined for anything else. */
 export function imageSize(inputShape: readonly number[]): [number, number] | undefined {
@@ -49,8 +49,4 @@ export function heatmapSvg(
   }
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -6,11 +6,9 @@ export interface Series {
   readonly points: readonly (readonly [number, number])[];
 }
 
-export const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
+import { escapeXml as esc } from "../core/index.js";
+
+export { esc };
 
 export function lineChart(
   series: readonly Series[],

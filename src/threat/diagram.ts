@@ -2,6 +2,7 @@
 // place in the ML lifecycle, flows as arrows, flows that cross a trust boundary dashed red,
 // public components in a shaded band, threatened components outlined with their threat count.
 
+import { escapeXml as esc } from "../core/index.js";
 import type { ThreatModel } from "./model.js";
 import type { ComponentKind, SystemDescription } from "./schema.js";
 
@@ -19,12 +20,6 @@ const COLUMN: Readonly<Record<ComponentKind, number>> = {
   client: 4,
   user: 4,
 };
-
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
-  );
 
 export function dataFlowSvg(s: SystemDescription, model: ThreatModel): string {
   const BW = 150;

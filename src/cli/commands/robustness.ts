@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import type { AttackSpec, RobustnessCurve } from "../../attacks/index.js";
-import { type Classifier, isDifferentiable, MlsecError, type Tensor } from "../../core/index.js";
+import {
+  type Classifier,
+  escapeXml,
+  isDifferentiable,
+  MlsecError,
+  type Tensor,
+} from "../../core/index.js";
 import type { CommandContext } from "../context.js";
 import { parseInteger } from "../options.js";
 import { emit, table } from "../output.js";
@@ -97,9 +103,6 @@ function renderText(
   ].join("\n");
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-
 /** A self-contained HTML page with the robust-accuracy curves as an inline SVG chart. */
 export function renderHtml(r: RobustnessCurve & { model: string }): string {
   const W = 640;
@@ -141,7 +144,7 @@ export function renderHtml(r: RobustnessCurve & { model: string }): string {
               `<circle cx="${px(e).toFixed(1)}" cy="${py(a).toFixed(1)}" r="3" fill="${color}"/>`,
           )
           .join("") +
-        `<text x="${W - pad.right + 10}" y="${pad.top + 16 * k + 10}" fill="${color}" font-size="12">${escapeHtml(s.name)}</text>`
+        `<text x="${W - pad.right + 10}" y="${pad.top + 16 * k + 10}" fill="${color}" font-size="12">${escapeXml(s.name)}</text>`
       );
     })
     .join("\n");
@@ -161,13 +164,13 @@ export function renderHtml(r: RobustnessCurve & { model: string }): string {
   const rows = r.points
     .map(
       (p) =>
-        `<tr><td>${escapeHtml(p.attack)}</td><td>${p.eps}</td><td>${pct(p.summary.robustAccuracy)}</td><td>${pct(p.summary.successRate)}</td><td>${p.summary.queries.meanPerSample.toFixed(1)}</td></tr>`,
+        `<tr><td>${escapeXml(p.attack)}</td><td>${p.eps}</td><td>${pct(p.summary.robustAccuracy)}</td><td>${pct(p.summary.successRate)}</td><td>${p.summary.queries.meanPerSample.toFixed(1)}</td></tr>`,
     )
     .join("");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mlsec robustness: ${escapeHtml(r.model)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>mlsec robustness: ${escapeXml(r.model)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}</style></head>
-<body><h1>Robustness of ${escapeHtml(r.model)}</h1>
+<body><h1>Robustness of ${escapeXml(r.model)}</h1>
 <p>${r.n} samples, clean accuracy ${pct(r.cleanAccuracy)}; empirical robustness ${r.empiricalRobustness === null ? "n/a" : r.empiricalRobustness.toFixed(4)}.</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="robust accuracy against eps">
 ${yTicks}${xTicks}
