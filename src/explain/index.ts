@@ -2,6 +2,7 @@
 
 export { type ClassGradient, classLogProbGradient } from "./class-gradient.js";
 export { coalitionValues } from "./coalitions.js";
+export { partialDependenceSvg } from "./curve-svg.js";
 export { type ExactShapleyOptions, exactShapley, MAX_EXACT_FEATURES } from "./exact-shapley.js";
 export { gradientTimesInput } from "./grad-input.js";
 export { heatmapSvg, imageSize } from "./heatmap-svg.js";
@@ -27,6 +28,11 @@ export {
   type OutputKind,
   uniformBackground,
 } from "./model-output.js";
+export {
+  type PartialDependence,
+  type PartialDependenceOptions,
+  partialDependence,
+} from "./partial-dependence.js";
 export {
   type ImportanceMetric,
   type PermutationImportance,
