@@ -259,25 +259,6 @@ describe("other containers", () => {
     expect(scanBytes(whole.subarray(0, 30), "m.gguf").verdict).toBe("invalid");
   });
 
-  it("Keras .h5: the model_config JSON is found by content and checked", () => {
-    const h5 = (config: string) =>
-      concat([
-        Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]),
-        new Uint8Array(200),
-        new TextEncoder().encode(config),
-        new Uint8Array(100),
-      ]);
-    const layer = (cls: string) =>
-      `{"class_name": "Sequential", "config": {"layers": [{"class_name": "${cls}", "config": {"name": "x", "function": "a}b\\\\"}}]}}`;
-    expect(scanBytes(h5(layer("Dense")), "m.h5")).toMatchObject({
-      format: "hdf5",
-      verdict: "safe",
-    });
-    const lambda = scanBytes(h5(layer("Lambda")), "m.h5");
-    expect(lambda.verdict).toBe("malicious");
-    expect(rules(lambda)).toEqual(["hdf5.model-config", "keras.lambda"]);
-  });
-
   it("a pickle disguised by its extension is itself a finding", () => {
     const r = scanBytes(orderedDictPickle(), "model.safetensors");
     expect(r.verdict).toBe("malicious");

@@ -1,51 +1,39 @@
 // Keras HDF5 models (.h5, keras.saving legacy_h5_format): the root group's `model_config`
-// attribute holds the model JSON. This is not an HDF5 parser: it finds that JSON by content
-// (`{"class_name"`) in the first bytes of the file and checks it like a .keras config.
+// attribute holds the model JSON (and `training_config` the compile arguments), read here from
+// the parsed HDF5 structure and checked like a .keras config. Tensor data is never read.
 import type { ScanContext } from "../context.js";
 import type { ByteSource } from "../source.js";
+import { Hdf5FormatError, type Hdf5Root, readHdf5Root } from "./hdf5-reader.js";
 import { scanKerasConfig } from "./keras.js";
 
-const SEARCH_BYTES = 64 * 1024 * 1024;
-const NEEDLE = new TextEncoder().encode('{"class_name"');
-
-/** The JSON object starting at `start` (brace matching outside strings), or undefined. */
-function jsonObjectAt(bytes: Uint8Array, start: number, max: number): Uint8Array | undefined {
-  let depth = 0;
-  let inString = false;
-  const end = Math.min(bytes.length, start + max);
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (inString) {
-      if (b === 0x5c)
-        i++; // backslash escape
-      else if (b === 0x22) inString = false;
-    } else if (b === 0x22) inString = true;
-    else if (b === 0x7b) depth++;
-    else if (b === 0x7d && --depth === 0) return bytes.subarray(start, i + 1);
-  }
-  return undefined;
-}
+/** Root attributes Keras deserializes into objects when the model loads. */
+const CONFIG_ATTRIBUTES = ["model_config", "training_config"];
 
 export function scanHdf5(src: ByteSource, ctx: ScanContext): void {
-  const window = src.read(0, Math.min(src.size, SEARCH_BYTES));
-  const at = Buffer.from(window.buffer, window.byteOffset, window.length).indexOf(NEEDLE);
-  if (at >= 0) {
-    const json = jsonObjectAt(window, at, ctx.limits.maxHeaderBytes);
-    if (json !== undefined) {
-      ctx.add("hdf5.model-config", "info", "Keras model_config found by content and checked", {
-        offset: at,
-      });
-      scanKerasConfig(new TextDecoder().decode(json), ctx);
-      return;
-    }
-  }
-  if (window.length === src.size) {
-    ctx.add("hdf5.weights-only", "info", "no Keras model_config in the file: weights only");
+  let root: Hdf5Root;
+  try {
+    root = readHdf5Root(src, { maxStringBytes: ctx.limits.maxHeaderBytes });
+  } catch (error) {
+    if (!(error instanceof Hdf5FormatError)) throw error;
+    ctx.add("invalid.hdf5", "low", `malformed HDF5: ${error.message}`);
     return;
   }
-  ctx.add(
-    "invalid.unsupported",
-    "low",
-    `no Keras model_config in the first ${SEARCH_BYTES} bytes; the rest of this HDF5 file is not scanned`,
-  );
+  for (const what of root.unsupported) {
+    ctx.add("invalid.unsupported", "low", `${what}: not read, and the model config may be there`);
+  }
+  let configs = 0;
+  for (const name of CONFIG_ATTRIBUTES) {
+    const attribute = root.attributes.find((a) => a.name === name);
+    if (attribute === undefined) continue;
+    if (attribute.strings === undefined) {
+      ctx.add("invalid.hdf5", "low", `root attribute ${name} is not a string`);
+      continue;
+    }
+    configs += 1;
+    ctx.add("hdf5.model-config", "info", `Keras ${name} read from the root group and checked`);
+    for (const text of attribute.strings) scanKerasConfig(text, ctx, `HDF5 attribute ${name}`);
+  }
+  if (configs === 0 && root.unsupported.length === 0) {
+    ctx.add("hdf5.weights-only", "info", "no Keras model_config in the file: weights only");
+  }
 }

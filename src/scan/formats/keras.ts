@@ -6,12 +6,12 @@ const MAX_NODES = 1_000_000;
 const MAX_DEPTH = 200;
 
 /** Checks a Keras model config (JSON text) for Lambda layers and non-Keras classes. */
-export function scanKerasConfig(text: string, ctx: ScanContext): void {
+export function scanKerasConfig(text: string, ctx: ScanContext, label = "config.json"): void {
   let config: unknown;
   try {
     config = JSON.parse(text);
   } catch {
-    ctx.add("invalid.keras", "low", "config.json is not valid JSON");
+    ctx.add("invalid.keras", "low", `${label} is not valid JSON`);
     return;
   }
   let nodes = 0;
@@ -49,5 +49,5 @@ export function scanKerasConfig(text: string, ctx: ScanContext): void {
     for (const v of Object.values(o)) walk(v, depth + 1);
   };
   walk(config, 0);
-  if (nodes > MAX_NODES) ctx.add("invalid.limit", "medium", "config.json is too large to check");
+  if (nodes > MAX_NODES) ctx.add("invalid.limit", "medium", `${label} is too large to check`);
 }
