@@ -1,3 +1,4 @@
+export { parseYamlBounded, type YamlBounds } from "./bounded-yaml.js";
 export type { Classifier, Differentiable, LossGradient, LossKind } from "./classifier.js";
 export { isDifferentiable } from "./classifier.js";
 export { ERROR_CODES, type ErrorCode, type ErrorCodeInfo } from "./error-codes.js";
