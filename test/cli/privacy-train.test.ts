@@ -23,7 +23,7 @@ const trainArgs = (out: string) => [
   "--epochs",
   "3",
   "--lr",
-  "0.2",
+  "0.01",
   "--threads",
   "1",
   "--out",

@@ -438,7 +438,7 @@ async function dpTrainCommand(ctx: CommandContext, o: DpTrainFlags): Promise<num
     o.optimizer === "sgd"
       ? { type: "sgd" as const, momentum: o.momentum }
       : { type: "adam" as const };
-  const learningRate = o.lr ?? (o.optimizer === "sgd" ? 0.5 : 0.002);
+  const learningRate = o.lr ?? (o.optimizer === "sgd" ? 0.1 : 0.002);
   if (ctx.format === "text") {
     ctx.out(
       `DP-SGD: ${o.arch} on ${n} samples, sampling rate ${fmt(samplingRate, 4)}, noise multiplier ${fmt(noiseMultiplier, 5)}, clip ${o.clip}, ${steps} steps\n`,
@@ -630,14 +630,14 @@ export function registerPrivacy(program: Command): void {
     .option("--delta <d>", "target delta", parseNumber("--delta", 1e-300, 0.5), 1e-5)
     .option(
       "--lr <rate>",
-      "learning rate (default 0.5 for sgd, 0.002 for adam)",
+      "learning rate (default 0.1 for sgd, 0.002 for adam)",
       parseNumber("--lr", 1e-12),
     )
     .option(
       "--optimizer <name>",
       DP_OPTIMIZERS.join(" or "),
       parseChoice("--optimizer", DP_OPTIMIZERS),
-      "sgd",
+      "adam",
     )
     .option("--momentum <m>", "sgd momentum", parseNumber("--momentum", 0, 0.999), 0.9)
     .option("--accountant <kind>", "rdp or pld", parseChoice("--accountant", ACCOUNTANTS), "rdp")
