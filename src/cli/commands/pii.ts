@@ -10,7 +10,7 @@ import type {
   PiiKeys,
 } from "../../pii/index.js";
 import type { CommandContext } from "../context.js";
-import { EXIT_OK } from "../context.js";
+import { EXIT_FINDING, EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, MlsecError } from "../runner.js";
@@ -122,6 +122,8 @@ export function registerPii(program: Command): void {
     .action(
       action((ctx, file: string, opts: DeanonymizeOptions) => runDeanonymize(ctx, file, opts)),
     );
+  registerTabular(pii);
+  registerVault(pii);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,4 +533,722 @@ async function runDeanonymize(
     );
   }
   return EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tabular anonymity: k-anonymize (enforce) and risk (measure)
+
+interface TabularCliOptions {
+  quasi: string;
+  sensitive?: string;
+  k: number;
+  l?: number;
+  lKind: "distinct" | "entropy";
+  t?: number;
+  hierarchy: string[];
+  riskThreshold: number;
+  maxBytes: number;
+}
+
+interface KAnonymizeOptions extends TabularCliOptions {
+  algorithm: "mondrian" | "lattice";
+  maxSuppression: number;
+  drop?: string;
+  out?: string;
+  report?: string;
+}
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function tabularOptions(cmd: Command, kDefault: number): Command {
+  return cmd
+    .argument("<file>", "CSV file with a header row")
+    .requiredOption("--quasi <columns>", "quasi-identifier columns, comma-separated")
+    .option("--sensitive <column>", "the sensitive column (for l-diversity and t-closeness)")
+    .option(
+      "--k <n>",
+      "k-anonymity: every class has at least k records",
+      parseInteger("--k", 1, 2 ** 31),
+      kDefault,
+    )
+    .option(
+      "--l <n>",
+      "l-diversity: at least l (distinct or entropy) sensitive values per class",
+      parseNumber("--l", 1),
+    )
+    .addOption(
+      new Option("--l-kind <kind>", "distinct or entropy l-diversity")
+        .default("distinct")
+        .argParser(parseChoice("--l-kind", ["distinct", "entropy"] as const)),
+    )
+    .option(
+      "--t <x>",
+      "t-closeness: EMD to the table's sensitive distribution at most t",
+      parseNumber("--t", 0, 1),
+    )
+    .option(
+      "--hierarchy <col=spec>",
+      "a column's hierarchy: numeric, date, prefix, categorical, or a CSV tree file (leaf,parent,…,*); repeatable",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      "--risk-threshold <p>",
+      "re-identification probability counted as at risk (default 0.2)",
+      parseNumber("--risk-threshold", 0, 1),
+      0.2,
+    )
+    .option(
+      "--max-bytes <n>",
+      "largest input accepted, in bytes (default 1 GiB)",
+      parseInteger("--max-bytes", 1, 2 ** 50),
+      DEFAULT_MAX_BYTES,
+    );
+}
+
+function registerTabular(pii: Command): void {
+  tabularOptions(
+    pii
+      .command("k-anonymize")
+      .description(
+        "enforce k-anonymity, l-diversity and t-closeness on a CSV (Mondrian or optimal lattice), with loss and risk report",
+      ),
+    5,
+  )
+    .addOption(
+      new Option(
+        "--algorithm <name>",
+        "mondrian (multidimensional) or lattice (optimal full-domain)",
+      )
+        .default("mondrian")
+        .argParser(parseChoice("--algorithm", ["mondrian", "lattice"] as const)),
+    )
+    .option(
+      "--max-suppression <share>",
+      "lattice: largest share of records that may be suppressed (default 0.05)",
+      parseNumber("--max-suppression", 0, 1),
+      0.05,
+    )
+    .option("--drop <columns>", "columns removed from the output (direct identifiers)")
+    .option("--out <file>", "write the anonymized CSV here (atomically) instead of stdout")
+    .option("--report <file>", "write the JSON report (loss, risk, achieved k/l/t) here")
+    .action(action((ctx, file: string, opts: KAnonymizeOptions) => runKAnonymize(ctx, file, opts)));
+  tabularOptions(
+    pii
+      .command("risk")
+      .description(
+        "measure a CSV's anonymity as published: class sizes, l, t and re-identification risk",
+      ),
+    1,
+  ).action(action((ctx, file: string, opts: TabularCliOptions) => runRisk(ctx, file, opts)));
+}
+
+async function domainSpecs(
+  specs: readonly string[],
+  maxBytes: number,
+): Promise<Record<string, import("../../pii/index.js").DomainSpec>> {
+  const { parseTreeHierarchy } = await import("../../pii/index.js");
+  const out: Record<string, import("../../pii/index.js").DomainSpec> = {};
+  const kinds = ["numeric", "date", "prefix", "categorical"] as const;
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0 || eq === spec.length - 1) {
+      throw new MlsecError(
+        "E_USAGE",
+        `--hierarchy ${JSON.stringify(spec)}: expected COLUMN=KIND or COLUMN=FILE.csv`,
+      );
+    }
+    const column = spec.slice(0, eq);
+    const value = spec.slice(eq + 1);
+    const kind = kinds.find((k) => k === value);
+    if (kind !== undefined) {
+      out[column] = { kind };
+    } else {
+      const records = await csvRecords(await readInput(value, maxBytes));
+      out[column] = { kind: "tree", tree: parseTreeHierarchy(records) };
+    }
+  }
+  return out;
+}
+
+async function tabularInput(file: string, opts: TabularCliOptions) {
+  const records = await csvRecords(await readInput(file, opts.maxBytes));
+  const options = {
+    quasi: listOf(opts.quasi),
+    sensitive: opts.sensitive,
+    model: {
+      k: opts.k,
+      ...(opts.l === undefined ? {} : { l: opts.l, lKind: opts.lKind }),
+      ...(opts.t === undefined ? {} : { t: opts.t }),
+    },
+    domains: await domainSpecs(opts.hierarchy, opts.maxBytes),
+    riskThreshold: opts.riskThreshold,
+  };
+  return { records, options };
+}
+
+type AnonymityReportDoc = import("../../pii/index.js").AnonymityReport;
+
+function fmt(x: number | undefined, digits = 3): string {
+  return x === undefined ? "-" : Number.isInteger(x) ? String(x) : x.toFixed(digits);
+}
+
+function renderAnonymity(r: AnonymityReportDoc): string {
+  const a = r.achieved;
+  const lines = [
+    `${r.records} record(s), ${r.classes} class(es), ${r.suppressed} suppressed` +
+      (r.algorithm === null ? "" : ` (${r.algorithm})`),
+    `achieved: k=${fmt(a.k)}` +
+      (a.lDistinct === undefined
+        ? ""
+        : ` l(distinct)=${fmt(a.lDistinct)} l(entropy)=${fmt(a.lEntropy, 2)} t=${fmt(a.t)}`) +
+      ` — model ${JSON.stringify(r.model)} ${r.satisfied ? "satisfied" : "NOT satisfied"}`,
+    `information loss: NCP ${fmt(r.informationLoss.ncp)}, discernibility ${r.informationLoss.discernibility}, average class size ${fmt(r.informationLoss.averageClassSize, 2)}`,
+    table([
+      ["attacker", "highest", "average", `records at risk (> ${r.risk.threshold})`],
+      ...(["prosecutor", "journalist"] as const).map((m) => [
+        m,
+        fmt(r.risk[m].highest),
+        fmt(r.risk[m].average),
+        fmt(r.risk[m].recordsAtRisk),
+      ]),
+      ["marketer", "-", fmt(r.risk.marketer), "-"],
+    ]),
+  ];
+  if (r.lattice !== undefined) {
+    lines.push(
+      `lattice: ${r.lattice.nodes} nodes, levels ${Object.entries(r.lattice.levels)
+        .map(([c, l]) => `${c}=${l}`)
+        .join(" ")}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function runKAnonymize(
+  ctx: CommandContext,
+  file: string,
+  opts: KAnonymizeOptions,
+): Promise<number> {
+  const { anonymizeTable, formatCsv } = await import("../../pii/index.js");
+  const { records, options } = await tabularInput(file, opts);
+  const progress = ctx.progress();
+  let result: ReturnType<typeof anonymizeTable>;
+  try {
+    result = anonymizeTable(records, {
+      ...options,
+      algorithm: opts.algorithm,
+      maxSuppression: opts.maxSuppression,
+      drop: listOf(opts.drop),
+    });
+  } finally {
+    progress.stop();
+  }
+  const csv = formatCsv(result.records);
+  await writeOutput(opts.out, csv);
+  if (opts.report !== undefined) {
+    await writeOutput(opts.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  }
+  if (opts.out === undefined && ctx.format === "text") {
+    ctx.out(csv);
+    ctx.log(renderAnonymity(result.report));
+  } else {
+    emit(
+      ctx,
+      "pii k-anonymize",
+      { input: file, out: opts.out ?? null, ...result.report },
+      (r) => `${renderAnonymity(r)}${r.out === null ? "" : `\nwrote ${r.out}`}`,
+    );
+  }
+  return EXIT_OK;
+}
+
+async function runRisk(
+  ctx: CommandContext,
+  file: string,
+  opts: TabularCliOptions,
+): Promise<number> {
+  const { measureTable } = await import("../../pii/index.js");
+  const { records, options } = await tabularInput(file, opts);
+  const report = measureTable(records, options);
+  emit(ctx, "pii risk", { input: file, ...report }, renderAnonymity);
+  return report.satisfied ? EXIT_OK : EXIT_FINDING;
+}
+
+// ---------------------------------------------------------------------------------------------
+// vault: per-subject encryption, forget (crypto-shredding), retention, deletion receipts
+
+interface VaultOptions {
+  keyFile: string;
+  keys: string;
+  subjectField: string;
+  jsonl?: boolean;
+  csv?: boolean;
+  maxBytes: number;
+}
+
+interface EncryptOptions extends VaultOptions {
+  fields: string;
+  out?: string;
+}
+
+interface DecryptOptions extends VaultOptions {
+  out?: string;
+}
+
+interface ReceiptOptions extends VaultOptions {
+  auditLog: string;
+  signingKey?: string;
+  out?: string;
+}
+
+interface ForgetOptions extends ReceiptOptions {
+  subject: string;
+}
+
+interface RetentionOptions extends ReceiptOptions {
+  timeField: string;
+  maxAgeDays: number;
+  now?: string;
+}
+
+interface ReceiptsOptions {
+  auditLog: string;
+  keyFile?: string;
+  publicKey?: string;
+}
+
+type Vault = typeof import("../../pii/index.js");
+type VaultRecord = import("../../pii/index.js").VaultRecord;
+
+/** Records of a CSV (header-keyed) or JSONL file, and how to write them back. */
+interface VaultData {
+  readonly format: "csv" | "jsonl";
+  readonly records: VaultRecord[];
+  readonly serialize: (records: readonly VaultRecord[]) => string;
+}
+
+function vaultOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--key-file <file>", "the master key (64 hex characters or 32 raw bytes)")
+    .requiredOption("--keys <file>", "the key table (JSON) of per-subject keys")
+    .requiredOption("--subject-field <name>", "the column or field naming the data subject")
+    .option("--jsonl", "input is JSON Lines")
+    .option("--csv", "input is CSV with a header row")
+    .option(
+      "--max-bytes <n>",
+      "largest input accepted, in bytes (default 1 GiB)",
+      parseInteger("--max-bytes", 1, 2 ** 50),
+      DEFAULT_MAX_BYTES,
+    );
+}
+
+function receiptOptions(cmd: Command): Command {
+  return vaultOptions(cmd)
+    .requiredOption("--audit-log <file>", "append the signed deletion receipt to this JSONL log")
+    .option(
+      "--signing-key <pem>",
+      "sign receipts with this ECDSA/Ed25519 key (default: HMAC under the master key)",
+    )
+    .option("--out <file>", "write the remaining records here instead of rewriting the input");
+}
+
+function registerVault(pii: Command): void {
+  vaultOptions(
+    pii
+      .command("encrypt")
+      .description("encrypt fields of a CSV/JSONL data set with one key per data subject")
+      .argument("<file>", "CSV or JSONL data set"),
+  )
+    .requiredOption("--fields <list>", "fields to encrypt, comma-separated")
+    .option("--out <file>", "write the encrypted data set here (atomically) instead of stdout")
+    .action(action((ctx, file: string, opts: EncryptOptions) => runVaultEncrypt(ctx, file, opts)));
+  vaultOptions(
+    pii
+      .command("decrypt")
+      .description(
+        "decrypt a data set made by `pii encrypt`; forgotten subjects' records are left out",
+      )
+      .argument("<file>", "CSV or JSONL data set"),
+  )
+    .option("--out <file>", "write the decrypted data set here (atomically) instead of stdout")
+    .action(action((ctx, file: string, opts: DecryptOptions) => runVaultDecrypt(ctx, file, opts)));
+  receiptOptions(
+    pii
+      .command("forget")
+      .description(
+        "erase a data subject: destroy its key, remove its records, log a signed receipt",
+      )
+      .argument("[file]", "the encrypted data set to remove the subject's records from"),
+  )
+    .requiredOption("--subject <id>", "the data subject to forget")
+    .action(
+      action((ctx, file: string | undefined, opts: ForgetOptions) => runForget(ctx, file, opts)),
+    );
+  receiptOptions(
+    pii
+      .command("enforce-retention")
+      .description(
+        "delete records older than the retention period; shred keys of subjects left empty",
+      )
+      .argument("<file>", "the encrypted data set"),
+  )
+    .requiredOption("--time-field <name>", "clear-text ISO 8601 timestamp of each record")
+    .requiredOption(
+      "--max-age-days <n>",
+      "keep records at most this many days old",
+      parseNumber("--max-age-days", 0),
+    )
+    .option("--now <iso>", "the current time (default: the clock)")
+    .action(action((ctx, file: string, opts: RetentionOptions) => runRetention(ctx, file, opts)));
+  pii
+    .command("receipts")
+    .description("verify the deletion audit log: hash chain and every receipt's signature")
+    .requiredOption("--audit-log <file>", "the JSONL deletion log")
+    .option("--key-file <file>", "the master key (for HMAC-signed receipts)")
+    .option("--public-key <pem>", "the public key (for ECDSA/Ed25519-signed receipts)")
+    .action(action((ctx, opts: ReceiptsOptions) => runReceipts(ctx, opts)));
+}
+
+async function readBytes(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${what} ${path}`, { cause });
+  }
+}
+
+async function masterKeys(pii: Vault, keyFile: string) {
+  const { parseKeyFile } = await import("../../artifacts/index.js");
+  return pii.deriveMasterKeys(parseKeyFile(await readBytes(keyFile, "master key file")));
+}
+
+async function loadKeyTable(
+  pii: Vault,
+  path: string,
+  keys: ReturnType<Vault["deriveMasterKeys"]>,
+  create: boolean,
+) {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    if (create && (cause as NodeJS.ErrnoException).code === "ENOENT")
+      return pii.emptyKeyTable(keys);
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read key table ${path}`, { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new MlsecError("E_DATA_FORMAT", `key table ${path} is not JSON`, { cause });
+  }
+  return pii.openKeyTable(value, keys);
+}
+
+async function loadVaultData(file: string, opts: VaultOptions): Promise<VaultData> {
+  const format = formatOf(file, opts);
+  const text = await readInput(file, opts.maxBytes);
+  if (format === "jsonl") {
+    const { parseJsonl } = await import("../../data/index.js");
+    return {
+      format,
+      records: parseJsonl(text) as VaultRecord[],
+      serialize: (rs) => rs.map((r) => `${JSON.stringify(r)}\n`).join(""),
+    };
+  }
+  if (format !== "csv") {
+    throw new MlsecError(
+      "E_USAGE",
+      `${file}: the vault works on CSV or JSONL data (--csv, --jsonl)`,
+    );
+  }
+  const { formatCsv } = await import("../../pii/index.js");
+  const [header = [], ...rows] = await csvRecords(text);
+  rows.forEach((r, i) => {
+    if (r.length !== header.length) {
+      throw new MlsecError(
+        "E_DATA_FORMAT",
+        `CSV data row ${i + 1} has ${r.length} field(s), the header ${header.length}`,
+      );
+    }
+  });
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
+  return {
+    format,
+    records: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))),
+    serialize: (rs) => formatCsv([header, ...rs.map((r) => header.map((h) => cell(r[h])))]),
+  };
+}
+
+function requireField(data: VaultData, field: string, option: string): void {
+  if (data.records.length > 0 && !data.records.some((r) => field in r)) {
+    throw new MlsecError("E_USAGE", `${option} "${field}" is in none of the records`);
+  }
+}
+
+async function writeKeyTable(path: string, table: import("../../pii/index.js").KeyTable) {
+  await writeOutput(path, `${JSON.stringify(table, null, 2)}\n`);
+}
+
+async function runVaultEncrypt(
+  ctx: CommandContext,
+  file: string,
+  opts: EncryptOptions,
+): Promise<number> {
+  const pii = await import("../../pii/index.js");
+  const keys = await masterKeys(pii, opts.keyFile);
+  const table = await loadKeyTable(pii, opts.keys, keys, true);
+  const data = await loadVaultData(file, opts);
+  requireField(data, opts.subjectField, "--subject-field");
+  const fields = listOf(opts.fields);
+  for (const f of fields) requireField(data, f, "--fields");
+  const result = pii.encryptRecords(
+    data.records,
+    { subjectField: opts.subjectField, fields },
+    table,
+    keys,
+  );
+  const content = data.serialize(result.records);
+  // The key table first: encrypted data whose keys were never saved would be lost.
+  await writeKeyTable(opts.keys, result.table);
+  await writeOutput(opts.out, content);
+  const doc = {
+    input: file,
+    out: opts.out ?? null,
+    keys: opts.keys,
+    records: data.records.length,
+    subjects: result.subjects,
+    encrypted: result.encrypted,
+  };
+  if (opts.out === undefined && ctx.format === "text") {
+    ctx.out(content);
+    ctx.log(
+      `${doc.encrypted} value(s) of ${doc.subjects} subject(s) encrypted; keys in ${opts.keys}`,
+    );
+  } else {
+    emit(
+      ctx,
+      "pii encrypt",
+      doc,
+      (d) =>
+        `${d.encrypted} value(s) of ${d.subjects} subject(s) encrypted; keys in ${d.keys}${d.out === null ? "" : `\nwrote ${d.out}`}`,
+    );
+  }
+  return EXIT_OK;
+}
+
+async function runVaultDecrypt(
+  ctx: CommandContext,
+  file: string,
+  opts: DecryptOptions,
+): Promise<number> {
+  const pii = await import("../../pii/index.js");
+  const keys = await masterKeys(pii, opts.keyFile);
+  const table = await loadKeyTable(pii, opts.keys, keys, false);
+  const data = await loadVaultData(file, opts);
+  const result = pii.decryptRecords(data.records, opts.subjectField, table, keys);
+  const content = data.serialize(result.records);
+  await writeOutput(opts.out, content);
+  const doc = {
+    input: file,
+    out: opts.out ?? null,
+    records: result.records.length,
+    decrypted: result.decrypted,
+    forgotten: result.forgotten,
+  };
+  const summary = (d: typeof doc) =>
+    `${d.decrypted} value(s) decrypted in ${d.records} record(s); ${d.forgotten} record(s) of forgotten subjects left out`;
+  if (opts.out === undefined && ctx.format === "text") {
+    ctx.out(content);
+    ctx.log(summary(doc));
+  } else {
+    emit(
+      ctx,
+      "pii decrypt",
+      doc,
+      (d) => `${summary(d)}${d.out === null ? "" : `\nwrote ${d.out}`}`,
+    );
+  }
+  return EXIT_OK;
+}
+
+async function receiptSigner(opts: ReceiptOptions, keys: ReturnType<Vault["deriveMasterKeys"]>) {
+  if (opts.signingKey === undefined) return { master: keys };
+  const { loadPrivateKey } = await import("../../artifacts/index.js");
+  return { privateKey: loadPrivateKey(await readBytes(opts.signingKey, "signing key")) };
+}
+
+async function readLog(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read audit log ${path}`, { cause });
+  }
+}
+
+/**
+ * Writes the deletion: key table (the shredding itself), then the data set, then the receipt.
+ * Everything is computed before the first write, so bad input writes nothing.
+ */
+async function commitDeletion(
+  ctx: CommandContext,
+  command: string,
+  pii: Vault,
+  opts: ReceiptOptions,
+  keys: ReturnType<Vault["deriveMasterKeys"]>,
+  before: import("../../pii/index.js").KeyTable,
+  plan: import("../../pii/index.js").DeletionPlan,
+  dataset: { file: string; data: VaultData; bytesBefore: string } | undefined,
+  extra: Partial<Pick<import("../../pii/index.js").DeletionReceipt, "retention">>,
+  kind: "forget" | "retention",
+): Promise<number> {
+  const signer = await receiptSigner(opts, keys);
+  const log = await readLog(opts.auditLog);
+  const content = dataset === undefined ? undefined : dataset.data.serialize(plan.records);
+  const target = dataset === undefined ? undefined : (opts.out ?? dataset.file);
+  const receipt = {
+    type: pii.RECEIPT_TYPE,
+    action: kind,
+    time: new Date().toISOString(),
+    subjects: plan.forgotten.map((s) => pii.subjectReference(s, keys)),
+    keysDestroyed: plan.forgotten.length,
+    keyTable: {
+      tableId: before.tableId,
+      digestBefore: pii.keyTableDigest(before),
+      digestAfter: pii.keyTableDigest(plan.table),
+    },
+    ...(dataset === undefined || content === undefined || target === undefined
+      ? {}
+      : {
+          dataset: {
+            path: target,
+            sha256Before: pii.sha256Hex(dataset.bytesBefore),
+            sha256After: pii.sha256Hex(content),
+            recordsRemoved: plan.removed,
+          },
+        }),
+    ...extra,
+    prev: pii.chainHead(log),
+  } as const;
+  const entry = pii.signReceipt(receipt, signer);
+  await writeKeyTable(opts.keys, plan.table);
+  if (content !== undefined) await writeOutput(target, content);
+  await writeOutput(opts.auditLog, pii.appendEntry(log, entry));
+  const doc = { ...receipt, signature: entry.signature.kind, auditLog: opts.auditLog };
+  emit(ctx, command, doc, (d) =>
+    [
+      `${d.keysDestroyed} subject key(s) destroyed` +
+        (d.dataset === undefined
+          ? ""
+          : `, ${d.dataset.recordsRemoved} record(s) removed from ${d.dataset.path}`),
+      `receipt (${d.signature}) appended to ${d.auditLog}`,
+    ].join("\n"),
+  );
+  return EXIT_OK;
+}
+
+async function runForget(
+  ctx: CommandContext,
+  file: string | undefined,
+  opts: ForgetOptions,
+): Promise<number> {
+  const pii = await import("../../pii/index.js");
+  const keys = await masterKeys(pii, opts.keyFile);
+  const table = await loadKeyTable(pii, opts.keys, keys, false);
+  let dataset: { file: string; data: VaultData; bytesBefore: string } | undefined;
+  if (file !== undefined) {
+    const data = await loadVaultData(file, opts);
+    dataset = { file, data, bytesBefore: data.serialize(data.records) };
+  }
+  const plan = pii.planForget(
+    dataset?.data.records ?? [],
+    opts.subjectField,
+    opts.subject,
+    table,
+    keys,
+  );
+  return commitDeletion(ctx, "pii forget", pii, opts, keys, table, plan, dataset, {}, "forget");
+}
+
+async function runRetention(
+  ctx: CommandContext,
+  file: string,
+  opts: RetentionOptions,
+): Promise<number> {
+  const pii = await import("../../pii/index.js");
+  const now = opts.now === undefined ? new Date() : new Date(opts.now);
+  if (Number.isNaN(now.getTime())) {
+    throw new MlsecError("E_USAGE", `--now ${JSON.stringify(opts.now)} is not an ISO 8601 time`);
+  }
+  const keys = await masterKeys(pii, opts.keyFile);
+  const table = await loadKeyTable(pii, opts.keys, keys, false);
+  const data = await loadVaultData(file, opts);
+  requireField(data, opts.timeField, "--time-field");
+  const plan = pii.planRetention(
+    data.records,
+    opts.subjectField,
+    opts.timeField,
+    opts.maxAgeDays,
+    now,
+    table,
+    keys,
+  );
+  const dataset = { file, data, bytesBefore: data.serialize(data.records) };
+  const retention = { field: opts.timeField, maxAgeDays: opts.maxAgeDays, cutoff: plan.cutoff };
+  return commitDeletion(
+    ctx,
+    "pii enforce-retention",
+    pii,
+    opts,
+    keys,
+    table,
+    plan,
+    dataset,
+    { retention },
+    "retention",
+  );
+}
+
+async function runReceipts(ctx: CommandContext, opts: ReceiptsOptions): Promise<number> {
+  const pii = await import("../../pii/index.js");
+  if ((opts.keyFile === undefined) === (opts.publicKey === undefined)) {
+    throw new MlsecError(
+      "E_USAGE",
+      "give exactly one of --key-file (HMAC receipts) or --public-key",
+    );
+  }
+  let verifier: import("../../pii/index.js").ReceiptVerifier;
+  if (opts.publicKey !== undefined) {
+    const { loadPublicKey } = await import("../../artifacts/index.js");
+    verifier = { publicKey: loadPublicKey(await readBytes(opts.publicKey, "public key")) };
+  } else {
+    verifier = { master: await masterKeys(pii, opts.keyFile!) };
+  }
+  const log = await readBytes(opts.auditLog, "audit log");
+  const check = pii.verifyAuditLog(log.toString("utf8"), verifier);
+  emit(ctx, "pii receipts", { auditLog: opts.auditLog, ...check }, (c) =>
+    [
+      table([
+        ["#", "time", "action", "keys destroyed", "records removed"],
+        ...c.receipts.map((r, i) => [
+          String(i + 1),
+          r.time,
+          r.action,
+          String(r.keysDestroyed),
+          String(r.dataset?.recordsRemoved ?? "-"),
+        ]),
+      ]),
+      ...c.problems.map((p) => `line ${p.line}: ${p.problem}`),
+      `${c.entries} receipt(s): ${c.valid ? "chain and signatures verify" : "INVALID"}`,
+    ].join("\n"),
+  );
+  return check.valid ? EXIT_OK : EXIT_FINDING;
 }

@@ -112,7 +112,9 @@ export function openKeyTable(value: unknown, keys: MasterKeys): KeyTable {
     }
   }
   if (t.masterKeyId !== keys.id) {
-    throw new MlsecError("E_PII_KEY", "this key table was made with a different master key");
+    throw new MlsecError("E_PII_KEY", "this key table was made with a different master key", {
+      hint: "Pass the --key-file used when this key table was created.",
+    });
   }
   const table = t as KeyTable;
   const expected = Buffer.from(macOf(table, keys));
