@@ -1,7 +1,8 @@
 // File I/O shared by every module: bounded reads with typed errors, and atomic writes (a temporary
 // file in the same directory, renamed over the target) so bad input never leaves partial output.
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MlsecError } from "./errors.js";
@@ -62,4 +63,19 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
       details: { path },
     });
   }
+}
+
+/** SHA-256 of a file's bytes (hex), streamed so the file's size does not matter. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    if (!(await stat(path)).isFile()) throw new Error("not a regular file");
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (e) {
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(e as Error).message}`, {
+      cause: e,
+      details: { path },
+    });
+  }
+  return hash.digest("hex");
 }

@@ -4,7 +4,12 @@ export { isDifferentiable } from "./classifier.js";
 export { ERROR_CODES, type ErrorCode, type ErrorCodeInfo } from "./error-codes.js";
 export { isMlsecError, MlsecError, type MlsecErrorOptions, toMlsecError } from "./errors.js";
 export { escapeXml } from "./escape-xml.js";
-export { DEFAULT_MAX_FILE_BYTES, readFileBounded, writeFileAtomic } from "./files.js";
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  readFileBounded,
+  sha256OfFile,
+  writeFileAtomic,
+} from "./files.js";
 export { jsonDepth } from "./json-depth.js";
 export { noProgress, type ProgressEvent, type ProgressListener } from "./progress.js";
 export { createRng, type Rng } from "./rng.js";

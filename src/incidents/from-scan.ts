@@ -2,11 +2,10 @@
 // malicious (optionally suspicious) model file becomes one incident with its SHA-256 as
 // indicator. Reads the commands' published JSON (schemaVersion 1), not their modules, so they
 // evolve apart.
-import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
-import { MlsecError } from "../core/index.js";
+import { MlsecError, sha256OfFile } from "../core/index.js";
 import type { IncidentInput } from "./model.js";
 import { parseJsonBounded } from "./stix/parse.js";
 import { stableId } from "./stix/uuid.js";
@@ -97,10 +96,7 @@ export function parseScanJson(bytes: string | Uint8Array): ScanJson {
 /** SHA-256 of a file, streamed; undefined when it can no longer be read. */
 export async function sha256File(path: string): Promise<string | undefined> {
   try {
-    if (!statSync(path).isFile()) return undefined;
-    const hash = createHash("sha256");
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    return hash.digest("hex");
+    return await sha256OfFile(path);
   } catch {
     return undefined;
   }
