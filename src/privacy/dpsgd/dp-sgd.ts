@@ -169,8 +169,10 @@ export async function trainDpSgd(
         const rows = poissonSample(n, q, options.rng);
         const grads = new Map<string, Float32Array>();
         for (const name of names) grads.set(name, new Float32Array(params.get(name)!.data.length));
-        for (let start = 0; start < rows.length; start += physical) {
-          const chunk = rows.subarray(start, Math.min(rows.length, start + physical));
+        // Equal chunks (not physical + remainder) keep every onnxruntime call well filled.
+        const chunkSize = Math.ceil(rows.length / Math.max(1, Math.ceil(rows.length / physical)));
+        for (let start = 0; start < rows.length; start += chunkSize) {
+          const chunk = rows.subarray(start, Math.min(rows.length, start + chunkSize));
           const out = await engine.compute(
             takeRows(data.x, chunk),
             Int32Array.from(chunk, (r) => data.y[r]),

@@ -134,6 +134,30 @@ describe("trainDpSgd", () => {
     expect(sd).toBeLessThan(1.25);
   });
 
+  it("splitting a Poisson batch into physical chunks does not change the update", async () => {
+    const run = (physicalBatchSize?: number) =>
+      trainDpSgd(model(), blobs(40, 8), {
+        epochs: 1,
+        batchSize: 20,
+        noiseMultiplier: 1,
+        clipNorm: 1,
+        delta: 1e-5,
+        learningRate: 0.1,
+        optimizer: { type: "sgd", momentum: 0 },
+        rng: createRng(9),
+        intraOpThreads: 1,
+        physicalBatchSize,
+      });
+    const names = trainableParameterNames(model());
+    const whole = readParameters((await run()).model, names);
+    const split = readParameters((await run(3)).model, names);
+    for (const n of names) {
+      const a = whole.get(n)!.data;
+      const b = split.get(n)!.data;
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
+    }
+  });
+
   it("rejects bad settings with E_INVALID_ARGUMENT", async () => {
     const base = {
       epochs: 1,
