@@ -716,7 +716,12 @@ export function registerRegistry(program: Command): void {
             expect = verifyCheckpoint(readBytes(o.checkpoint, "checkpoint").toString("utf8"), keys);
           }
           const r = await withRegistry(o, (reg) => reg.verifyAuditLog(actor, expect));
-          emit(ctx, "registry audit verify", r, renderVerification);
+          const checkpoint = expect ? { entries: expect.entries, head: expect.head } : null;
+          emit(ctx, "registry audit verify", { ...r, checkpoint }, (x) =>
+            x.valid && x.checkpoint
+              ? `${renderVerification(x)}\ncontains the checkpoint: ${x.checkpoint.entries} entries, head ${x.checkpoint.head}`
+              : renderVerification(x),
+          );
           return r.valid ? EXIT_OK : EXIT_FINDING;
         },
       ),
