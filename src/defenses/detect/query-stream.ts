@@ -92,38 +92,25 @@ function resolveOptions(options: QueryStreamOptions): Required<QueryStreamOption
   return resolved;
 }
 
-/** Row-major [dims, inputSize] Gaussian matrix scaled by 1/sqrt(dims) (distances preserved). */
+/**
+ * Gaussian matrix scaled by 1/sqrt(dims) (distances preserved), stored input-major
+ * ([inputSize, dims]) so a fingerprint skips the input's zeros (most pixels of digit images).
+ */
 function projectionMatrix(dims: number, inputSize: number, seed: number): Float32Array {
   const rng = createRng(seed);
   const m = new Float32Array(dims * inputSize);
   const scale = 1 / Math.sqrt(dims);
-  for (let i = 0; i < m.length; i++) m[i] = rng.normal() * scale;
-  return m;
-}
-
-/** Mean of the k smallest entries of the first `count` squared distances, as distances. */
-function meanOfKSmallest(squared: Float32Array, count: number, k: number): number {
-  const best = new Float64Array(k).fill(Infinity);
-  for (let i = 0; i < count; i++) {
-    const d = squared[i];
-    if (d >= best[k - 1]) continue;
-    let j = k - 1;
-    while (j > 0 && best[j - 1] > d) {
-      best[j] = best[j - 1];
-      j--;
-    }
-    best[j] = d;
+  for (let r = 0; r < dims; r++) {
+    for (let i = 0; i < inputSize; i++) m[i * dims + r] = rng.normal() * scale;
   }
-  let sum = 0;
-  for (let j = 0; j < k; j++) sum += Math.sqrt(Math.max(0, best[j]));
-  return sum / k;
+  return m;
 }
 
 export class QueryStreamDetector {
   readonly options: Required<QueryStreamOptions>;
   private readonly projection: Float32Array;
   private readonly clients = new Map<string, ClientHistory>();
-  private readonly distances: Float32Array;
+  private readonly best: Float64Array;
 
   constructor(options: QueryStreamOptions) {
     this.options = resolveOptions(options);
@@ -132,7 +119,7 @@ export class QueryStreamDetector {
       this.options.inputSize,
       this.options.seed,
     );
-    this.distances = new Float32Array(this.options.historySize);
+    this.best = new Float64Array(this.options.k);
   }
 
   get threshold(): number {
@@ -153,11 +140,12 @@ export class QueryStreamDetector {
       );
     }
     const out = new Float32Array(dims);
-    for (let r = 0; r < dims; r++) {
-      let s = 0;
-      const row = r * inputSize;
-      for (let i = 0; i < inputSize; i++) s += this.projection[row + i] * sample[i];
-      out[r] = s;
+    const projection = this.projection;
+    for (let i = 0; i < inputSize; i++) {
+      const v = sample[i];
+      if (v === 0) continue;
+      const row = i * dims;
+      for (let r = 0; r < dims; r++) out[r] += v * projection[row + r];
     }
     return out;
   }
@@ -199,19 +187,40 @@ export class QueryStreamDetector {
     return history;
   }
 
+  /**
+   * Mean distance to the k nearest stored fingerprints. The k best squared distances are kept
+   * sorted while scanning, and a candidate is abandoned as soon as its partial sum exceeds the
+   * k-th best (partial distance search), which skips most of the arithmetic.
+   */
   private score(history: ClientHistory, fp: Float32Array): number {
     const { dims, k } = this.options;
     if (history.count < k) return Infinity;
+    const ring = history.ring;
+    const best = this.best.fill(Infinity);
     for (let h = 0; h < history.count; h++) {
-      let s = 0;
       const base = h * dims;
-      for (let d = 0; d < dims; d++) {
-        const diff = history.ring[base + d] - fp[d];
-        s += diff * diff;
+      const bound = best[k - 1];
+      let s = 0;
+      let d = 0;
+      while (d < dims) {
+        const end = Math.min(dims, d + 8);
+        for (; d < end; d++) {
+          const diff = ring[base + d] - fp[d];
+          s += diff * diff;
+        }
+        if (s >= bound) break;
       }
-      this.distances[h] = s;
+      if (s >= bound) continue;
+      let j = k - 1;
+      while (j > 0 && best[j - 1] > s) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = s;
     }
-    return meanOfKSmallest(this.distances, history.count, k);
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += Math.sqrt(best[j]);
+    return sum / k;
   }
 
   private store(history: ClientHistory, fp: Float32Array): void {
