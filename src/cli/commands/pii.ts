@@ -1026,6 +1026,7 @@ async function runVaultEncrypt(
     records: data.records.length,
     subjects: result.subjects,
     encrypted: result.encrypted,
+    ...(opts.out === undefined ? { content } : {}),
   };
   if (opts.out === undefined && ctx.format === "text") {
     ctx.out(content);
@@ -1062,6 +1063,7 @@ async function runVaultDecrypt(
     records: result.records.length,
     decrypted: result.decrypted,
     forgotten: result.forgotten,
+    ...(opts.out === undefined ? { content } : {}),
   };
   const summary = (d: typeof doc) =>
     `${d.decrypted} value(s) decrypted in ${d.records} record(s); ${d.forgotten} record(s) of forgotten subjects left out`;
