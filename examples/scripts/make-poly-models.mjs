@@ -128,7 +128,7 @@ const MODELS = {
     train: data("digits-train.npz"),
     val: data("digits-test.npz"),
     augment: shifted,
-    options: { epochs: 20, batchSize: 64, learningRate: 0.002 },
+    options: { epochs: 12, batchSize: 64, learningRate: 0.002 },
   },
 };
 

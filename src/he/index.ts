@@ -9,6 +9,7 @@ export {
   packContainer,
   unpackContainer,
 } from "./container.js";
+export { type DemoInput, type DemoResult, runDemo } from "./demo.js";
 export {
   type LinearSchedule,
   linearSchedule,
@@ -50,3 +51,4 @@ export {
   approximateActivation,
 } from "./polynomial.js";
 export { HeServer, type LayerTiming } from "./server.js";
+export { HeWorkerPool } from "./worker-pool.js";

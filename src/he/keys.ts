@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { packContainer } from "./container.js";
 import { HeContext } from "./context.js";
 import { planPeriod, planRotations, type SlotLayout, slotLayout } from "./diagonals.js";
+import type { PlanOptions } from "./onnx-plan.js";
 import { type CkksParameters, type SecurityLevel, selectParameters } from "./params.js";
 import { type HePlan, planDepth } from "./plan.js";
 import { loadSeal, type Seal } from "./seal.js";
@@ -22,6 +23,8 @@ export interface KeyMeta {
   readonly rotations: readonly number[];
   readonly inputSize: number;
   readonly outputSize: number;
+  /** How the plan was built from the model, so the server rebuilds the same plan. */
+  readonly planOptions: PlanOptions;
 }
 
 export interface KeyBytes {
@@ -67,7 +70,7 @@ export async function parametersFor(
 
 export async function generateKeys(
   plan: HePlan,
-  options: { security: SecurityLevel; modelSha256: string },
+  options: { security: SecurityLevel; modelSha256: string; planOptions?: PlanOptions },
 ): Promise<GeneratedKeys> {
   const seal = await loadSeal();
   const params = await parametersFor(plan, options.security);
@@ -85,6 +88,7 @@ export async function generateKeys(
       rotations,
       inputSize: plan.inputSize,
       outputSize: plan.outputSize,
+      planOptions: options.planOptions ?? {},
     };
     const zstd = seal.ComprModeType.zstd;
     const saveSerializable = (s: ReturnType<typeof keygen.createPublicKeySerializable>) => {

@@ -34,6 +34,14 @@ export function keyMetaOf(c: Container): KeyMeta {
   if (!Array.isArray(m.rotations) || !m.rotations.every((r) => isCount(r, l.slots)))
     throw badMeta("rotations");
   if (!isCount(m.inputSize) || !isCount(m.outputSize)) throw badMeta("sizes");
+  const a = m.planOptions?.approximate;
+  if (typeof m.planOptions !== "object" || m.planOptions === null) throw badMeta("planOptions");
+  if (
+    a !== undefined &&
+    !(isCount(a.degree, 8) && typeof a.interval === "number" && a.interval > 0)
+  ) {
+    throw badMeta("planOptions");
+  }
   return m as KeyMeta;
 }
 

@@ -5,9 +5,11 @@ import { registerAudit } from "./audit.js";
 import { registerDefend } from "./defend.js";
 import { registerDetect } from "./detect.js";
 import { registerExplain } from "./explain.js";
+import { registerHe } from "./he.js";
 import { registerIncident } from "./incident.js";
 import { registerLint } from "./lint.js";
 import { registerModel } from "./model.js";
+import { registerModelCard } from "./model-card.js";
 import { registerPdp } from "./pdp.js";
 import { registerPii } from "./pii.js";
 import { registerPoison } from "./poison.js";
@@ -30,9 +32,11 @@ export const COMMANDS: readonly CommandRegistration[] = [
   registerDefend,
   registerDetect,
   registerExplain,
+  registerHe,
   registerIncident,
   registerLint,
   registerModel,
+  registerModelCard,
   registerPdp,
   registerPii,
   registerPoison,
