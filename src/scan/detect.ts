@@ -7,6 +7,7 @@ export type FormatName =
   | "zlib"
   | "bzip2"
   | "xz"
+  | "lzma"
   | "npy"
   | "hdf5"
   | "gguf"
@@ -36,8 +37,11 @@ export function detectFormat(head: Uint8Array, size: number): FormatName {
   if (startsWith(head, ZIP_LOCAL) || startsWith(head, ZIP_EMPTY)) return "zip";
   if (startsWith(head, USTAR, 257)) return "tar";
   if (startsWith(head, [0x1f, 0x8b, 0x08])) return "gzip";
-  if (startsWith(head, BZIP2)) return "bzip2";
+  if (isBzip2(head)) return "bzip2";
   if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return "xz";
+  // Legacy .lzma (joblib compress="lzma"): lc=3 lp=0 pb=2, a dictionary size that is a multiple
+  // of 64 KiB, as every encoder preset writes (joblib detects it by these three bytes too).
+  if (startsWith(head, [0x5d, 0x00, 0x00]) && head.length >= 13) return "lzma";
   if (startsWith(head, NUMPY)) return "npy";
   if (startsWith(head, [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) return "hdf5";
   if (startsWith(head, GGUF)) return "gguf";
@@ -57,6 +61,15 @@ export function detectFormat(head: Uint8Array, size: number): FormatName {
   }
   if (looksLikeOnnx(head)) return "onnx";
   return "unknown";
+}
+
+/** "BZh", a block size digit, then a block or end-of-stream magic number. */
+function isBzip2(head: Uint8Array): boolean {
+  if (!startsWith(head, BZIP2) || head[3] < 0x31 || head[3] > 0x39) return false;
+  return (
+    startsWith(head, [0x31, 0x41, 0x59, 0x26, 0x53, 0x59], 4) ||
+    startsWith(head, [0x17, 0x72, 0x45, 0x38, 0x50, 0x90], 4)
+  );
 }
 
 /**
@@ -80,9 +93,9 @@ function looksLikeOnnx(head: Uint8Array): boolean {
 
 /** Formats that each file extension may hold; a mismatch with the content is a finding. */
 export const EXTENSION_FORMATS: Readonly<Record<string, readonly FormatName[]>> = {
-  pkl: ["pickle", "gzip", "zlib", "bzip2", "xz"],
-  pickle: ["pickle", "gzip", "zlib", "bzip2", "xz"],
-  joblib: ["pickle", "gzip", "zlib", "bzip2", "xz"],
+  pkl: ["pickle", "gzip", "zlib", "bzip2", "xz", "lzma"],
+  pickle: ["pickle", "gzip", "zlib", "bzip2", "xz", "lzma"],
+  joblib: ["pickle", "gzip", "zlib", "bzip2", "xz", "lzma"],
   pt: ["zip", "pickle", "tar"],
   pth: ["zip", "pickle", "tar"],
   ckpt: ["zip", "pickle", "tar"],
@@ -100,6 +113,9 @@ export const EXTENSION_FORMATS: Readonly<Record<string, readonly FormatName[]>> 
   tar: ["tar"],
   gz: ["gzip"],
   tgz: ["gzip"],
+  bz2: ["bzip2"],
+  xz: ["xz"],
+  lzma: ["lzma"],
   json: ["unknown"],
   txt: ["unknown"],
 };

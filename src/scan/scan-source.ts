@@ -27,6 +27,7 @@ const WEAK: ReadonlySet<FormatName> = new Set([
   "onnx",
   "savedmodel",
   "safetensors",
+  "lzma",
 ]);
 
 /** Scans `src` (a file or an archive member named `name`) and returns the format it found. */
@@ -60,6 +61,9 @@ function scanFormat(
       break;
     case "gzip":
     case "zlib":
+    case "bzip2":
+    case "xz":
+    case "lzma":
       scanCompressed(src, ctx, format);
       break;
     case "npy":
@@ -85,14 +89,6 @@ function scanFormat(
       if (bytes !== undefined) scanPickleStream(bytes, ctx);
       break;
     }
-    case "bzip2":
-    case "xz":
-      ctx.add(
-        "invalid.unsupported",
-        "low",
-        `${format} content is recognised but not scanned by this version of mlsec`,
-      );
-      break;
     case "unknown":
       return scanUnknown(ctx, src, name, head);
   }
