@@ -176,10 +176,14 @@ export const ERROR_CODES = {
       "The privacy model (k, l, t) cannot be met by this table (k larger than the data, too few sensitive values, suppression budget).",
     hint: "Lower k or l, raise t or --max-suppression, or anonymize a larger table.",
   },
+  E_PII_NER: {
+    summary: "The NER model or command failed, or returned output that is not the documented JSON Lines.",
+    hint: 'The command reads {"text": …} lines and prints one {"entities": [{start, end, label, score?}]} line per text.',
+  },
   E_PII_SUBJECT: {
     summary:
       "The data subject is not in the encrypted data set's key table, or was already forgotten.",
-    hint: "Check the subject id against `mlsec pii vault subjects` (forgotten subjects have a receipt).",
+    hint: "Check the subject id: the key table lists every subject that still has a key; `mlsec pii receipts` lists deletions.",
   },
   // attacks/endpoint: black-box HTTP model endpoints (issue 4)
   E_ENDPOINT_HTTP: {
@@ -201,6 +205,10 @@ export const ERROR_CODES = {
     hint: "Compare it with examples/threat-models/: components with id and kind, flows between known ids.",
   },
   // explain: attributions (issue 11)
+  E_MODEL_CARD: {
+    summary: "The model-card metadata file is not valid YAML/JSON or does not follow its schema.",
+    hint: "Compare it with examples/model-cards/digits-cnn.yaml; every field is optional.",
+  },
   E_EXPLAIN_METHOD: {
     summary:
       "The explanation method cannot handle this model or input (too many features, no image).",

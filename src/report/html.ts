@@ -6,7 +6,7 @@ import { dataFlowSvg, type SystemDescription, type ThreatModel } from "../threat
 import { esc, lineChart } from "./svg.js";
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
-const CSS = `
+export const REPORT_CSS = `
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1080px;padding:24px;color:#1b1f24}
 h1{margin:0 0 4px}h2{border-bottom:2px solid #e4e7eb;padding-bottom:4px;margin-top:32px}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top}
@@ -24,7 +24,7 @@ export function auditHtml(r: AuditResult, version: string): string {
   const s = r.sections;
   const out: string[] = [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
-    `<title>mlsec audit: ${esc(r.model)}</title><style>${CSS}</style></head><body>`,
+    `<title>mlsec audit: ${esc(r.model)}</title><style>${REPORT_CSS}</style></head><body>`,
     `<h1>mlsec audit report</h1><p class="muted">${esc(r.model)} · profile ${esc(r.profile)} · seed ${r.seed} · ${esc(r.startedAt)} · mlsec ${esc(version)}</p>`,
     `<section id="summary"><h2>Summary</h2><div class="summary"><div><div class="score">${r.score}/100</div><div class="muted">security score</div></div>`,
     `<div>${(["critical", "high", "medium", "low"] as const).map((k) => `${sev(k)} ${r.findings.filter((f) => f.severity === k).length}`).join(" &nbsp; ")}</div></div>`,
@@ -143,7 +143,7 @@ export function threatSectionHtml(t: ThreatModel, system?: SystemDescription): s
 export function threatModelHtml(t: ThreatModel, system: SystemDescription): string {
   return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
-    `<title>Threat model: ${esc(t.system)}</title><style>${CSS}</style></head><body>`,
+    `<title>Threat model: ${esc(t.system)}</title><style>${REPORT_CSS}</style></head><body>`,
     threatSectionHtml(t, system),
     "</body></html>\n",
   ].join("\n");

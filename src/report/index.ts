@@ -1,3 +1,3 @@
-export { auditHtml, threatModelHtml, threatSectionHtml } from "./html.js";
+export { auditHtml, REPORT_CSS, threatModelHtml, threatSectionHtml } from "./html.js";
 export { auditSarif } from "./sarif.js";
 export { esc, lineChart, type Series } from "./svg.js";
