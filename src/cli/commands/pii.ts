@@ -25,6 +25,7 @@ interface InputOptions {
   minScore?: number;
   offsets: OffsetUnit;
   maxBytes: number;
+  nerCommand?: string;
 }
 
 interface DetectOptions extends InputOptions {
@@ -75,6 +76,10 @@ function inputOptions(cmd: Command): Command {
       "largest input accepted, in bytes (default 1 GiB)",
       parseInteger("--max-bytes", 1, 2 ** 50),
       DEFAULT_MAX_BYTES,
+    )
+    .option(
+      "--ner-command <argv>",
+      'also run a NER model: a command (no shell) reading {"text"} JSON lines, printing {"entities"} lines',
     );
 }
 
@@ -210,6 +215,28 @@ async function csvRecords(text: string): Promise<string[][]> {
   return parseCsvRecords(text).map((r) => r.fields);
 }
 
+/**
+ * The built-in recognizers plus a NER model's, when --ner-command names one: the command runs
+ * once over every text the command will analyse, and its answers are looked up per text.
+ */
+async function nerRecognizers(opts: InputOptions, format: InputFormat, text: string) {
+  if (opts.nerCommand === undefined) return undefined;
+  const { DEFAULT_RECOGNIZERS, nerRecognizer, runNerCommand } = await import("../../pii/index.js");
+  let texts: string[];
+  if (format === "jsonl") {
+    texts = (await jsonlRecords(text, opts.textField)).map((r) => r[opts.textField] as string);
+  } else if (format === "csv") {
+    texts = (await csvRecords(text)).slice(1).flat();
+  } else {
+    texts = chunks(text);
+  }
+  const unique = [...new Set(texts)];
+  const argv = opts.nerCommand.split(/\s+/).filter((a) => a !== "");
+  const answers = runNerCommand(argv, unique);
+  const byText = new Map(unique.map((t, i) => [t, answers[i]]));
+  return [...DEFAULT_RECOGNIZERS, nerRecognizer((t) => byText.get(t) ?? [])];
+}
+
 /** Splits plain text at line ends into pieces of about TEXT_CHUNK units (streaming analysis). */
 function chunks(text: string): string[] {
   const out: string[] = [];
@@ -255,6 +282,7 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
     entities: await entitiesOf(opts.entities),
     minScore: opts.minScore,
     offsets: opts.offsets,
+    recognizers: await nerRecognizers(opts, format, text),
   };
   const shape = (f: Finding): ReportedFinding => ({
     type: f.type,
@@ -413,6 +441,7 @@ async function runAnonymize(
     entities: await entitiesOf(opts.entities),
     minScore: opts.minScore,
     offsets: opts.offsets,
+    recognizers: await nerRecognizers(opts, format, text),
   };
   const byType: Record<string, number> = {};
   const count = (items: readonly { type: string }[]) => {

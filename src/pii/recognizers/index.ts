@@ -11,6 +11,13 @@ export { IBAN_LENGTHS, ibanChecksumValid, ibanRecognizer, ibanValid } from "./ib
 export { ipAddressRecognizer } from "./ip-address.js";
 export { locationRecognizer } from "./location.js";
 export { deaValid, medicalLicenseRecognizer } from "./medical-license.js";
+export {
+  NER_LABEL_MAP,
+  type NerEntity,
+  type NerOptions,
+  nerRecognizer,
+  runNerCommand,
+} from "./ner.js";
 export { personRecognizer } from "./person.js";
 export { DEFAULT_PHONE_REGIONS, makePhoneRecognizer, phoneRecognizer } from "./phone.js";
 export { secretsRecognizer } from "./secrets.js";
