@@ -46,7 +46,16 @@ describe("mlsec explain", () => {
 
   it("integrated gradients on the CNN: complete within 1%, SVG heat-map written", () => {
     const out = join(dir, "ig.svg");
-    const r = json([CNN, "--data", DIGITS, "--method", "ig", "--index", "2", "--out", out]);
+    const html = join(dir, "ig.html");
+    const r = json([
+      ...[CNN, "--data", DIGITS, "--method", "ig", "--index", "2"],
+      ...["--out", out, "--html", html],
+    ]);
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain("<h1>ig explanation</h1>");
+    expect(page).toContain("relativeConvergenceDelta");
+    expect(page).toContain("<svg");
+    expect(page).not.toContain("<script");
     expect(r.attributions).toHaveLength(784);
     expect(r.quality.relativeConvergenceDelta).toBeLessThan(0.01);
     expect(r.heatmap).toBe(out);
@@ -123,7 +132,12 @@ describe("mlsec explain", () => {
     const csv = join(dir, "iris.csv");
     writeFileSync(csv, `${lines.join("\n")}\n`);
     const args = ["--index", "3", "--method", "exact", "--background-size", "10"];
-    const fromCsv = json([MLP, "--data", csv, "--label-column", "species", ...args]);
+    const html = join(dir, "iris.html");
+    const fromCsv = json([
+      ...[MLP, "--data", csv, "--label-column", "species", ...args],
+      ...["--html", html],
+    ]);
+    expect(readFileSync(html, "utf8")).toContain("<td>petal_length</td>");
     const fromNpz = json([MLP, "--data", TAB, ...args]);
     expect(fromCsv.features).toEqual([
       "sepal_length",

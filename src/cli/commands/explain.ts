@@ -48,6 +48,7 @@ interface ExplainFlags {
   labelColumn?: string;
   cell?: number;
   out?: string;
+  html?: string;
   threads: number;
 }
 
@@ -411,13 +412,6 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       }
     }
     progress.stop();
-    if (flags.out !== undefined) {
-      const { writeFileAtomic } = await import("../../core/index.js");
-      const svg = ex.heatmapSvg(result.attributions, model.inputShape, {
-        title: `${result.method} attributions, class ${classIndex}, sample ${flags.index}`,
-      });
-      await writeFileAtomic(flags.out, new TextEncoder().encode(svg));
-    }
     const full: ExplainResult = {
       model: modelPath,
       data: flags.data,
@@ -432,6 +426,18 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       seconds: (performance.now() - started) / 1000,
       ...result,
     };
+    const { writeFileAtomic } = await import("../../core/index.js");
+    if (flags.out !== undefined) {
+      const svg = ex.heatmapSvg(result.attributions, model.inputShape, {
+        title: `${result.method} attributions, class ${classIndex}, sample ${flags.index}`,
+      });
+      await writeFileAtomic(flags.out, new TextEncoder().encode(svg));
+    }
+    if (flags.html !== undefined) {
+      const { explanationHtml } = await import("./explain-html.js");
+      const page = explanationHtml(full, model.inputShape, flags.top);
+      await writeFileAtomic(flags.html, new TextEncoder().encode(page));
+    }
     emit(ctx, "explain", full, (r) => render(r, flags.top));
     return 0;
   } finally {
@@ -515,6 +521,7 @@ export function registerExplain(program: Command): void {
     )
     .option("--top <n>", "text output: features listed", parseInteger("--top", 1, 1_000_000), 10)
     .option("--out <file.svg>", "image models: write the attribution heat-map as SVG")
+    .option("--html <file.html>", "write the explanation as a self-contained HTML page")
     .option(
       "--threads <n>",
       "onnxruntime threads (0 = one per core)",
