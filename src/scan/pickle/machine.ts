@@ -111,7 +111,7 @@ class Stop extends Error {
 export function tracePickle(
   bytes: Uint8Array,
   start = 0,
-  limits: Partial<PickleLimits> = {},
+  limits: Partial<PickleLimits> = DEFAULT_PICKLE_LIMITS,
 ): PickleTrace {
   const lim = withDefaults(limits);
   const end = Math.min(bytes.length, start + lim.maxBytes);
@@ -148,8 +148,9 @@ export function tracePickle(
   };
   const readLine = (): Uint8Array => {
     const limit = Math.min(end, pos + lim.maxLineBytes + 1);
-    const i = bytes.subarray(0, limit).indexOf(0x0a, pos);
-    if (i >= 0) {
+    // A newline past the limit fails below anyway, so the search needs no bounded view.
+    const i = bytes.indexOf(0x0a, pos);
+    if (i >= 0 && i < limit) {
       const line = bytes.subarray(pos, i);
       pos = i + 1;
       return line;
