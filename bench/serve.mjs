@@ -3,7 +3,8 @@
 // limit, no detection, no audit file, raw logits) versus all on (API key, rate limit,
 // query-stream detection in flag mode, JSONL audit, top-k rounded output); requests are
 // one digits test image each, cycling over 200 images. The ratio of throughputs is the cost
-// of the defences. Then an overload case: 2x the measured sustainable rate for 30 s against a
+// of the defences; server CPU time per request (from /proc) gives the same ratio free of the
+// noise other jobs put on throughput. Then an overload case: 2x the measured sustainable rate for 30 s against a
 // gateway whose per-client limit is the sustainable rate, counting 429s, timeouts, server
 // memory and audit records against answered requests. Run `npm run build` first.
 // Prints one JSON line per case. Environment: MLSEC_BENCH_SECONDS (default 10) per
@@ -34,7 +35,7 @@ const bodies = Array.from({ length: 200 }, (_, i) =>
 const model = { name: "digits", path: join(ROOT, "examples/models/digits-cnn.onnx") };
 const batching = { maxBatchSize: 32, maxDelayMs: 1, workers: 1, maxQueueRows: 256 };
 
-function config(on, rowsPerSecond, audit) {
+function config(on, rowsPerSecond, audit, detect = on) {
   return {
     server: { host: "127.0.0.1", port: 0 },
     models: [
@@ -46,7 +47,7 @@ function config(on, rowsPerSecond, audit) {
     ],
     auth: on ? { apiKeys: [{ id: "bench", sha256 }] } : { anonymous: true },
     rateLimit: { rowsPerSecond, burst: Math.max(1, Math.round(rowsPerSecond / 10)) },
-    detection: on
+    detection: detect
       ? {
           mode: "flag",
           queryStream: {
@@ -90,6 +91,12 @@ async function startGateway(name, cfg) {
   };
 }
 
+/** CPU time (user + system, all threads) of a process so far, in ms (Linux /proc, 100 Hz). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
@@ -123,52 +130,76 @@ function print(record) {
   console.log(JSON.stringify(record));
 }
 
-// Both gateways run side by side; rounds alternate off/on so background load on this shared
-// machine hits both alike. Each gateway is warmed up (worker threads, JIT) first.
-const off = await startGateway("off", config(false, 1e9));
-const onAudit = join(work, "on-audit.jsonl");
-const on = await startGateway("on", config(true, 1e9, onAudit));
-await load(off.url, { duration: 2 }, false);
-await load(on.url, { duration: 2 });
-const ROUNDS = 3;
-const runs = { off: [], on: [] };
+// Three gateways run side by side: defences off, on without attack detection, all on. Rounds
+// rotate their order so background load on this shared machine hits all alike; each gateway is
+// warmed up (worker threads, JIT) first.
+const VARIANTS = {
+  off: { gateway: await startGateway("off", config(false, 1e9)), key: false },
+  "on-no-detection": {
+    gateway: await startGateway("nodet", config(true, 1e9, join(work, "nodet.jsonl"), false)),
+    key: true,
+  },
+  on: { gateway: await startGateway("on", config(true, 1e9, join(work, "on.jsonl"))), key: true },
+};
+const names = Object.keys(VARIANTS);
+for (const name of names)
+  await load(VARIANTS[name].gateway.url, { duration: 2 }, VARIANTS[name].key);
+const ROUNDS = Math.max(3, Math.round(SECONDS / 3));
+const runs = Object.fromEntries(names.map((n) => [n, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  runs.off.push(await load(off.url, { duration: SECONDS / ROUNDS }, false));
-  runs.on.push(await load(on.url, { duration: SECONDS / ROUNDS }));
+  const order = names.map((_, i) => names[(i + round) % names.length]);
+  for (const name of order) {
+    const { gateway, key: withKey } = VARIANTS[name];
+    const before = cpuMs(gateway.pid);
+    const r = await load(gateway.url, { duration: 1 }, withKey);
+    r.serverCpuMs = cpuMs(gateway.pid) - before;
+    runs[name].push(r);
+  }
 }
-await off.stop();
-await on.stop();
+for (const name of names) await VARIANTS[name].gateway.stop();
 
-function merged(results) {
-  const total = results.reduce((s, r) => s + r["2xx"] + r.non2xx, 0);
-  const seconds = results.reduce((s, r) => s + r.duration, 0);
-  const median = (key) => results.map((r) => r.latency[key]).sort((a, b) => a - b)[1];
-  return {
-    requestsPerSecond: Math.round((total / seconds) * 10) / 10,
-    p50Ms: median("p50"),
-    p99Ms: median("p99"),
+const rate = (r) => (r["2xx"] + r.non2xx) / r.duration;
+const cpuPerRequest = (r) => r.serverCpuMs / (r["2xx"] + r.non2xx);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round3 = (x) => Math.round(x * 1000) / 1000;
+const common = { connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: 1 };
+for (const name of names) {
+  const results = runs[name];
+  const record = {
+    case: `serve defences ${name}`,
+    ...common,
+    requestsPerSecond: Math.round(median(results.map(rate)) * 10) / 10,
+    serverCpuMsPerRequest: round3(median(results.map(cpuPerRequest))),
+    p50Ms: median(results.map((r) => r.latency.p50)),
+    p99Ms: median(results.map((r) => r.latency.p99)),
     ok2xx: results.reduce((s, r) => s + r["2xx"], 0),
     non2xx: results.reduce((s, r) => s + r.non2xx, 0),
     errors: results.reduce((s, r) => s + r.errors, 0),
     timeouts: results.reduce((s, r) => s + r.timeouts, 0),
   };
+  if (name !== "off") {
+    // Per-round ratios against the "off" run of the same round, then the median. Throughput on
+    // this shared machine swings with other jobs; server CPU time per request does not, and
+    // bounds throughput when the gateway has the cores to itself.
+    const ratios = results.map((r, i) => rate(r) / rate(runs.off[i]));
+    const cpuRatio = median(results.map((r, i) => cpuPerRequest(r) / cpuPerRequest(runs.off[i])));
+    Object.assign(record, {
+      throughputRatio: round3(median(ratios)),
+      throughputRatioRange: [round3(Math.min(...ratios)), round3(Math.max(...ratios))],
+      cpuPerRequestRatio: round3(cpuRatio),
+      cpuCostPercent: Math.round((1 - 1 / cpuRatio) * 1000) / 10,
+    });
+  }
+  print(record);
 }
-const offResult = merged(runs.off);
-const onResult = merged(runs.on);
-const common = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS };
-print({ case: "serve defences off", ...common, ...offResult });
-print({
-  case: "serve defences on",
-  ...common,
-  ...onResult,
-  throughputRatio:
-    Math.round((onResult.requestsPerSecond / offResult.requestsPerSecond) * 1000) / 1000,
-  costPercent:
-    Math.round((1 - onResult.requestsPerSecond / offResult.requestsPerSecond) * 1000) / 10,
-});
+const sustainableRate = median(runs.on.map(rate));
 
 // Overload: 2x what the defended gateway sustained, against a per-client limit at that rate.
-const sustainable = Math.max(1, Math.floor(onResult.requestsPerSecond));
+const sustainable = Math.max(1, Math.floor(sustainableRate));
 const overAudit = join(work, "overload-audit.jsonl");
 const over = await startGateway("overload", config(true, sustainable, overAudit));
 const rssBefore = rssKiB(over.pid);
