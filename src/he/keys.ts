@@ -100,9 +100,11 @@ export async function generateKeys(
     const secretKey = secret.saveArray(zstd);
     const publicKey = saveSerializable(keygen.createPublicKeySerializable());
     const relinKeys = saveSerializable(keygen.createRelinKeysSerializable());
-    const galoisKeys = saveSerializable(
-      keygen.createGaloisKeysSerializable(Int32Array.from(rotations)),
-    );
+    // SEAL reads an empty step list as "every power of two": a plan without rotations sends none.
+    const galoisKeys =
+      rotations.length === 0
+        ? new Uint8Array(0)
+        : saveSerializable(keygen.createGaloisKeysSerializable(Int32Array.from(rotations)));
     const clientKeys = packContainer("client-keys", { ...meta }, [
       ["parms", parms],
       ["secretKey", secretKey],

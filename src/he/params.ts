@@ -17,7 +17,7 @@ export const RING_DEGREES = [4096, 8192, 16384, 32768] as const;
 /** Scale bits: above this SEAL's 60-bit prime cap binds and precision stops mattering. */
 const MAX_SCALE_BITS = 40;
 /** Below this the CKKS rounding noise (~2^-Δ · N) swamps 3-digit logits. */
-const MIN_SCALE_BITS = 25;
+const MIN_SCALE_BITS = 30;
 const MAX_PRIME_BITS = 60;
 
 export interface ParameterRequest {

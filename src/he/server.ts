@@ -81,9 +81,11 @@ export class HeServer {
       sealCall("E_HE_FORMAT", "reading the relinearization keys", () =>
         relin.loadArray(ctx.context, section(c, "relinKeys")),
       );
-      sealCall("E_HE_FORMAT", "reading the Galois keys", () =>
-        galois.loadArray(ctx.context, section(c, "galoisKeys")),
-      );
+      if (meta.rotations.length > 0) {
+        sealCall("E_HE_FORMAT", "reading the Galois keys", () =>
+          galois.loadArray(ctx.context, section(c, "galoisKeys")),
+        );
+      }
       server.prepare();
     } catch (e) {
       server.dispose();

@@ -4,6 +4,7 @@ import {
   evaluatePlan,
   generateKeys,
   HeClient,
+  type HePlan,
   HeServer,
   planFromOnnx,
   unpackContainer,
@@ -37,5 +38,73 @@ describe("CKKS round trip on the tabular polynomial model", () => {
       he.dispose();
       client.dispose();
     }
+  });
+});
+
+async function expectEncryptedMatchesPlan(plan: HePlan, samples: Float64Array[]) {
+  const keys = await generateKeys(plan, { security: 128, modelSha256: "poly" });
+  const client = await HeClient.open(keys.clientKeys);
+  const server = await HeServer.open(keys.serverKeys, plan);
+  try {
+    const logits = client.decrypt(server.inferQuery(client.encrypt(samples)));
+    samples.forEach((x, i) => {
+      evaluatePlan(plan, x).forEach((v, j) => {
+        expect(Math.abs(logits[i][j] - v)).toBeLessThan(1e-3);
+      });
+    });
+    return { keys, server };
+  } finally {
+    client.dispose();
+  }
+}
+
+describe("CKKS evaluation of fitted activations and key checks", () => {
+  const samples = [Float64Array.from([1, 2, -1]), Float64Array.from([-0.5, 0.3, 2])];
+
+  it("evaluates a general quadratic after a dense layer, and refuses another key's query", async () => {
+    const plan: HePlan = {
+      inputSize: 3,
+      outputSize: 2,
+      notes: [],
+      layers: [
+        {
+          kind: "linear",
+          name: "fc1",
+          rows: 2,
+          cols: 3,
+          weight: Float64Array.from([0.5, -1, 0.25, 1, 0.5, -0.5]),
+          bias: Float64Array.from([0.1, -0.2]),
+        },
+        { kind: "poly", name: "act1", coefficients: [0.5, 0.25, -0.1] },
+      ],
+    };
+    const { keys, server } = await expectEncryptedMatchesPlan(plan, samples);
+    try {
+      expect(keys.meta.params.depth).toBe(3);
+      const other = await generateKeys(plan, { security: 128, modelSha256: "poly" });
+      const stranger = await HeClient.open(other.clientKeys);
+      try {
+        expect(() => server.inferQuery(stranger.encrypt(samples))).toThrow(
+          expect.objectContaining({ code: "E_HE_KEY_MISMATCH" }),
+        );
+      } finally {
+        stranger.dispose();
+      }
+    } finally {
+      server.dispose();
+    }
+  });
+
+  it("evaluates a cubic (x^3 = x * x^2 across levels) with no rotation keys at all", async () => {
+    const plan: HePlan = {
+      inputSize: 3,
+      outputSize: 3,
+      notes: [],
+      layers: [{ kind: "poly", name: "act1", coefficients: [0.5, 0.25, 0, -0.02] }],
+    };
+    const { keys, server } = await expectEncryptedMatchesPlan(plan, samples);
+    server.dispose();
+    expect(keys.meta.rotations).toEqual([]);
+    expect(keys.bytes.galoisKeys).toBeLessThan(1000);
   });
 });
