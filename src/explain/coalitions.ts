@@ -1,8 +1,16 @@
 // Interventional coalition values (Janzing et al. 2020, "Feature relevance quantification in
-// explainable AI: a causal problem"): v(S) = E_b[f(x_S, b_S̄)] over a weighted background.
+// explainable AI: a causal problem"): v(S) = E_b[f(x_S, b_S̄)] over a weighted background; with
+// the logit link, v(S) = logit(E_b[p(x_S, b_S̄)]), the expectation taken before the link as the
+// shap package does.
 
 import type { Classifier, ProgressListener } from "../core/index.js";
-import { type Background, classOutput, EVAL_CHUNK_ROWS, type OutputKind } from "./model-output.js";
+import {
+  type Background,
+  classOutput,
+  EVAL_CHUNK_ROWS,
+  logOdds,
+  type OutputKind,
+} from "./model-output.js";
 
 /**
  * v(z) for every coalition mask z (row-major [M, d], 1 = the feature comes from x, 0 = from
@@ -38,12 +46,12 @@ export async function coalitionValues(
       model,
       { shape: [(end - start) * b, ...model.inputShape], data: rows },
       classIndex,
-      output,
+      output === "log-odds" ? "probability" : output,
     );
     for (let c = start; c < end; c++) {
       let v = 0;
       for (let r = 0; r < b; r++) v += background.weights[r] * f[(c - start) * b + r];
-      values[c] = v;
+      values[c] = output === "log-odds" ? logOdds(v) : v;
     }
     onProgress?.({ task: "coalitions", done: end, total: m });
   }

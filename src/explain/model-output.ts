@@ -4,8 +4,17 @@
 import type { Classifier, Tensor } from "../core/index.js";
 import { MlsecError } from "../core/index.js";
 
-/** Which scalar of the model's output is explained. */
-export type OutputKind = "probability" | "logit";
+/**
+ * Which scalar of the model's output is explained: the class probability, the raw class logit,
+ * or the probability through the logit link log(p / (1 − p)) (shap's `link="logit"`).
+ */
+export type OutputKind = "probability" | "logit" | "log-odds";
+
+/** The logit link, with p clamped away from 0 and 1 so it stays finite. */
+export function logOdds(p: number): number {
+  const q = Math.min(1 - 1e-15, Math.max(1e-15, p));
+  return Math.log(q / (1 - q));
+}
 
 /** Rows per predict() call when an explainer evaluates many masked inputs. */
 export const EVAL_CHUNK_ROWS = 32768;
@@ -34,7 +43,12 @@ export async function classOutput(
     const logits = (await model.predict(chunk)).data;
     for (let i = 0; i < end - start; i++) {
       const row = logits.subarray(i * k, (i + 1) * k);
-      result[start + i] = output === "logit" ? row[classIndex] : softmaxAt(row, classIndex);
+      result[start + i] =
+        output === "logit"
+          ? row[classIndex]
+          : output === "log-odds"
+            ? logOdds(softmaxAt(row, classIndex))
+            : softmaxAt(row, classIndex);
     }
   }
   return result;

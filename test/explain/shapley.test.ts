@@ -178,3 +178,24 @@ describe("k-means background", () => {
     expect([...r.weights]).toEqual([1 / 3, 1 / 3, 1 / 3]);
   });
 });
+
+describe("the logit link", () => {
+  it("explains logit(E_b[p]) additively: Σφ = logit(p(x)) − logit(E[p])", async () => {
+    const d = 5;
+    const W = randomMatrix(2, d, 21);
+    const model = linearClassifier(W, [0, 0.5], [-10, 10]);
+    const bg = backgroundOf(randomMatrix(30, d, 22));
+    const x = Float32Array.from(randomMatrix(1, d, 23)[0]);
+    const background = uniformBackground(bg);
+    const prob = await exactShapley(model, x, background, { classIndex: 1 });
+    const odds = await exactShapley(model, x, background, { classIndex: 1, output: "log-odds" });
+    const logit = (p: number) => Math.log(p / (1 - p));
+    expect(odds.prediction).toBeCloseTo(logit(prob.prediction), 9);
+    expect(odds.baseValue).toBeCloseTo(logit(prob.baseValue), 9);
+    expect(Math.abs(odds.efficiencyGap)).toBeLessThan(1e-9);
+    // Same ranking of the features whose effect is large, in a different unit.
+    const top = (a: Float64Array) =>
+      [...a.keys()].sort((i, j) => Math.abs(a[j]) - Math.abs(a[i]))[0];
+    expect(top(odds.attributions)).toBe(top(prob.attributions));
+  });
+});

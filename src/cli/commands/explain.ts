@@ -20,7 +20,7 @@ const METHODS = [
 ] as const;
 const METRICS = ["accuracy", "log-loss"] as const;
 type Method = (typeof METHODS)[number];
-const OUTPUTS = ["probability", "logit"] as const;
+const OUTPUTS = ["probability", "logit", "log-odds"] as const;
 const RULES = [
   "gausslegendre",
   "riemann_trapezoid",
@@ -320,7 +320,10 @@ async function explain(ctx: CommandContext, modelPath: string, flags: ExplainFla
       result = {
         method: flags.method,
         classIndex,
-        explained: `${flags.output} (identity link)`,
+        explained:
+          flags.output === "log-odds"
+            ? "probability through the logit link, log(p / (1 − p))"
+            : `${flags.output} (identity link)`,
         prediction: r.prediction,
         baseValue: r.baseValue,
         attributionSum: r.attributions.reduce((a, b) => a + b, 0),
@@ -480,7 +483,7 @@ export function registerExplain(program: Command): void {
     )
     .option(
       "--output <o>",
-      "SHAP/LIME: explain the class probability or logit",
+      "SHAP/LIME: explain the class probability, its logit (raw score), or log-odds (probability through the logit link)",
       parseChoice("--output", OUTPUTS),
       "probability",
     )

@@ -6,7 +6,7 @@ import { parseChoice, parseInteger } from "../options.js";
 import { emit, table } from "../output.js";
 import { action } from "../runner.js";
 
-const OUTPUTS = ["probability", "logit"] as const;
+const OUTPUTS = ["probability", "logit", "log-odds"] as const;
 
 interface PdpFlags {
   data: string;
@@ -127,7 +127,7 @@ export function registerPdp(program: Command): void {
     )
     .option(
       "--output <o>",
-      "the class probability or logit",
+      "the class probability, logit (raw score) or log-odds (logit link)",
       parseChoice("--output", OUTPUTS),
       "probability",
     )
