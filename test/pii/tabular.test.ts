@@ -8,6 +8,7 @@ import {
   measureTable,
   parseTreeHierarchy,
 } from "../../src/pii/index.js";
+import { buildDomain, generalizeRange } from "../../src/pii/tabular/domain.js";
 
 const code = (fn: () => unknown) => {
   try {
@@ -147,6 +148,29 @@ describe("Mondrian k-anonymity, l-diversity, t-closeness", () => {
         anonymizeTable(badDate, { quasi, model: { k: 2 }, domains: { born: { kind: "date" } } }),
       ),
     ).toBe("E_DATA_FORMAT");
+  });
+});
+
+describe("generalization and its NCP", () => {
+  it("prefix masks charge for every domain value they admit; trees for the leaves below", () => {
+    const zip = buildDomain("zip", ["02110", "02111", "02120", "03000"], { kind: "prefix" });
+    expect(generalizeRange(zip, 0, 1)).toEqual({ text: "0211*", penalty: 1 / 3 });
+    expect(generalizeRange(zip, 0, 2)).toEqual({ text: "021**", penalty: 2 / 3 });
+    expect(generalizeRange(zip, 3, 3)).toEqual({ text: "03000", penalty: 0 });
+    const tree = parseTreeHierarchy([
+      ["flu", "respiratory", "*"],
+      ["asthma", "respiratory", "*"],
+      ["hiv", "chronic", "*"],
+    ]);
+    const cond = buildDomain("c", ["flu", "hiv", "asthma"], { tree });
+    expect(cond.values).toEqual(["hiv", "asthma", "flu"]); // siblings adjacent
+    expect(generalizeRange(cond, 1, 2)).toEqual({ text: "respiratory", penalty: 0.5 });
+    expect(generalizeRange(cond, 0, 2)).toEqual({ text: "*", penalty: 1 });
+    const age = buildDomain("age", ["20", "30", "60"]);
+    expect(generalizeRange(age, 20, 30)).toEqual({ text: "[20, 30]", penalty: 0.25 });
+    const born = buildDomain("born", ["2020-01-05", "2020-01-20", "2021-01-01"]);
+    expect(born.kind).toBe("date");
+    expect(generalizeRange(born, born.min, born.ordinal[1]).text).toBe("2020-01");
   });
 });
 

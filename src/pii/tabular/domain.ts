@@ -161,13 +161,9 @@ export function generalizeRange(domain: Domain, lo: number, hi: number): General
       return { text, penalty: span === 0 ? 0 : (hi - lo) / span };
     }
     case "prefix": {
-      // The partition's values share a prefix; the rest is masked. Charged for every domain
-      // value the mask admits.
-      const first = domain.values[lo];
-      let keep = first.length;
-      for (let r = lo + 1; r <= hi; r++)
-        keep = Math.min(keep, commonPrefix(first, domain.values[r]));
-      return generalizeByPrefix(domain, first.slice(0, keep), Math.max(...lengths(domain, lo, hi)));
+      // Values are sorted, so the longest prefix shared by ranks lo…hi is that of the two ends.
+      const keep = commonPrefix(domain.values[lo], domain.values[hi]);
+      return generalizeByPrefix(domain, domain.values[lo].slice(0, keep), prefixWidth(domain));
     }
     case "tree":
       return generalizeTree(domain, lo, hi);
@@ -181,40 +177,69 @@ export function generalizeRange(domain: Domain, lo: number, hi: number): General
   }
 }
 
-function lengths(domain: Domain, lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let r = lo; r <= hi; r++) out.push(domain.values[r].length);
-  return out;
+const widths = new WeakMap<Domain, number>();
+
+/** The longest value of a prefix domain: masked cells are padded to it. */
+export function prefixWidth(domain: Domain): number {
+  let w = widths.get(domain);
+  if (w === undefined) {
+    w = 0;
+    for (const v of domain.values) w = Math.max(w, v.length);
+    widths.set(domain, w);
+  }
+  return w;
+}
+
+/** First rank in the sorted `values` not below `key` (binary search). */
+function lowerBound(values: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A prefix kept and the rest masked with '*' up to `width` characters. */
 export function generalizeByPrefix(domain: Domain, prefix: string, width: number): Generalized {
   const text = prefix.padEnd(width, "*");
   if (prefix.length === width) return { text, penalty: 0 };
-  const covered = domain.values.filter((v) => v.startsWith(prefix)).length;
+  // The values starting with the prefix are one run of the sorted domain.
+  const covered = lowerBound(domain.values, `${prefix}\uffff`) - lowerBound(domain.values, prefix);
   return { text, penalty: (covered - 1) / Math.max(1, domain.values.length - 1) };
 }
 
-/** The lowest common ancestor in the tree of the leaves with ranks lo…hi. */
+/**
+ * The lowest common ancestor of the leaves with ranks lo…hi. Leaves are sorted by their path
+ * from the root, so the ancestor shared by the two ends is shared by all between them.
+ */
 function generalizeTree(domain: Domain, lo: number, hi: number): Generalized {
   const tree = domain.tree!;
   if (lo === hi) return { text: domain.values[lo], penalty: 0 };
-  const chain = (v: string) => [v, ...(tree.get(v) ?? [])];
-  let candidates = chain(domain.values[lo]);
-  for (let r = lo + 1; r <= hi && candidates.length > 0; r++) {
-    const other = new Set(chain(domain.values[r]));
-    candidates = candidates.filter((a) => other.has(a));
-  }
-  const ancestor = candidates[0] ?? "*";
+  const last = new Set(tree.get(domain.values[hi]) ?? []);
+  const ancestor = (tree.get(domain.values[lo]) ?? []).find((a) => last.has(a)) ?? "*";
   return { text: ancestor, penalty: treePenalty(domain, ancestor) };
 }
 
 /** NCP of a tree node: the share of the column's leaves below it (0 for a leaf itself). */
 export function treePenalty(domain: Domain, node: string): number {
-  const tree = domain.tree!;
-  const below = domain.values.filter((v) => v === node || tree.get(v)?.includes(node)).length;
+  let leaves = leavesBelow.get(domain);
+  if (leaves === undefined) {
+    leaves = new Map();
+    for (const v of domain.values) {
+      for (const a of new Set([v, ...(domain.tree?.get(v) ?? [])])) {
+        leaves.set(a, (leaves.get(a) ?? 0) + 1);
+      }
+    }
+    leavesBelow.set(domain, leaves);
+  }
+  const below = leaves.get(node) ?? 0;
   return below <= 1 ? 0 : (below - 1) / Math.max(1, domain.values.length - 1);
 }
+
+const leavesBelow = new WeakMap<Domain, Map<string, number>>();
 
 /**
  * Parses a hierarchy file in ARX's layout: one row per leaf, the leaf first, then its ancestors
