@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/index.js";
 import {
@@ -106,5 +108,25 @@ describe("CKKS evaluation of fitted activations and key checks", () => {
     server.dispose();
     expect(keys.meta.rotations).toEqual([]);
     expect(keys.bytes.galoisKeys).toBeLessThan(1000);
+  });
+});
+
+describe("the server side never touches a secret key", () => {
+  it("has no secret-key or decryptor code in any module the server or its workers load", () => {
+    const serverModules = [
+      "server.ts",
+      "worker-pool.ts",
+      "infer-worker.ts",
+      "context.ts",
+      "container.ts",
+      "meta.ts",
+      "diagonals.ts",
+      "plan.ts",
+      "seal.ts",
+    ];
+    for (const file of serverModules) {
+      const text = readFileSync(join("src/he", file), "utf8");
+      expect(text, file).not.toMatch(/SecretKey|secretKey|Decryptor|client\.js/);
+    }
   });
 });
