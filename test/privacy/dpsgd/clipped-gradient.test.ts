@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng, type Tensor } from "../../../src/core/index.js";
 import { buildCnn, buildMlp } from "../../../src/onnx/architectures/index.js";
-import type { ModelProto } from "../../../src/onnx/index.js";
+import { A, GraphBuilder, type ModelProto, makeModel } from "../../../src/onnx/index.js";
 import { readParameters, trainableParameterNames } from "../../../src/onnx/trainer/index.js";
 import { createClippedGradientEngine, planLayers } from "../../../src/privacy/dpsgd/index.js";
 
@@ -42,6 +42,33 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
+/**
+ * Conv with stride 2, padding 1 and dilation 2 and a second SAME_UPPER Conv without a bias, then
+ * a Gemm with transB=0, alpha and beta: the layer options the in-graph formulas must honour.
+ */
+function unusualLayers(): ModelProto {
+  const rng = createRng(11);
+  const values = (n: number) => Array.from({ length: n }, () => rng.normal() * 0.4);
+  const b = new GraphBuilder(undefined, "unusual");
+  b.addInput("x", 1, ["N", 2, 9, 9]);
+  const w1 = b.floatConstant(values(3 * 2 * 3 * 3), [3, 2, 3, 3], "w1");
+  const b1 = b.floatConstant(values(3), [3], "b1");
+  const c1 = b.op("Conv", ["x", w1, b1], {
+    strides: A.ints([2, 2]),
+    pads: A.ints([1, 1, 1, 1]),
+    dilations: A.ints([2, 2]),
+  });
+  const w2 = b.floatConstant(values(2 * 3 * 2 * 2), [2, 3, 2, 2], "w2");
+  const c2 = b.op("Conv", [b.op("Relu", [c1]), w2], { auto_pad: A.string("SAME_UPPER") });
+  const flat = b.op("Flatten", [b.op("Tanh", [c2])], { axis: A.int(1) });
+  const w3 = b.floatConstant(values(2 * 4 * 4 * 3), [2 * 4 * 4, 3], "w3");
+  const b3 = b.floatConstant(values(3), [1, 3], "b3");
+  const z = b.op("Gemm", [flat, w3, b3], { alpha: A.float(0.7), beta: A.float(1.3) });
+  const logits = b.op("Identity", [z]);
+  b.addOutput(logits, 1, ["N", 3]);
+  return makeModel(b.build());
+}
+
 describe("in-graph per-example clipping", () => {
   const cnn = buildCnn({
     inputShape: [1, 12, 12],
@@ -74,6 +101,17 @@ describe("in-graph per-example clipping", () => {
       }
     });
   }
+
+  it("honours Conv strides, pads, dilations, auto_pad, no bias, and Gemm transB=0, alpha, beta", async () => {
+    const model = unusualLayers();
+    const { x, y } = batch(6, [2, 9, 9], 3, 12);
+    const { names, graph, loop } = await bothEngines(model, x, y, 0.3);
+    expect(names).toHaveLength(5);
+    expect(maxRelDiff(graph.norms, loop.norms)).toBeLessThan(1e-4);
+    for (const name of names) {
+      expect(maxRelDiff(graph.sums.get(name)!, loop.sums.get(name)!)).toBeLessThan(1e-4);
+    }
+  });
 
   it("bounds each example's contribution by the clipping norm", async () => {
     const { x, y } = batch(5, [1, 12, 12], 3, 4);
