@@ -12,6 +12,14 @@ export {
 export { type BlobCrypto, type BlobStore, localBlobStore } from "./blobs.js";
 export { canonicalJson, type JsonValue } from "./canonical-json.js";
 export { CHECKPOINT_TYPE, type SignedCheckpoint, verifyCheckpoint } from "./checkpoint.js";
+export { type PushOptions, RegistryClient } from "./http/client.js";
+export {
+  CREDENTIALS_ENV,
+  credentialsPath,
+  loadToken,
+  normalizeUrl,
+  saveToken,
+} from "./http/credentials.js";
 export { createRegistryServer, type RegistryServer, type ServerOptions } from "./http/server.js";
 export {
   ARTIFACT_KINDS,

@@ -1,7 +1,9 @@
 // The registry HTTP API on loopback, on every store backend: bearer tokens with throttled
 // failures, streamed push and pull with ETags, pagination, and the security cases of issue 9
 // (path traversal, oversize uploads, token brute force, privilege escalation, tampered blobs).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +11,7 @@ import {
   createRegistryServer,
   localBlobStore,
   Registry,
+  RegistryClient,
   type RegistryServer,
   verifyAuditLog,
 } from "../../src/registry/index.js";
@@ -222,3 +225,50 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe("registry HTTP client", () => {
+  it("push/pull round trip with digest checks; a server sending other bytes is refused", async () => {
+    const t = await (BACKENDS[0] as (typeof BACKENDS)[number]).open();
+    const dir = mkdtempSync(join(tmpdir(), "mlsec-registry-client-"));
+    const reg = await Registry.open(t.store, { blobs: localBlobStore(join(dir, "blobs")) });
+    await reg.init("alice");
+    const server = await createRegistryServer({ registry: reg });
+    const base = await server.listen(0);
+    const liar = createServer((req, res) => {
+      if (req.url?.endsWith("/blob")) {
+        res.writeHead(200, { "x-mlsec-digest": `sha256:${"a".repeat(64)}` });
+        res.end("not the model");
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ model: "m", version: 1, digest: `sha256:${"a".repeat(64)}` }));
+      }
+    });
+    await new Promise<void>((ok) => liar.listen(0, "127.0.0.1", ok));
+    try {
+      const { token } = await reg.createToken("alice");
+      const client = new RegistryClient(`${base}/`, token);
+      expect(await client.whoami()).toBe("alice");
+      const pushed = await client.push("m", ONNX, { metrics: { auc: 0.5 }, tags: ["x"] });
+      expect(pushed).toMatchObject({ status: "published", version: { version: 1 } });
+      const out = join(dir, "out.onnx");
+      expect((await client.pull("m", "latest", out)).version).toBe(1);
+      expect(readFileSync(out)).toEqual(readFileSync(ONNX));
+      await expect(client.pull("m", "latest", out)).rejects.toThrow(/already exists/);
+      await expect(client.push("m", ONNX)).rejects.toMatchObject({ code: "E_REGISTRY_CONFLICT" });
+      const bad = new RegistryClient(base, `${token.slice(0, -1)}x`);
+      await expect(bad.whoami()).rejects.toMatchObject({ code: "E_REGISTRY_DENIED" });
+      const address = liar.address() as AddressInfo;
+      const lying = new RegistryClient(`http://127.0.0.1:${address.port}`, token);
+      const target = join(dir, "lie.onnx");
+      await expect(lying.pull("m", "1", target)).rejects.toMatchObject({
+        code: "E_MODEL_MODIFIED",
+      });
+      expect(existsSync(target)).toBe(false);
+    } finally {
+      liar.close();
+      await server.close();
+      await t.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type {
   Model,
   PublishPolicy,
   Registry,
+  RegistryClient,
   Version,
 } from "../../registry/index.js";
 import { EXIT_FINDING, EXIT_OK } from "../context.js";
@@ -27,6 +28,20 @@ interface Common {
   blobs?: string;
   blobKeyFile?: string;
   as?: string;
+}
+
+const TOKEN_ENV = "MLSEC_REGISTRY_TOKEN";
+
+/** A client for `url` with $MLSEC_REGISTRY_TOKEN or the token `registry login` saved. */
+async function remote(url: string): Promise<RegistryClient> {
+  const { RegistryClient, credentialsPath, loadToken } = await import("../../registry/index.js");
+  const token = process.env[TOKEN_ENV] ?? (await loadToken(credentialsPath(), url));
+  if (token === undefined) {
+    throw new MlsecError("E_USAGE", `no token for ${url}`, {
+      hint: `Run \`mlsec registry login --url ${url}\` or set ${TOKEN_ENV}.`,
+    });
+  }
+  return new RegistryClient(url, token);
 }
 
 function readBytes(path: string, what: string): Buffer {
@@ -267,6 +282,7 @@ export function registerRegistry(program: Command): void {
     .option("--format <name>", "override the format the scanner detects")
     .option("--description <text>", "model description (when this creates the model)")
     .option("--tag <tag>", "model tag (repeatable; when this creates the model)", collect, [])
+    .option("--url <url>", "push to a registry server (`registry login` first) instead of --store")
     .action(
       action(
         async (
@@ -274,6 +290,7 @@ export function registerRegistry(program: Command): void {
           model: string,
           path: string,
           o: Common & {
+            url?: string;
             signature?: string;
             metric: Record<string, number>;
             dataDigest?: string;
@@ -285,22 +302,22 @@ export function registerRegistry(program: Command): void {
             dataset: string[];
           },
         ) => {
-          const actor = actorOf(o);
-          const r = await withRegistry(o, (reg) =>
-            reg.publish(actor, {
-              model,
-              path,
-              datasets: o.dataset,
-              signaturePath: o.signature,
-              metrics: o.metric,
-              dataDigest: o.dataDigest,
-              codeRevision: o.codeRevision,
-              parent: o.parent,
-              format: o.format,
-              description: o.description,
-              tags: o.tag,
-            }),
-          );
+          const input = {
+            datasets: o.dataset,
+            signaturePath: o.signature,
+            metrics: o.metric,
+            dataDigest: o.dataDigest,
+            codeRevision: o.codeRevision,
+            parent: o.parent,
+            description: o.description,
+            tags: o.tag,
+          };
+          const r =
+            o.url === undefined
+              ? await withRegistry(o, (reg) =>
+                  reg.publish(actorOf(o), { model, path, format: o.format, ...input }),
+                )
+              : await (await remote(o.url)).push(model, resolve(path), input);
           emit(ctx, "registry publish", r, (x) =>
             x.status === "published"
               ? `published ${x.version.model}@${x.version.version}${x.createdModel ? " (new model)" : ""}\n${renderVersion(x.version)}`
@@ -433,20 +450,32 @@ export function registerRegistry(program: Command): void {
     registry
       .command("pull <ref> <out>")
       .description("copy model@version (or @alias, @latest) to OUT, verified against its digest"),
-  ).action(
-    action(async (ctx, ref: string, out: string, o: Common) => {
-      const actor = actorOf(o);
-      const v = await withRegistry(o, (reg) => reg.pull(actor, ref, resolve(out)));
-      emit(
-        ctx,
-        "registry pull",
-        { version: v, path: resolve(out) },
-        (x) =>
-          `pulled ${x.version.model}@${x.version.version} (${x.version.digest}, verified) to ${x.path}`,
-      );
-      return EXIT_OK;
-    }),
-  );
+  )
+    .option(
+      "--url <url>",
+      "pull from a registry server (`registry login` first) instead of --store",
+    )
+    .action(
+      action(async (ctx, ref: string, out: string, o: Common & { url?: string }) => {
+        let v: Version;
+        if (o.url === undefined) {
+          const actor = actorOf(o);
+          v = await withRegistry(o, (reg) => reg.pull(actor, ref, resolve(out)));
+        } else {
+          const at = ref.lastIndexOf("@");
+          const [name, selector] = at < 0 ? [ref, "latest"] : [ref.slice(0, at), ref.slice(at + 1)];
+          v = await (await remote(o.url)).pull(name, selector, resolve(out));
+        }
+        emit(
+          ctx,
+          "registry pull",
+          { version: v, path: resolve(out) },
+          (x) =>
+            `pulled ${x.version.model}@${x.version.version} (${x.version.digest}, verified) to ${x.path}`,
+        );
+        return EXIT_OK;
+      }),
+    );
 
   common(
     registry
@@ -555,6 +584,39 @@ export function registerRegistry(program: Command): void {
       return expired.length > 0 ? EXIT_FINDING : EXIT_OK;
     }),
   );
+
+  registry
+    .command("login")
+    .description(
+      "save a token for a registry server (read from stdin or --token-env), checked first",
+    )
+    .requiredOption("--url <url>", "the registry server, e.g. http://127.0.0.1:8470")
+    .option("--token-env <var>", "read the token from this environment variable")
+    .action(
+      action(async (ctx, o: { url: string; tokenEnv?: string }) => {
+        const { RegistryClient, credentialsPath, saveToken } = await import(
+          "../../registry/index.js"
+        );
+        const raw = o.tokenEnv === undefined ? readFileSync(0, "utf8") : process.env[o.tokenEnv];
+        const secret = (raw ?? "").trim();
+        if (secret === "") {
+          throw new MlsecError("E_USAGE", "no token given", {
+            hint: "Pipe it in (`mlsec registry login --url URL < token.txt`) or use --token-env VAR.",
+          });
+        }
+        const client = new RegistryClient(o.url, secret);
+        const principal = await client.whoami();
+        const path = credentialsPath();
+        await saveToken(path, client.url, secret);
+        emit(
+          ctx,
+          "registry login",
+          { url: client.url, principal, credentials: path },
+          (x) => `logged in to ${x.url} as ${x.principal} (token saved in ${x.credentials})`,
+        );
+        return EXIT_OK;
+      }),
+    );
 
   const token = registry.command("token").description("API tokens for `registry serve`");
   common(token.command("create").description("issue a token (printed once, stored hashed)"))
