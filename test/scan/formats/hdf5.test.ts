@@ -60,6 +60,13 @@ describe("Keras .h5: the root group's model_config attribute, parsed from HDF5",
     expect(rules(lambda)).toEqual(["hdf5.model-config", "keras.lambda"]);
   });
 
+  it("the README's fixture (written by make-h5.mjs) is malicious", () => {
+    const bytes = readFileSync(new URL("../../fixtures/scan/keras-lambda.h5", import.meta.url));
+    const r = scanBytes(new Uint8Array(bytes), "keras-lambda.h5");
+    expect(r).toMatchObject({ format: "hdf5", verdict: "malicious" });
+    expect(rules(r)).toEqual(["hdf5.model-config", "keras.lambda"]);
+  });
+
   it("reads every root attribute with its string value", () => {
     const root = readHdf5Root(
       memorySource(h5({ backend: "tensorflow", keras_version: "2.15.0" }, "earliest")),
