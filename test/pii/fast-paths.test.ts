@@ -1,9 +1,10 @@
 import fc from "fast-check";
+import examples from "libphonenumber-js/examples.mobile.json" with { type: "json" };
 import type { CountryCode } from "libphonenumber-js/max";
-import { isPossiblePhoneNumber, isValidPhoneNumber } from "libphonenumber-js/max";
+import { getExampleNumber, isPossiblePhoneNumber, isValidPhoneNumber } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
 import { analyze, DEFAULT_PHONE_REGIONS, makePhoneRecognizer } from "../../src/pii/index.js";
-import { mayBeNational } from "../../src/pii/recognizers/phone.js";
+import { mayBeNational, mayBeValidNational } from "../../src/pii/recognizers/phone.js";
 import { isAllCaps, isCapitalized } from "../../src/pii/recognizers/tokens.js";
 
 // The fast paths must give the same answers as the slow, obviously right ones they replace.
@@ -35,10 +36,24 @@ describe("phone-number prefilter", () => {
           if (isValidPhoneNumber(digits, region) || isPossiblePhoneNumber(digits, region)) {
             expect(mayBeNational(digits, region)).toBe(true);
           }
+          if (isValidPhoneNumber(digits, region)) {
+            expect(mayBeValidNational(digits, region)).toBe(true);
+          }
         },
       ),
       { numRuns: 3000 },
     );
+  });
+  it("every region's example number passes, written nationally and as bare digits", () => {
+    for (const region of DEFAULT_PHONE_REGIONS as readonly CountryCode[]) {
+      const example = getExampleNumber(region, examples)!;
+      for (const written of [example.formatNational(), example.nationalNumber as string]) {
+        const digits = written.replace(/\D/g, "");
+        expect(isValidPhoneNumber(written, region)).toBe(true);
+        expect(mayBeValidNational(digits, region)).toBe(true);
+        expect(mayBeNational(digits, region)).toBe(true);
+      }
+    }
   });
   it("known national numbers pass the filter for their region", () => {
     expect(mayBeNational("2025550143", "US")).toBe(true);

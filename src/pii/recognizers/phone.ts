@@ -102,6 +102,10 @@ interface LengthRule {
   readonly lengths: readonly number[];
   /** Longest literal national prefix, or -1 when the rule is not a literal alternation. */
   readonly maxPrefix: number;
+  /** The literal national prefixes (empty when there is none). */
+  readonly prefixes: readonly string[];
+  /** The region's general national-number pattern, anchored (every valid number matches it). */
+  readonly pattern?: RegExp;
   readonly idd: RegExp;
   readonly callingCode: string;
 }
@@ -121,9 +125,16 @@ function lengthRule(region: CountryCode): LengthRule {
     // The compressed metadata stores "no national prefix" as 0 or leaves it out.
     const prefix = typeof stored === "string" ? stored : "";
     const literal = /^[0-9|]*$/.test(prefix);
+    const patternOf = (plan as { nationalNumberPattern?: () => string | undefined })
+      .nationalNumberPattern;
+    const pattern = patternOf?.call(plan);
     rule = {
       lengths: plan.possibleLengths(),
       maxPrefix: literal ? Math.max(0, ...prefix.split("|").map((p) => p.length)) : -1,
+      prefixes: literal ? prefix.split("|").filter((p) => p !== "") : [],
+      ...(typeof pattern === "string" && pattern !== ""
+        ? { pattern: new RegExp(`^(?:${pattern})$`) }
+        : {}),
       idd: new RegExp(`^(?:${plan.IDDPrefix()})`),
       callingCode: getCountryCallingCode(region),
     };
@@ -132,6 +143,7 @@ function lengthRule(region: CountryCode): LengthRule {
   return rule;
 }
 
+/** A necessary condition for `isPossiblePhoneNumber(digits, region)`: a possible length. */
 export function mayBeNational(digits: string, region: CountryCode): boolean {
   const rule = lengthRule(region);
   if (rule.maxPrefix < 0 || rule.idd.test(digits) || digits.startsWith(rule.callingCode)) {
@@ -139,6 +151,23 @@ export function mayBeNational(digits: string, region: CountryCode): boolean {
   }
   const d = digits.length;
   return rule.lengths.some((n) => n <= d && n >= d - rule.maxPrefix);
+}
+
+/**
+ * A necessary condition for `isValidPhoneNumber(digits, region)`: the national significant
+ * number (the digits, or the digits after a literal national prefix) has a possible length and
+ * matches the region's general pattern, which covers every number type of the region.
+ */
+export function mayBeValidNational(digits: string, region: CountryCode): boolean {
+  const rule = lengthRule(region);
+  if (rule.maxPrefix < 0 || rule.idd.test(digits) || digits.startsWith(rule.callingCode)) {
+    return true;
+  }
+  const fits = (nsn: string) =>
+    rule.lengths.includes(nsn.length) && (rule.pattern === undefined || rule.pattern.test(nsn));
+  return (
+    fits(digits) || rule.prefixes.some((p) => digits.startsWith(p) && fits(digits.slice(p.length)))
+  );
 }
 
 /**
@@ -165,7 +194,10 @@ function scoreCandidate(
   const tried = (shaped ? regions : regions.slice(0, BARE_REGIONS)).filter((r) =>
     mayBeNational(national, r),
   );
-  if (tried.some((r) => isValidPhoneNumber(normalized, r))) return shaped ? 0.6 : 0.4;
+  const valid = tried.some(
+    (r) => mayBeValidNational(national, r) && isValidPhoneNumber(normalized, r),
+  );
+  if (valid) return shaped ? 0.6 : 0.4;
   if (tried.some((r) => isPossiblePhoneNumber(normalized, r))) return shaped ? 0.4 : 0.2;
   return shaped && digitCount >= 7 ? 0.2 : 0;
 }
