@@ -156,7 +156,7 @@ async function encrypt(
       "he encrypt",
       result,
       (r) =>
-        `${r.samples} samples in ${r.ciphertexts} seeded ciphertexts, ${kb(r.bytes)} -> ${r.out} (${fmt(r.ms)} ms)`,
+        `${r.samples} samples in ${r.ciphertexts} seeded ciphertext(s), ${kb(r.bytes)} -> ${r.out} (${fmt(r.ms)} ms)`,
     );
   } finally {
     client.dispose();
@@ -187,11 +187,14 @@ async function infer(
   }
   const query = await readHeFile(flags.query);
   const started = performance.now();
+  let setupMs: number;
   let result: Uint8Array;
   let layers: { name: string; ms: number }[];
   if (flags.workers > 1) {
     const pool = new HeWorkerPool(serverKeys, plan, flags.workers);
     try {
+      await pool.ready();
+      setupMs = performance.now() - started;
       result = await pool.inferQuery(query);
     } finally {
       layers = await pool.close();
@@ -199,19 +202,21 @@ async function infer(
   } else {
     const server = await HeServer.open(serverKeys, plan);
     try {
+      setupMs = performance.now() - started;
       result = server.inferQuery(query);
       layers = server.timings.map((t) => ({ ...t }));
     } finally {
       server.dispose();
     }
   }
-  const ms = performance.now() - started;
+  const ms = performance.now() - started - setupMs;
   await writeFileAtomic(flags.out, result);
   const samples = unpackContainer(result, "result").meta.count as number;
   const out = {
     out: flags.out,
     samples,
     ms,
+    setupMs,
     msPerSample: ms / samples,
     workers: flags.workers,
     layers,
@@ -219,7 +224,7 @@ async function infer(
   };
   emit(ctx, "he infer", out, (r) =>
     [
-      `${r.samples} encrypted samples evaluated in ${fmt(r.ms)} ms (${fmt(r.msPerSample)} ms/sample, ${r.workers} worker(s)) -> ${r.out}, ${kb(r.bytes)}`,
+      `${r.samples} encrypted samples evaluated in ${fmt(r.ms)} ms (${fmt(r.msPerSample)} ms/sample, ${r.workers} worker(s); ${fmt(r.setupMs)} ms to load keys and encode the weights) -> ${r.out}, ${kb(r.bytes)}`,
       table(r.layers.map((l) => [`  ${l.name}`, `${fmt(l.ms)} ms`])),
     ].join("\n"),
   );
