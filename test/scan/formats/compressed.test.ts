@@ -53,6 +53,25 @@ describe("joblib files compressed with bz2, xz and lzma", () => {
     }
   });
 
+  it("arbitrary bytes behind each format's magic end in a typed error or bounded output (fuzz)", () => {
+    const magic: [Compression, number[]][] = [
+      ["xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46]],
+      ["lzma", [0x5d, 0x00, 0x00, 0x10, 0x00]],
+    ];
+    fc.assert(
+      fc.property(fc.nat(magic.length - 1), fc.uint8Array({ maxLength: 600 }), (which, tail) => {
+        const [kind, head] = magic[which];
+        const bytes = new Uint8Array([...head, ...tail]);
+        try {
+          expect(decompress(kind, bytes, 1 << 16).length).toBeLessThanOrEqual(1 << 16);
+        } catch (error) {
+          expect(error instanceof DecompressError || error instanceof OutputLimitError).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("never throws past the decoders' typed errors on mutated streams (fuzz)", () => {
     const seeds = KINDS.map(([kind, ext]) => [kind, fixture(`benign-p4.pkl.${ext}`)] as const);
     fc.assert(
