@@ -46,7 +46,7 @@ export interface AdversarialTrainingOptions {
   readonly steps?: number;
   /** Inner-attack step size at the full radius (default 2.5·eps/steps; fast: 1.25·eps). */
   readonly stepSize?: number;
-  /** TRADES weight of the robustness (KL) term (default 6, the paper's MNIST value). */
+  /** TRADES weight of the robustness (KL) term, 1/λ in the paper (default 6). */
   readonly beta?: number;
   /** Epochs over which the radius grows linearly from 0 to eps (default 0: full radius). */
   readonly rampEpochs?: number;
