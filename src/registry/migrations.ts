@@ -44,6 +44,8 @@ export interface VersionsTable {
   expires_at: string | null;
   /** JSON: how the blob is encrypted at rest ({keyKind, keyId}); null when stored in clear. */
   encryption: string | null;
+  /** The model-signing bundle that verified at publish, checked again at every pull. */
+  signature_bundle: string | null;
 }
 
 /** A model version's lineage edge to the exact dataset version it was trained on. */
@@ -239,6 +241,15 @@ export const REGISTRY_MIGRATIONS: Record<string, Migration> = {
         .addColumn("created_at", "varchar(30)", (c) => c.notNull())
         .addColumn("expires_at", "varchar(30)")
         .addColumn("revoked_at", "varchar(30)")
+        .execute();
+    },
+  },
+  "0004_signature_bundle": {
+    // biome-ignore lint/suspicious/noExplicitAny: see above.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable("registry_versions")
+        .addColumn("signature_bundle", "text")
         .execute();
     },
   },

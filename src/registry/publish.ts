@@ -2,7 +2,7 @@
 // (encrypted when the policy asks), then record the next version with its lineage, all in one
 // audited transaction. Also creates artifacts explicitly (datasets need a purpose and retention).
 import { buildManifest, keyId } from "../artifacts/index.js";
-import { MlsecError } from "../core/index.js";
+import { MlsecError, readFileBounded } from "../core/index.js";
 import type { Db, Details, RegistryCore } from "./core.js";
 import { digestReferenced, findModel, resolveVersion, splitRef } from "./lookup.js";
 import type { VersionsTable } from "./migrations.js";
@@ -20,6 +20,7 @@ import { evaluatePolicy, policyFor } from "./policy.js";
 
 const DAY_MS = 86_400_000;
 const MAX_RETENTION_DAYS = 36_500;
+const MAX_BUNDLE_BYTES = 1 << 20;
 
 export interface CreateInput {
   readonly name: string;
@@ -138,6 +139,11 @@ export async function publish(
     });
     return { status: "rejected", model, digest, reasons };
   }
+  // A bundle that verified is kept with the version, so every pull can check it again.
+  const signatureBundle =
+    evaluation.signature !== null && input.signaturePath !== undefined
+      ? Buffer.from(await readFileBounded(input.signaturePath, MAX_BUNDLE_BYTES)).toString("utf8")
+      : null;
   const key = policy.requireEncryption ? core.blobKey : undefined;
   const ignore = manifest.serialization.ignore_paths;
   const created = await core.blobs.put(digest, input.path, ignore, { key });
@@ -149,6 +155,7 @@ export async function publish(
         evaluation,
         datasets: datasets.refs,
         encrypted: key !== undefined,
+        signatureBundle,
       }),
     );
   } catch (error) {
@@ -212,6 +219,7 @@ async function insertVersion(
     evaluation: Awaited<ReturnType<typeof evaluatePolicy>>;
     datasets: readonly DatasetRef[];
     encrypted: boolean;
+    signatureBundle: string | null;
   },
 ): Promise<{ result: PublishResult; details: Details }> {
   const { digest, evaluation } = stored;
@@ -276,6 +284,7 @@ async function insertVersion(
     last_scan: null,
     expires_at: expiresAt,
     encryption: encryption === null ? null : JSON.stringify(encryption),
+    signature_bundle: stored.signatureBundle,
   };
   await trx.insertInto("registry_versions").values(row).execute();
   const lineage = stored.datasets.map((d) => ({

@@ -4,9 +4,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MlsecError } from "../core/index.js";
+import { copyVerified } from "./blobs.js";
 import type { RegistryCore } from "./core.js";
 import { resolveVersion, splitRef } from "./lookup.js";
 import type { Version } from "./model.js";
+import { policyFor } from "./policy.js";
+import { signatureBundle, trustedKeysFromPem, verifyPulled } from "./signature.js";
 
 /** Copies `name@N|alias|latest` (a bare name means latest) to `target`, verified. */
 export async function pull(
@@ -15,10 +18,19 @@ export async function pull(
   ref: string,
   target: string,
 ): Promise<Version> {
-  const { name } = splitRef(ref);
+  const { name, selector } = splitRef(ref);
   await core.check(actor, "pull", ref, name);
-  const version = await resolveVersion(core.db, `${name}@${splitRef(ref).selector}`);
-  await core.blobs.get(version.digest, target, { key: blobKeyFor(core, version) });
+  const version = await resolveVersion(core.db, `${name}@${selector}`);
+  const bundle = await signatureBundle(core.db, version);
+  if (bundle === null) {
+    await core.blobs.get(version.digest, target, { key: blobKeyFor(core, version) });
+    return version;
+  }
+  const trusted = trustedKeysFromPem((await policyFor(core.db, name)).trustedKeys);
+  await withVerifiedCopy(core, version, async (plain) => {
+    await verifyPulled(plain, bundle, trusted, `${plain}.sig`, `${name}@${version.version}`);
+    await copyVerified(plain, target, version.digest);
+  });
   return version;
 }
 

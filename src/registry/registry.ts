@@ -34,6 +34,7 @@ import { type CreateInput, createArtifact, publish } from "./publish.js";
 import { pull, withVerifiedCopy } from "./pull.js";
 import { REGISTRY_SCOPE, type Role } from "./rbac.js";
 import { rescan } from "./rescan.js";
+import { signatureBundle } from "./signature.js";
 import { authenticateToken, createToken, revokeToken, type TokenInfo } from "./tokens.js";
 
 export type {
@@ -146,6 +147,11 @@ export class Registry {
   /** Runs `body` on a verified plaintext copy of a version (already authorized by `resolve`). */
   withVerifiedCopy<T>(version: Version, body: (path: string) => Promise<T>): Promise<T> {
     return withVerifiedCopy(this.core, version, body);
+  }
+
+  /** The signing bundle kept with a version (already authorized by `resolve`), or null. */
+  signatureBundle(version: Version): Promise<string | null> {
+    return signatureBundle(this.core.db, version);
   }
 
   rescan(actor: string, options: { demote?: boolean } = {}): Promise<RescanChange[]> {

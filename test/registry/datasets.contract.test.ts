@@ -2,12 +2,19 @@
 // encryption at rest, tokens and signed audit checkpoints: on every store backend.
 
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSigningKey } from "../../src/artifacts/index.js";
+import { generateSigningKey, loadPrivateKey, signModel } from "../../src/artifacts/index.js";
 import { MlsecError } from "../../src/core/index.js";
 import {
   localBlobStore,
@@ -185,6 +192,34 @@ for (const backend of BACKENDS) {
       // Rescan reads encrypted blobs through the key.
       const changes = await reg.rescan("alice");
       expect(changes).toEqual([]);
+    });
+
+    it("pull re-verifies a signed version with the keys trusted now", async () => {
+      const trusted = generateSigningKey("ecdsa-p256");
+      const other = generateSigningKey("ecdsa-p256");
+      const policy = (keys: string[]) => ({
+        requireCleanScan: true,
+        requireSignature: true,
+        trustedKeys: keys,
+      });
+      await reg.setPolicy("alice", policy([trusted.publicPem]), "signed");
+      const model = join(dir, "signed.onnx");
+      copyFileSync(ONNX, model);
+      const { bundle } = await signModel(model, {
+        privateKey: loadPrivateKey(Buffer.from(trusted.privatePem)),
+        workers: 0,
+      });
+      const sig = join(dir, "signed.sig");
+      writeFileSync(sig, JSON.stringify(bundle));
+      const r = await reg.publish("pat", { model: "signed", path: model, signaturePath: sig });
+      expect(r.status).toBe("published");
+      await reg.pull("bob", "signed@1", join(dir, "s1.onnx"));
+      expect(readFileSync(join(dir, "s1.onnx"))).toEqual(readFileSync(ONNX));
+      // The key is dropped from the policy: the version no longer passes at pull.
+      await reg.setPolicy("alice", policy([other.publicPem]), "signed");
+      const target = join(dir, "s2.onnx");
+      await rejects(reg.pull("bob", "signed@1", target), "E_SIGNATURE_INVALID");
+      expect(existsSync(target)).toBe(false);
     });
 
     it("tokens: shown once, stored as HMAC, revocable, expiring; issuing for others is admin", async () => {

@@ -1,12 +1,21 @@
 // The registry HTTP API on loopback, on every store backend: bearer tokens with throttled
 // failures, streamed push and pull with ETags, pagination, and the security cases of issue 9
 // (path traversal, oversize uploads, token brute force, privilege escalation, tampered blobs).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createPublicKey } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSigningKey, loadPrivateKey, signModel } from "../../src/artifacts/index.js";
 import {
   createRegistryServer,
   localBlobStore,
@@ -18,6 +27,7 @@ import {
 import { BACKENDS, type TestStore } from "../store/backends.js";
 
 const ONNX = new URL("../../examples/models/tabular-mlp.onnx", import.meta.url).pathname;
+const OTHER_ONNX = new URL("../../examples/models/digits-mlp.onnx", import.meta.url).pathname;
 const BIG_ONNX = new URL("../../examples/models/digits-mlp.onnx", import.meta.url).pathname;
 const PICKLES = [0, 1, 2, 3, 4, 5].map(
   (i) => new URL(`../fixtures/scan/benign-p${i}.pkl`, import.meta.url).pathname,
@@ -255,6 +265,40 @@ describe("registry HTTP client", () => {
       expect(readFileSync(out)).toEqual(readFileSync(ONNX));
       await expect(client.pull("m", "latest", out)).rejects.toThrow(/already exists/);
       await expect(client.push("m", ONNX)).rejects.toMatchObject({ code: "E_REGISTRY_CONFLICT" });
+      // Signed push; a pull with trusted keys checks the bundle before writing.
+      const key = generateSigningKey("ed25519");
+      const other = generateSigningKey("ed25519");
+      const model = join(dir, "signed.onnx");
+      copyFileSync(OTHER_ONNX, model);
+      const { bundle } = await signModel(model, {
+        privateKey: loadPrivateKey(Buffer.from(key.privatePem)),
+        workers: 0,
+      });
+      const sig = join(dir, "signed.sig");
+      writeFileSync(sig, JSON.stringify(bundle));
+      await reg.setPolicy(
+        "alice",
+        {
+          requireCleanScan: true,
+          requireSignature: true,
+          trustedKeys: [key.publicPem],
+        },
+        "s",
+      );
+      expect(await client.push("s", model, { signaturePath: sig })).toMatchObject({
+        status: "published",
+      });
+      const pub = [createPublicKey(key.publicPem)];
+      await client.pull("s", "1", join(dir, "s.onnx"), pub);
+      expect(readFileSync(join(dir, "s.onnx"))).toEqual(readFileSync(OTHER_ONNX));
+      const wrongKey = join(dir, "s-wrong.onnx");
+      await expect(
+        client.pull("s", "1", wrongKey, [createPublicKey(other.publicPem)]),
+      ).rejects.toMatchObject({ code: "E_SIGNATURE_INVALID" });
+      expect(existsSync(wrongKey)).toBe(false);
+      await expect(client.pull("m", "1", join(dir, "u.onnx"), pub)).rejects.toMatchObject({
+        code: "E_SIGNATURE_INVALID",
+      });
       const bad = new RegistryClient(base, `${token.slice(0, -1)}x`);
       await expect(bad.whoami()).rejects.toMatchObject({ code: "E_REGISTRY_DENIED" });
       const address = liar.address() as AddressInfo;

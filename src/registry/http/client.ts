@@ -1,6 +1,7 @@
 // A client for the registry's HTTP API. `push` hashes the model locally and streams it up, then
 // checks that the server stored the same digest; `pull` streams a version to a temporary file,
 // rehashes it against the digest the server recorded, and only then renames it into place.
+import type { KeyObject } from "node:crypto";
 import { createReadStream, createWriteStream, promises as fs } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
@@ -8,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { buildManifest, writeAtomically } from "../../artifacts/index.js";
 import { MlsecError } from "../../core/index.js";
 import type { PublishResult, Version } from "../model.js";
+import { verifyPulled } from "../signature.js";
 import { normalizeUrl } from "./credentials.js";
 
 /** The local error code for a server's answer (a bad token is a denial too). */
@@ -119,11 +121,31 @@ export class RegistryClient {
     return result;
   }
 
-  /** Downloads `name@ref` to `target` (must not exist), verified against its recorded digest. */
-  async pull(name: string, ref: string, target: string): Promise<Version> {
+  /**
+   * Downloads `name@ref` to `target` (must not exist), verified against its recorded digest and,
+   * with `trustedKeys`, against its signing bundle (an unsigned version is then refused).
+   */
+  async pull(
+    name: string,
+    ref: string,
+    target: string,
+    trustedKeys: readonly KeyObject[] = [],
+  ): Promise<Version> {
     const base = `/v1/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(ref)}`;
     const version = (await (await this.request(base)).json()) as Version;
-    const response = await this.request(`${base}/blob`);
+    // Pin the exact version: an alias moving meanwhile must not mix two versions' answers.
+    const pinned = `/v1/models/${encodeURIComponent(name)}/versions/${version.version}`;
+    let bundle: string | null = null;
+    if (trustedKeys.length > 0) {
+      if (version.signature === null) {
+        throw new MlsecError(
+          "E_SIGNATURE_INVALID",
+          `${name}@${version.version} is not signed, and trusted keys were given`,
+        );
+      }
+      bundle = await (await this.request(`${pinned}/signature`)).text();
+    }
+    const response = await this.request(`${pinned}/blob`);
     if (response.headers.get("x-mlsec-digest") !== version.digest || response.body === null) {
       throw new MlsecError("E_MODEL_MODIFIED", `the registry sent a different version of ${name}`);
     }
@@ -143,6 +165,14 @@ export class RegistryClient {
           "E_MODEL_MODIFIED",
           `downloaded ${name}@${version.version} hashes to ${got}, the registry recorded ${version.digest}`,
         );
+      }
+      if (bundle !== null) {
+        const scratch = `${temp}.sig`;
+        try {
+          await verifyPulled(temp, bundle, trustedKeys, scratch, `${name}@${version.version}`);
+        } finally {
+          await fs.rm(scratch, { force: true });
+        }
       }
     });
     return version;

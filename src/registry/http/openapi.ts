@@ -107,6 +107,13 @@ export const OPENAPI = {
         },
       },
     },
+    "/v1/models/{name}/versions/{ref}/signature": {
+      get: {
+        summary: "the model-signing bundle that verified at publish (404 when unsigned)",
+        parameters: [name, ref],
+        responses: { "200": { content: { "application/json": {} } }, ...failures },
+      },
+    },
     "/v1/models/{name}/aliases/{alias}": {
       put: {
         summary: "point an alias at a version, with a reason",

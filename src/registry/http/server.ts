@@ -205,6 +205,16 @@ export async function createRegistryServer(options: ServerOptions): Promise<Regi
     });
   });
 
+  app.get("/v1/models/:name/versions/:ref/signature", async (request, reply) => {
+    const { name, ref } = request.params as P;
+    const v = await registry.resolve(actor(request), name, ref);
+    const bundle = await registry.signatureBundle(v);
+    if (bundle === null) {
+      throw new HttpError(404, "E_REGISTRY_NOT_FOUND", `${name}@${v.version} is not signed`);
+    }
+    return reply.header("content-type", "application/json").send(bundle);
+  });
+
   app.post("/v1/models/:name/versions", async (request, reply) => {
     try {
       return await pushVersion(request, reply);
