@@ -25,9 +25,23 @@ const outputSchema = z.strictObject({
   noise: z.number().min(0).max(1).default(0),
 });
 
+const registrySourceSchema = z.strictObject({
+  /** Store URL or SQLite path, as `mlsec registry --store`. */
+  store: z.string().min(1),
+  /** `name@version|alias|latest`. */
+  ref: z.string().min(1),
+  /** The registry user the gateway acts as (reader on the model). */
+  actor: z.string().min(1),
+  blobs: z.string().optional(),
+  blobKeyFile: z.string().optional(),
+  requireSignature: z.boolean().default(true),
+});
+
 const modelSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, . _ - (≤ 64)"),
-  path: z.string().min(1),
+  /** An ONNX file, or `registry` below. */
+  path: z.string().min(1).optional(),
+  registry: registrySourceSchema.optional(),
   version: z.string().min(1).max(64).default("1"),
   /** Overrides the model's mlsec.bounds metadata. */
   bounds: z.tuple([z.number(), z.number()]).optional(),
@@ -213,6 +227,9 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
   const config = result.data;
   const names = new Set<string>();
   for (const m of config.models) {
+    if ((m.path === undefined) === (m.registry === undefined)) {
+      throw new MlsecError("E_GATEWAY_CONFIG", `model ${m.name} needs either path or registry`);
+    }
     if (names.has(m.name))
       throw new MlsecError("E_GATEWAY_CONFIG", `model ${m.name} is listed twice`);
     names.add(m.name);
@@ -223,7 +240,14 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
     ...config,
     models: config.models.map((m) => ({
       ...m,
-      path: at(m.path),
+      path: m.path && at(m.path),
+      registry: m.registry && {
+        ...m.registry,
+        // A store URL stays as it is; a SQLite path is relative to the config file.
+        store: m.registry.store.includes("://") ? m.registry.store : at(m.registry.store),
+        blobs: m.registry.blobs && at(m.registry.blobs),
+        blobKeyFile: m.registry.blobKeyFile && at(m.registry.blobKeyFile),
+      },
       anomalyDetector: m.anomalyDetector && at(m.anomalyDetector),
     })),
     auth: {

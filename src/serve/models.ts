@@ -17,11 +17,24 @@ export interface ServedModel {
   readonly backend: InferenceBackend;
 }
 
-export async function loadServedModel(
+/** The model's bytes, from its file or verified out of the registry (whose version it takes). */
+async function modelBytes(
   config: ModelConfig,
+): Promise<{ bytes: Uint8Array; config: ModelConfig }> {
+  if (config.registry !== undefined) {
+    const { modelFromRegistry } = await import("./registry-source.js");
+    const found = await modelFromRegistry(config.registry);
+    return { bytes: found.bytes, config: { ...config, version: found.version } };
+  }
+  return { bytes: await readFileBounded(config.path!, 2 ** 31), config };
+}
+
+export async function loadServedModel(
+  requested: ModelConfig,
   onBatch: (model: string, rows: number, ms: number) => void,
 ): Promise<ServedModel> {
-  const bytes = await readFileBounded(config.path, 2 ** 31);
+  const { bytes, config } = await modelBytes(requested);
+  const source = config.path ?? `registry ${config.registry?.ref}`;
   let model: ReturnType<typeof parseModel>;
   let signature: ReturnType<typeof classifierSignature>;
   let metadataBounds: readonly [number, number] | undefined;
@@ -33,7 +46,7 @@ export async function loadServedModel(
     const m = e as MlsecError;
     throw new MlsecError(
       m.code ?? "E_ONNX_PARSE",
-      `model ${config.name} (${config.path}): ${m.message}`,
+      `model ${config.name} (${source}): ${m.message}`,
       {
         cause: e,
       },
