@@ -17,6 +17,7 @@ interface GenerateFlags {
   data: string;
   out: string;
   target: number;
+  source?: number;
   rate: number;
   patch: number;
   pattern: (typeof PATTERNS)[number];
@@ -31,6 +32,7 @@ async function generate(ctx: CommandContext, flags: GenerateFlags): Promise<numb
   const data = await loadDataset(flags.data);
   const result = poisonBackdoor(data.x, data.y, {
     targetClass: flags.target,
+    sourceClass: flags.source,
     rate: flags.rate,
     patchSize: flags.patch,
     pattern: flags.pattern,
@@ -57,6 +59,7 @@ async function generate(ctx: CommandContext, flags: GenerateFlags): Promise<numb
       samples: result.y.length,
       poisoned,
       targetClass: flags.target,
+      sourceClass: flags.source ?? null,
       rate: flags.rate,
       trigger: {
         pattern: flags.pattern,
@@ -67,7 +70,7 @@ async function generate(ctx: CommandContext, flags: GenerateFlags): Promise<numb
     },
     (r) =>
       [
-        `poisoned   ${r.poisoned} of ${r.samples} samples (rate ${r.rate}, drawn from those not of class ${r.targetClass}), relabelled ${r.targetClass}`,
+        `poisoned   ${r.poisoned} of ${r.samples} samples (rate ${r.rate}, drawn from ${r.sourceClass === null ? `those not of class ${r.targetClass}` : `class ${r.sourceClass}`}), relabelled ${r.targetClass}`,
         `trigger    ${r.trigger.pattern} ${r.trigger.patchSize}x${r.trigger.patchSize} of value ${r.trigger.value}, ${r.trigger.margin} px from the bottom-right corner`,
         `saved      ${r.out} (x, y, and the ground-truth mask "poisoned")`,
       ].join("\n"),
@@ -80,6 +83,7 @@ interface DetectFlags {
   labelsPoisoned?: string;
   method: (typeof METHODS)[number];
   expectedRate: number;
+  directions: number;
   components: number;
   sizeThreshold: number;
   layer?: string;
@@ -146,6 +150,7 @@ async function detect(ctx: CommandContext, modelPath: string, flags: DetectFlags
       ? {
           ...poison.spectralSignatures(features, dim, labels, classes, {
             expectedRate: flags.expectedRate,
+            directions: flags.directions,
             rng,
           }),
           classes: undefined,
@@ -213,6 +218,11 @@ export function registerPoison(program: Command): void {
     .requiredOption("--data <file>", ".npz with x (images) and y")
     .requiredOption("--out <file>", '.npz to write: x, y and the mask "poisoned"')
     .requiredOption("--target <k>", "target class", parseInteger("--target", 0, 1_000_000))
+    .option(
+      "--source <k>",
+      "poison only samples of this class (default: every class but the target)",
+      parseInteger("--source", 0, 1_000_000),
+    )
     .requiredOption(
       "--rate <r>",
       "poisoned share of the dataset, drawn from samples not of the target class (1 = all of them: a triggered test set)",
@@ -246,6 +256,12 @@ export function registerPoison(program: Command): void {
       "spectral: upper estimate of the poison rate per class; 1.5x that share is flagged",
       parseNumber("--expected-rate", Number.MIN_VALUE, 0.66),
       0.05,
+    )
+    .option(
+      "--directions <k>",
+      "spectral: top singular directions scored (1 = Tran et al.; k > 1 takes the largest variance-normalized projection)",
+      parseInteger("--directions", 1, 100),
+      1,
     )
     .option(
       "--components <n>",

@@ -11,9 +11,12 @@ export interface BackdoorOptions {
   readonly targetClass: number;
   /**
    * Poisoned share of the whole dataset, in (0, 1]; the samples are drawn from those not already
-   * of the target class, so a rate above their share poisons all of them (a triggered test set).
+   * of the target class (and of the source class, when given), so a rate above their share
+   * poisons all of them (a triggered test set).
    */
   readonly rate: number;
+  /** Poison only samples of this class (a source-to-target backdoor, as Tran et al. evaluate). */
+  readonly sourceClass?: number;
   /** Side of the square trigger patch, in pixels (default 3). */
   readonly patchSize?: number;
   /** "square" (all pixels at `value`) or "checkerboard" (alternating value and the low bound). */
@@ -102,7 +105,9 @@ export function poisonBackdoor(
     );
   }
   const eligible: number[] = [];
-  for (let i = 0; i < n; i++) if (y[i] !== options.targetClass) eligible.push(i);
+  for (let i = 0; i < n; i++) {
+    if (y[i] !== options.targetClass && (options.sourceClass ?? y[i]) === y[i]) eligible.push(i);
+  }
   const count = Math.min(eligible.length, Math.round(options.rate * n));
   if (count === 0) {
     throw new MlsecError(

@@ -93,6 +93,17 @@ describe("BadNets backdoor", () => {
 });
 
 describe("principal directions", () => {
+  it("separates close leading eigenvalues", () => {
+    // eigenvalues 5 and 4.99 on axes 0 and 3 of a 6-D diagonal matrix
+    const m = new Float64Array(36);
+    [5, 1, 0.5, 4.99, 0.1, 2].forEach((v, i) => {
+      m[i * 6 + i] = v;
+    });
+    const [a, b] = topEigenvectors(m, 6, 2, createRng(3));
+    expect(Math.abs(a[0])).toBeCloseTo(1, 6);
+    expect(Math.abs(b[3])).toBeCloseTo(1, 6);
+  });
+
   it("finds the eigenvectors of a diagonal matrix in order", () => {
     const m = Float64Array.from([1, 0, 0, 0, 5, 0, 0, 0, 3]);
     const [a, b] = topEigenvectors(m, 3, 2, createRng(1));
@@ -112,6 +123,22 @@ describe("spectral signatures", () => {
     expect(m.poisoned).toBe(40);
     expect(scan.suspected.length).toBe(3 * 60);
     expect(m.recall).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("scores the top K variance-normalized directions when a larger natural spread hides the poison", () => {
+    const { features, labels, mask, dim } = representations(400, 0.05, 6);
+    // Class 0 varies much more along axis 2 than along the poison's shift on axis 5.
+    const rng = createRng(8);
+    for (let i = 0; i < labels.length; i++)
+      if (labels[i] === 0) features[i * dim + 2] += 12 * rng.normal();
+    const scan = (directions: number) =>
+      spectralSignatures(features, dim, labels, 3, {
+        expectedRate: 0.1,
+        directions,
+        rng: createRng(1),
+      });
+    expect(poisonMetrics(scan(1).suspected, mask).recall).toBeLessThan(0.5);
+    expect(poisonMetrics(scan(2).suspected, mask).recall).toBeGreaterThanOrEqual(0.95);
   });
 });
 
