@@ -73,6 +73,7 @@ export interface RescanChange {
   readonly model: string;
   readonly version: number;
   readonly before: string;
+  /** The new scan verdict, or `tampered` when the blob no longer matches its digest. */
   readonly after: string;
   readonly aliasesRemoved: readonly string[];
 }

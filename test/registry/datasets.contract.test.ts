@@ -222,6 +222,31 @@ for (const backend of BACKENDS) {
       expect(existsSync(target)).toBe(false);
     });
 
+    it("rescan reports a blob altered on disk as tampered and demotes its aliases", async () => {
+      const r = await reg.publish("pat", {
+        model: "victim",
+        path: MALICIOUS.replace("malicious-p0", "benign-p3"),
+      });
+      if (r.status !== "published") throw new Error("publish failed");
+      await reg.setAlias("pat", "victim", "production", 1, "ok");
+      const blob = reg.blobs.pathOf(r.version.digest);
+      const original = readFileSync(blob);
+      writeFileSync(blob, Buffer.concat([original, Buffer.from("x")]));
+      try {
+        const changes = await reg.rescan("alice", { demote: true });
+        expect(changes).toContainEqual({
+          model: "victim",
+          version: 1,
+          before: "safe",
+          after: "tampered",
+          aliasesRemoved: ["production"],
+        });
+      } finally {
+        writeFileSync(blob, original);
+      }
+      expect((await verifyAuditLog(t.store)).valid).toBe(true);
+    });
+
     it("tokens: shown once, stored as HMAC, revocable, expiring; issuing for others is admin", async () => {
       const { token, info } = await reg.createToken("bob", { label: "laptop", ttlDays: 1 });
       expect(token).toMatch(/^mlsec_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
@@ -234,7 +259,8 @@ for (const backend of BACKENDS) {
         .where("id", "=", info.id)
         .executeTakeFirst();
       expect(JSON.stringify(row)).not.toContain(token.slice(24));
-      expect(await reg.authenticate(`${token.slice(0, -1)}A`)).toBeUndefined();
+      const flipped = `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`;
+      expect(await reg.authenticate(flipped)).toBeUndefined();
       expect(await reg.authenticate("mlsec_0000000000000000_" + "A".repeat(43))).toBeUndefined();
       await rejects(reg.createToken("bob", { principal: "alice" }), "E_REGISTRY_DENIED");
       await rejects(reg.createToken("nobody"), "E_REGISTRY_DENIED");
