@@ -1,11 +1,12 @@
 // AutoAttack-style ensemble, Croce & Hein 2020 ("Reliable evaluation of adversarial robustness
 // with an ensemble of diverse parameter-free attacks", §5): APGD-CE, then APGD-T (targeted DLR
-// against the top runner-up classes), then Square, each run only on the samples every earlier
-// member failed on. A sample is robust only if all members fail (worst case per sample).
-// FAB-T is not included.
+// against the top runner-up classes), then FAB-T (fab.ts, following the boundary toward each
+// runner-up class in turn), then Square, each run only on the samples every earlier member
+// failed on. A sample is robust only if all members fail (worst case per sample).
 
 import { type Differentiable, MlsecError, type Tensor, takeRows } from "../../core/index.js";
 import { apgdBatch } from "./apgd.js";
+import { fabBatch } from "./fab.js";
 import { argmaxRow } from "./goal.js";
 import { rankedClasses } from "./logit-gradients.js";
 import { perturbationNorms } from "./norms.js";
@@ -15,15 +16,15 @@ import type { AttackContext, AttackGoal, AttackResult } from "./types.js";
 export interface AutoAttackParams {
   readonly eps: number;
   readonly norm: "inf" | "2";
-  /** APGD iterations per member run (default 100). */
+  /** APGD and FAB iterations per member run (default 100). */
   readonly steps?: number;
-  /** APGD-T: runner-up classes tried as targets (default 3; AutoAttack "standard" uses 9). */
+  /** APGD-T and FAB-T: runner-up classes tried as targets (default 3; "standard" uses 9). */
   readonly targetClasses?: number;
   /** Square attack queries per sample (default 5,000). */
   readonly maxQueries?: number;
 }
 
-export const AUTO_ATTACK_MEMBERS = ["apgd-ce", "apgd-t", "square"] as const;
+export const AUTO_ATTACK_MEMBERS = ["apgd-ce", "apgd-t", "fab-t", "square"] as const;
 
 export async function autoAttackBatch(
   model: Differentiable,
@@ -77,19 +78,28 @@ export async function autoAttackBatch(
   await runMember((sub, g) =>
     apgdBatch(model, sub, g, { eps: p.eps, norm: p.norm, loss: "ce", steps }, ctx),
   );
-  if (goal.targets !== undefined) {
-    await runMember((sub, g) =>
-      apgdBatch(model, sub, g, { eps: p.eps, norm: p.norm, loss: "dlr", steps }, ctx),
+  // FAB-T follows the boundary toward the member's target but, as in AutoAttack, any change of
+  // the user's goal counts, so it gets the untargeted goal unless the user's goal is targeted.
+  const fab = (sub: Tensor, g: AttackGoal) =>
+    fabBatch(
+      model,
+      sub,
+      goal.targets === undefined ? { labels: g.labels } : g,
+      { eps: p.eps, norm: p.norm, steps, towards: g.targets, earlyStop: true },
+      ctx,
     );
-  } else {
+  const apgdT = (sub: Tensor, g: AttackGoal) =>
+    apgdBatch(model, sub, g, { eps: p.eps, norm: p.norm, loss: "dlr", steps }, ctx);
+  for (const member of [apgdT, fab]) {
+    if (goal.targets !== undefined) {
+      await runMember(member);
+      continue;
+    }
     const count = Math.min(p.targetClasses ?? 3, classes - 1);
     for (let t = 0; t < count; t++) {
       // The (t+1)-th strongest class other than the label at the clean input.
       const targetOf = (i: number) => ranks[i].filter((c) => c !== goal.labels[i])[t];
-      await runMember(
-        (sub, g) => apgdBatch(model, sub, g, { eps: p.eps, norm: p.norm, loss: "dlr", steps }, ctx),
-        targetOf,
-      );
+      await runMember(member, targetOf);
     }
   }
   await runMember((sub, g) =>

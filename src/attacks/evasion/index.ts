@@ -18,9 +18,11 @@ export {
   type RobustnessOptions,
   type RobustnessSummary,
 } from "./evaluate.js";
+export { type FabParams, fabBatch } from "./fab.js";
 export { type FgsmParams, fgsmBatch } from "./fgsm.js";
 export { argmaxRow, isAdversarial } from "./goal.js";
 export { type HopSkipJumpParams, hopSkipJumpBatch } from "./hop-skip-jump.js";
+export { type HyperplaneNorm, projectOntoHyperplaneInBox } from "./hyperplane-projection.js";
 export {
   type LogitCombination,
   logitCombinationGradients,

@@ -12,6 +12,7 @@ import { autoAttackBatch } from "./auto-attack.js";
 import { carliniWagnerBatch } from "./carlini-wagner.js";
 import { deepFoolBatch } from "./deepfool.js";
 import { estimatedPgdBatch } from "./estimated-pgd.js";
+import { fabBatch } from "./fab.js";
 import { fgsmBatch } from "./fgsm.js";
 import { hopSkipJumpBatch } from "./hop-skip-jump.js";
 import { pgdBatch } from "./pgd.js";
@@ -43,6 +44,14 @@ export type AttackSpec =
       readonly steps: number;
       readonly targetClasses: number;
       readonly maxQueries: number;
+    }
+  | {
+      readonly attack: "fab";
+      readonly eps: number;
+      readonly norm: "inf" | "2";
+      readonly steps: number;
+      readonly restarts: number;
+      readonly earlyStop: boolean;
     }
   | {
       readonly attack: "cw";
@@ -91,6 +100,7 @@ export const ATTACK_NAMES: readonly AttackName[] = [
   "apgd-ce",
   "apgd-dlr",
   "autoattack",
+  "fab",
   "cw",
   "deepfool",
   "square",
@@ -183,6 +193,14 @@ export function attackBatch(
       );
     case "autoattack":
       return autoAttackBatch(
+        model as Differentiable,
+        x,
+        goal,
+        { ...spec, norm: twoNorms(spec.attack, spec.norm) },
+        ctx,
+      );
+    case "fab":
+      return fabBatch(
         model as Differentiable,
         x,
         goal,

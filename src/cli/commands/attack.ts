@@ -89,6 +89,15 @@ export function attackSpecFrom(
         targetClasses: flags.targetClasses,
         maxQueries: flags.maxQueries,
       };
+    case "fab":
+      return {
+        attack,
+        eps,
+        norm: twoNorm(flags.norm, attack),
+        steps: steps(100),
+        restarts: flags.restarts,
+        earlyStop: flags.earlyStop,
+      };
     case "cw":
       if (flags.norm !== "2")
         throw new MlsecError("E_USAGE", "--attack cw is an L2 attack: pass --norm 2");
@@ -251,7 +260,7 @@ export function attackParamOptions(command: Command): Command {
     )
     .option(
       "--steps <n>",
-      "iterations (default: pgd/bim 10, apgd/autoattack/cw 100, deepfool 50, hopskipjump 40)",
+      "iterations (default: pgd/bim 10, apgd/autoattack/fab/cw 100, deepfool 50, hopskipjump 40)",
       parseInteger("--steps", 1, 100000),
     )
     .option(
@@ -260,14 +269,22 @@ export function attackParamOptions(command: Command): Command {
       parseInteger("--random-init", 0, 1000),
       0,
     )
-    .option("--no-early-stop", "keep stepping samples that are already adversarial (as ART does)")
+    .option(
+      "--no-early-stop",
+      "keep stepping samples that are already adversarial (as ART does; FAB keeps shrinking the norm)",
+    )
     .option(
       "--max-queries <n>",
       "black-box attacks (square, hopskipjump, nes, spsa; autoattack's square): queries per sample",
       parseInteger("--max-queries", 1, 10_000_000),
       5000,
     )
-    .option("--restarts <n>", "APGD: random restarts", parseInteger("--restarts", 1, 1000), 1)
+    .option(
+      "--restarts <n>",
+      "APGD, FAB: restarts (FAB's first starts at the clean input)",
+      parseInteger("--restarts", 1, 1000),
+      1,
+    )
     .option(
       "--samples <n>",
       "NES/SPSA: antithetic pairs per gradient estimate",

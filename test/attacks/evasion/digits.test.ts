@@ -54,7 +54,7 @@ describe("attacks on digits-cnn", () => {
     expect(auto.summary.robustAccuracy).toBeLessThan(auto.summary.cleanAccuracy);
   });
 
-  it("DeepFool, CW, APGD-DLR and HopSkipJump fool the CNN on most digits", async () => {
+  it("DeepFool, CW, APGD-DLR, FAB and HopSkipJump fool the CNN on most digits", async () => {
     const { model } = loaded;
     const { sliceBatch } = await import("../../../src/core/index.js");
     const x = sliceBatch(loaded.x, 0, 6);
@@ -63,6 +63,7 @@ describe("attacks on digits-cnn", () => {
       { attack: "deepfool", eps: 3, norm: "2", steps: 30, candidates: 10, overshoot: 0.02 },
       { attack: "cw", eps: 3, steps: 100, binarySteps: 1, initialConst: 10, confidence: 0 },
       { attack: "apgd-dlr", eps: 0.3, norm: "inf", steps: 20, restarts: 1 },
+      { attack: "fab", eps: 0.3, norm: "inf", steps: 20, restarts: 1, earlyStop: true },
       { attack: "hopskipjump", eps: 5, norm: "2", maxQueries: 800, iterations: 5 },
     ] as const) {
       const { summary } = await evaluateRobustness(model, x, y, spec, {
