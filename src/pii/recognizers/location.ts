@@ -45,6 +45,9 @@ const LOCATIVES: readonly (readonly string[])[] = [
   ["returned", "to"],
 ];
 
+/** The words locative phrases end with: a cheap test before matching whole phrases. */
+const LOCATIVE_LAST_WORDS: ReadonlySet<string> = new Set(LOCATIVES.map((p) => p[p.length - 1]));
+
 export const SUFFIXES =
   "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|tér|utca|út|kapu|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista";
 const PREFIXES =
@@ -145,9 +148,12 @@ function gazetteerFindings(text: string): RawFinding[] {
       i = matched + 1;
       continue;
     }
-    const introduced = LOCATIVES.some(
-      (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
-    );
+    const introduced =
+      i > 0 &&
+      LOCATIVE_LAST_WORDS.has(tokens[i - 1].lower) &&
+      LOCATIVES.some(
+        (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
+      );
     const plain = (w: string) =>
       !COMMON_WORDS.has(w) && !MONTH_AND_DAY_WORDS.has(w) && !FUNCTION_WORDS.has(w);
     const shaped = isCapitalized(t.word) || isAllCaps(t.word);

@@ -67,6 +67,9 @@ const INTRODUCERS: readonly (readonly string[])[] = [
   ["author"],
 ];
 
+/** The words introducing phrases end with: a cheap test before matching whole phrases. */
+const INTRODUCER_LAST_WORDS: ReadonlySet<string> = new Set(INTRODUCERS.map((p) => p[p.length - 1]));
+
 function precededBy(tokens: readonly Token[], i: number, phrase: readonly string[]): boolean {
   if (i < phrase.length) return false;
   for (let k = 0; k < phrase.length; k++) {
@@ -117,7 +120,10 @@ export const personRecognizer: Recognizer = {
         prev !== undefined &&
         TITLES.has(prev.lower) &&
         (text.slice(prev.end, t.start) === " " || text.slice(prev.end, t.start) === ". ");
-      const introduced = INTRODUCERS.some((p) => precededBy(tokens, i, p));
+      const introduced =
+        prev !== undefined &&
+        INTRODUCER_LAST_WORDS.has(prev.lower) &&
+        INTRODUCERS.some((p) => precededBy(tokens, i, p));
       const first = names.has(t.lower) && !COMMON_WORDS.has(t.lower);
       const place = PLACES.has(t.lower);
       // Two capitalized unknown words followed by a verb of people ("X Y lives at", "X Y said").

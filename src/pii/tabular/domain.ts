@@ -170,8 +170,10 @@ export function generalizeRange(domain: Domain, lo: number, hi: number): General
     case "categorical": {
       if (lo === hi) return { text: domain.values[lo], penalty: 0 };
       const count = hi - lo + 1;
-      const text = count <= SET_LIMIT ? `{${domain.values.slice(lo, hi + 1).join("|")}}` : "*";
-      const covered = count <= SET_LIMIT ? count : domain.values.length;
+      // A set that is the whole domain says nothing more than "*".
+      const asSet = count <= SET_LIMIT && count < domain.values.length;
+      const text = asSet ? `{${domain.values.slice(lo, hi + 1).join("|")}}` : "*";
+      const covered = asSet ? count : domain.values.length;
       return { text, penalty: (covered - 1) / Math.max(1, domain.values.length - 1) };
     }
   }
