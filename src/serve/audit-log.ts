@@ -85,6 +85,23 @@ export function fileAuditSink(path: string, flushIntervalMs: number): AuditSink 
   };
 }
 
+/** Writes every record to each sink (e.g. the JSONL file and the store). */
+export function teeAuditSink(sinks: readonly AuditSink[]): AuditSink {
+  return {
+    write(record) {
+      for (const sink of sinks) sink.write(record);
+    },
+    get written() {
+      return Math.min(...sinks.map((s) => s.written));
+    },
+    async close() {
+      const results = await Promise.allSettled(sinks.map((s) => s.close()));
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    },
+  };
+}
+
 /** Keeps nothing; used when no audit file is configured. */
 export function countingAuditSink(): AuditSink {
   let written = 0;

@@ -144,6 +144,8 @@ const detectionSchema = z.strictObject({
 
 const auditSchema = z.strictObject({
   file: z.string().optional(),
+  /** Store URL or SQLite path (table gateway_audit), as `--store` elsewhere in mlsec. */
+  store: z.string().optional(),
   /** Raw inputs in the audit log: off by default (privacy, size). */
   includeInput: z.boolean().default(false),
   flushIntervalMs: z.int().min(10).max(60_000).default(500),
@@ -267,7 +269,14 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
           ? undefined
           : { ...qs, calibrationData: qs.calibrationData && at(qs.calibrationData) },
     },
-    audit: { ...config.audit, file: config.audit.file && at(config.audit.file) },
+    audit: {
+      ...config.audit,
+      file: config.audit.file && at(config.audit.file),
+      store:
+        config.audit.store === undefined || config.audit.store.includes("://")
+          ? config.audit.store
+          : at(config.audit.store),
+    },
   };
 }
 

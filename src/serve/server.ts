@@ -16,7 +16,9 @@ import {
   countingAuditSink,
   type Decision,
   fileAuditSink,
+  teeAuditSink,
 } from "./audit-log.js";
+import { storeAuditSink } from "./audit-store.js";
 import { authorize, createAuthenticator, type Principal } from "./auth.js";
 import { QueueFull } from "./batcher.js";
 import type { GatewayConfig, Route } from "./config.js";
@@ -165,10 +167,21 @@ export async function startGateway(
     apiKeys,
     verifyToken,
   });
+  const sinks: AuditSink[] = [];
+  try {
+    if (config.audit.file !== undefined) {
+      sinks.push(fileAuditSink(config.audit.file, config.audit.flushIntervalMs));
+    }
+    if (config.audit.store !== undefined) {
+      sinks.push(await storeAuditSink(config.audit.store, config.audit.flushIntervalMs));
+    }
+  } catch (e) {
+    await cleanup();
+    for (const sink of sinks) await sink.close().catch(() => {});
+    throw e;
+  }
   const audit: AuditSink =
-    config.audit.file === undefined
-      ? countingAuditSink()
-      : fileAuditSink(config.audit.file, config.audit.flushIntervalMs);
+    sinks.length === 0 ? countingAuditSink() : sinks.length === 1 ? sinks[0] : teeAuditSink(sinks);
   let audited = 0;
   let closing = false;
 

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../src/serve/index.js";
@@ -278,6 +279,25 @@ describe("gateway limits, hardening and drain", () => {
     } finally {
       await gw.close();
     }
+  });
+
+  it("writes the audit records to the SQLite store as well", async () => {
+    const dir = tempDir();
+    const db = join(dir, "audit.db");
+    const gw = await gateway({ audit: { file: join(dir, "audit.jsonl"), store: db } });
+    await post(`${gw.url}/v1/models/digits/predict`, { inputs: [image()] });
+    await post(`${gw.url}/v1/models/digits/predict`, { inputs: [image()] }, {});
+    await gw.close();
+    const sqlite = new Database(db, { readonly: true });
+    const rows = sqlite
+      .prepare("SELECT client, decision, status FROM gateway_audit ORDER BY rowid")
+      .all();
+    sqlite.close();
+    expect(rows).toEqual([
+      { client: "alice", decision: "allowed", status: 200 },
+      { client: null, decision: "unauthenticated", status: 401 },
+    ]);
+    expect(readFileSync(join(dir, "audit.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
   });
 
   it("finishes in-flight requests and writes all their audit records on close", async () => {
