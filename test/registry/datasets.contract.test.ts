@@ -26,7 +26,7 @@ import { BACKENDS, type TestStore } from "../store/backends.js";
 
 const ONNX = new URL("../../examples/models/tabular-mlp.onnx", import.meta.url).pathname;
 const NPZ = new URL("../../examples/data/tabular-train.npz", import.meta.url).pathname;
-const OTHER_ONNX = new URL("../../examples/models/digits-mlp.onnx", import.meta.url).pathname;
+const SMALL = new URL("../fixtures/scan/benign-p1.pkl", import.meta.url).pathname;
 const MALICIOUS = new URL("../fixtures/scan/malicious-p0.pkl", import.meta.url).pathname;
 const DAY = 86_400_000;
 
@@ -165,7 +165,7 @@ for (const backend of BACKENDS) {
         requireEncryption: true,
       };
       await reg.setPolicy("alice", policy, "secret");
-      const r = await reg.publish("pat", { model: "secret", path: OTHER_ONNX });
+      const r = await reg.publish("pat", { model: "secret", path: SMALL });
       expect(r.status).toBe("published");
       if (r.status !== "published") return;
       expect(r.version.encryption).toMatchObject({ keyKind: "key" });
@@ -174,7 +174,7 @@ for (const backend of BACKENDS) {
       expect(existsSync(reg.blobs.pathOf(r.version.digest))).toBe(false);
       const out = join(dir, "secret.onnx");
       await reg.pull("bob", "secret@1", out);
-      expect(readFileSync(out)).toEqual(readFileSync(OTHER_ONNX));
+      expect(readFileSync(out)).toEqual(readFileSync(SMALL));
       // A flipped ciphertext byte fails authentication and writes nothing.
       const original = readFileSync(onDisk);
       const bad = Buffer.from(original);

@@ -27,7 +27,7 @@ import {
 import { BACKENDS, type TestStore } from "../store/backends.js";
 
 const ONNX = new URL("../../examples/models/tabular-mlp.onnx", import.meta.url).pathname;
-const OTHER_ONNX = new URL("../../examples/models/digits-mlp.onnx", import.meta.url).pathname;
+const SMALL = new URL("../fixtures/scan/benign-p2.pkl", import.meta.url).pathname;
 const BIG_ONNX = new URL("../../examples/models/digits-mlp.onnx", import.meta.url).pathname;
 const PICKLES = [0, 1, 2, 3, 4, 5].map(
   (i) => new URL(`../fixtures/scan/benign-p${i}.pkl`, import.meta.url).pathname,
@@ -268,8 +268,8 @@ describe("registry HTTP client", () => {
       // Signed push; a pull with trusted keys checks the bundle before writing.
       const key = generateSigningKey("ed25519");
       const other = generateSigningKey("ed25519");
-      const model = join(dir, "signed.onnx");
-      copyFileSync(OTHER_ONNX, model);
+      const model = join(dir, "signed.pkl");
+      copyFileSync(SMALL, model);
       const { bundle } = await signModel(model, {
         privateKey: loadPrivateKey(Buffer.from(key.privatePem)),
         workers: 0,
@@ -290,7 +290,7 @@ describe("registry HTTP client", () => {
       });
       const pub = [createPublicKey(key.publicPem)];
       await client.pull("s", "1", join(dir, "s.onnx"), pub);
-      expect(readFileSync(join(dir, "s.onnx"))).toEqual(readFileSync(OTHER_ONNX));
+      expect(readFileSync(join(dir, "s.onnx"))).toEqual(readFileSync(SMALL));
       const wrongKey = join(dir, "s-wrong.onnx");
       await expect(
         client.pull("s", "1", wrongKey, [createPublicKey(other.publicPem)]),
