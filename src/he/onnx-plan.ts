@@ -17,7 +17,7 @@ import {
   tensorTypeOf,
   topologicalNodes,
 } from "../onnx/index.js";
-import type { HeLayer, HePlan, LinearLayer } from "./plan.js";
+import { foldQuadratics, type HeLayer, type HePlan, type LinearLayer } from "./plan.js";
 import {
   ACTIVATIONS,
   type ActivationName,
@@ -364,7 +364,12 @@ export function planFromOnnx(model: ModelProto, options: PlanOptions = {}): HePl
   if (!layers.some((l) => l.kind === "linear")) {
     throw new MlsecError("E_HE_UNSUPPORTED", "the model has no dense layer to evaluate");
   }
-  return { inputSize: size(inputShape as number[]), outputSize: size(final.shape), layers, notes };
+  return foldQuadratics({
+    inputSize: size(inputShape as number[]),
+    outputSize: size(final.shape),
+    layers,
+    notes,
+  });
 
   function elementwise(node: NodeProto, op: string, a: Value, b: Value): Value {
     if (a.kind === "const" && b.kind === "const") {

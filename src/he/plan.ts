@@ -114,3 +114,36 @@ export function formatPoly(coefficients: readonly number[]): string {
     .filter((t) => t !== "");
   return terms.length === 0 ? "0" : terms.join(" + ").replaceAll("+ -", "- ");
 }
+
+/**
+ * Turns every quadratic a·z² + b·z + c between two dense layers into a pure square, one level
+ * instead of two: a(z + b/2a)² + (c − b²/4a), with b/2a added to the previous layer's bias and
+ * the factor a and the constant folded into the next layer's weights and bias.
+ */
+export function foldQuadratics(plan: HePlan): HePlan {
+  const layers = [...plan.layers];
+  const notes = [...plan.notes];
+  for (let i = 1; i + 1 < layers.length; i++) {
+    const prev = layers[i - 1];
+    const act = layers[i];
+    const next = layers[i + 1];
+    if (prev.kind !== "linear" || act.kind !== "poly" || next.kind !== "linear") continue;
+    const [c = 0, b = 0, a = 0] = act.coefficients;
+    if (polyDegree(act.coefficients) !== 2 || isPureSquare(act.coefficients)) continue;
+    const shift = b / (2 * a);
+    const constant = c - (b * b) / (4 * a);
+    layers[i - 1] = { ...prev, bias: prev.bias.map((v) => v + shift) };
+    layers[i] = { ...act, coefficients: [0, 0, 1] };
+    const bias = next.bias.slice();
+    for (let r = 0; r < next.rows; r++) {
+      let s = 0;
+      for (let k = 0; k < next.cols; k++) s += next.weight[r * next.cols + k];
+      bias[r] += s * constant;
+    }
+    layers[i + 1] = { ...next, weight: next.weight.map((w) => w * a), bias };
+    notes.push(
+      `${act.name}: quadratic ${formatPoly(act.coefficients)} folded into x^2 and its neighbour layers (depth 2 -> 1)`,
+    );
+  }
+  return { ...plan, layers, notes };
+}

@@ -4,6 +4,8 @@ import { loadDataset } from "../../src/data/index.js";
 import {
   approximateActivation,
   evaluatePlan,
+  type HeLayer,
+  type HePlan,
   planDepth,
   planFromOnnx,
 } from "../../src/he/index.js";
@@ -82,9 +84,32 @@ describe("ONNX to HE plan", () => {
       return g.op("Add", [g.op("Add", [scaled, h]), g.scalar(0.25)]);
     });
     const plan = planFromOnnx(model);
+    // 0.5 z² + z + 0.25 = 0.5 (z + 1)² - 0.25: folded into a square between the dense layers.
     const poly = plan.layers[1];
-    expect(poly.kind === "poly" && poly.coefficients).toEqual([0.25, 1, 0.5]);
-    expect(planDepth(plan)).toBe(1 + 2 + 1);
+    expect(poly.kind === "poly" && poly.coefficients).toEqual([0, 0, 1]);
+    expect(planDepth(plan)).toBe(3);
+    const unfolded: HePlan = {
+      ...plan,
+      layers: plan.layers.map((l, i) => {
+        if (i === 0 && l.kind === "linear") return { ...l, bias: l.bias.map((b) => b - 1) };
+        if (i === 1) return { ...l, coefficients: [0.25, 1, 0.5] } as HeLayer;
+        if (i === 2 && l.kind === "linear") {
+          const back = { ...l, weight: l.weight.map((w) => w / 0.5) };
+          const bias = back.bias.map(
+            (b, r) => b + 0.25 * (back.weight[r * 2] + back.weight[r * 2 + 1]),
+          );
+          return { ...back, bias };
+        }
+        return l;
+      }),
+    };
+    for (const x of [Float64Array.from([1, -2, 0.5]), Float64Array.from([0.3, 0.1, -4])]) {
+      const a = evaluatePlan(plan, x);
+      const b = evaluatePlan(unfolded, x);
+      a.forEach((v, j) => {
+        expect(v).toBeCloseTo(b[j], 9);
+      });
+    }
   });
 
   it("refuses ReLU unless asked to approximate it, then fits it on the stated interval", () => {
