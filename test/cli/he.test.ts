@@ -19,7 +19,17 @@ const DATA = "examples/data/tabular-test.npz";
 const dir = mkdtempSync(join(tmpdir(), "mlsec-he-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const json = (stdout: string) => JSON.parse(stdout) as Record<string, any>;
+interface HeJson {
+  readonly parameters: Record<string, number>;
+  readonly bytes: Record<string, number>;
+  readonly layers: readonly { name: string }[];
+  readonly predictions: readonly number[];
+  readonly accuracy: number;
+  readonly agreement: number;
+  readonly maxLogitError: number;
+  readonly [key: string]: unknown;
+}
+const json = (stdout: string) => JSON.parse(stdout) as HeJson;
 
 describe("mlsec he", () => {
   it("keygen, encrypt, infer (server side without the secret key, 2 workers), decrypt", () => {
@@ -69,11 +79,7 @@ describe("mlsec he", () => {
       "2",
     ]);
     expect(inf.status, inf.stderr).toBe(0);
-    expect(json(inf.stdout).layers.map((l: { name: string }) => l.name)).toEqual([
-      "fc1",
-      "act1",
-      "fc2",
-    ]);
+    expect(json(inf.stdout).layers.map((l) => l.name)).toEqual(["fc1", "act1", "fc2"]);
     expect(readdirSync(server).sort()).toEqual(["query.mlhe", "result.mlhe", "server.mlhe"]);
 
     const dec = runCli([
