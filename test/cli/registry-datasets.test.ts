@@ -1,7 +1,7 @@
 // End-to-end: the built `mlsec registry` binary for datasets and lineage, retention flags,
 // encryption at rest, tokens with `serve`, and signed audit checkpoints (SQLite store).
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -135,14 +135,21 @@ describe("mlsec registry datasets, encryption, tokens, checkpoints (built binary
         });
         server.once("exit", (code) => reject(new Error(`serve exited ${code}`)));
       });
-      const who = await fetch(`${url}/v1/whoami`, {
-        headers: { authorization: `Bearer ${token}` },
+      // login checks the token and saves it; push/pull --url use it.
+      process.env.MLSEC_REGISTRY_CREDENTIALS = join(dir, "credentials.json");
+      process.env.BOB_TOKEN = token;
+      const login = runCli(["registry", "login", "--url", url, "--token-env", "BOB_TOKEN"], {
+        cwd: dir,
       });
-      expect(await who.json()).toEqual({ principal: "bob" });
-      const blob = await fetch(`${url}/v1/models/flowers/versions/1/blob`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      expect(Buffer.from(await blob.arrayBuffer())).toEqual(readFileSync(ONNX));
+      expect(login.stdout).toContain("as bob");
+      expect((statSync(join(dir, "credentials.json")).mode & 0o777).toString(8)).toBe("600");
+      const out = join(dir, "remote.onnx");
+      const pulled = runCli(["registry", "pull", "flowers@1", out, "--url", url], { cwd: dir });
+      expect(pulled.status).toBe(0);
+      expect(readFileSync(out)).toEqual(readFileSync(ONNX));
+      const denied = runCli(["registry", "push", "flowers", NPZ, "--url", url], { cwd: dir });
+      expect(denied.status).toBe(2);
+      expect(denied.stderr).toContain("error[E_REGISTRY_DENIED]");
       const wrong = { authorization: `Bearer ${token.slice(0, -2)}xx` };
       expect((await fetch(`${url}/v1/whoami`, { headers: wrong })).status).toBe(401);
       expect((await fetch(`${url}/v1/whoami`, { headers: wrong })).status).toBe(401);
