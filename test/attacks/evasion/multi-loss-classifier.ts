@@ -43,12 +43,12 @@ export function multiLossLinear(
   return model;
 }
 
-/** Loads digits-cnn and its first `n` test digits (the demo model and data in examples/). */
-export async function digits(n: number) {
+/** Loads a demo digits model (default digits-cnn) and the first `n` test digits (examples/). */
+export async function digits(n: number, modelPath = "examples/models/digits-cnn.onnx") {
   const { loadModel, OnnxClassifier } = await import("../../../src/onnx/index.js");
   const { loadDataset } = await import("../../../src/data/index.js");
   const { sliceBatch } = await import("../../../src/core/index.js");
-  const model = await OnnxClassifier.create(await loadModel("examples/models/digits-cnn.onnx"), {
+  const model = await OnnxClassifier.create(await loadModel(modelPath), {
     intraOpThreads: 1,
   });
   const data = await loadDataset("examples/data/digits-test.npz");
