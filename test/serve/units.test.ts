@@ -17,7 +17,7 @@ import {
   parseV2Request,
   redisRateLimiter,
 } from "../../src/serve/index.js";
-import { tempDir } from "./helpers.js";
+import { gateway, image, post, tempDir } from "./helpers.js";
 
 const redisUp = await new Promise<boolean>((resolve) => {
   const socket = createConnection({ host: "127.0.0.1", port: 6379 });
@@ -214,6 +214,29 @@ describe("rate limits", () => {
         const refused = results.find((r) => !r.allowed);
         expect(refused).toMatchObject({ allowed: false, reason: "rate" });
         expect(await a.take("other", 1)).toEqual({ allowed: true, budgetLeft: 99 });
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    },
+  );
+
+  it.skipIf(!redisUp)(
+    "two gateways share one client's limit through Redis (skipped: Redis not on 127.0.0.1:6379)",
+    async () => {
+      const rateLimit = {
+        backend: "redis" as const,
+        redisPrefix: `mlsec:test:gw:${process.pid}:${Date.now()}:`,
+        rowsPerSecond: 0.001,
+        burst: 3,
+      };
+      const [a, b] = await Promise.all([gateway({ rateLimit }), gateway({ rateLimit })]);
+      try {
+        const statuses: number[] = [];
+        for (const gw of [a, b, a, b, a]) {
+          const r = await post(`${gw.url}/v1/models/digits/predict`, { inputs: [image()] });
+          statuses.push(r.status);
+        }
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
