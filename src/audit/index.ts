@@ -1,4 +1,5 @@
-export { type AuditOptions, JUDGED_EPS, PROFILES, runAudit } from "./run.js";
+export { type AuditProfile, JUDGED_EPS, PROFILES } from "./profiles.js";
+export { type AuditOptions, runAudit } from "./run.js";
 export {
   AUDIT_SEVERITIES,
   type AuditFinding,

@@ -1,38 +1,31 @@
-// `mlsec audit`: runs the checks that exist on one model — file scan, model info, clean accuracy,
-// an FGSM/PGD L∞ robustness sweep (Goodfellow et al. 2015, arXiv:1412.6572; Madry et al. 2018,
-// arXiv:1706.06083), and the threat model of its system — timing each section.
+// `mlsec audit`: runs the checks that exist on one model — file scan, signature, model info,
+// clean accuracy, an FGSM/PGD/Square L∞ robustness sweep, a membership-inference audit when
+// training data is given, a global explanation, and the threat model of its system — timing
+// each section.
 
-import type { AttackSpec } from "../attacks/index.js";
-import {
-  type Classifier,
-  createRng,
-  noProgress,
-  type ProgressListener,
-  sliceBatch,
-} from "../core/index.js";
-import type {
-  AuditFinding,
-  AuditResult,
-  AuditSections,
-  AuditSeverity,
-  RobustnessPoint,
-} from "./types.js";
+import { createRng, noProgress, type ProgressListener } from "../core/index.js";
+import { explanationsSection } from "./explanations.js";
+import { membershipSection } from "./membership.js";
+import { PROFILES } from "./profiles.js";
+import { robustnessSection } from "./robustness.js";
+import { signatureSection } from "./signature.js";
+import type { AuditFinding, AuditResult, AuditSections, AuditSeverity } from "./types.js";
 
 export interface AuditOptions {
   readonly model: string;
   readonly data?: string;
+  /** Training data: adds the membership-inference audit (members vs `data` as non-members). */
+  readonly train?: string;
   readonly system?: string;
-  readonly profile: "quick" | "standard";
+  /** The signature to check (default MODEL.sig) and the key it must verify with. */
+  readonly signature?: string;
+  readonly publicKey?: string;
+  readonly profile: "quick" | "standard" | "thorough";
   readonly seed: number;
   readonly onProgress?: ProgressListener;
   /** Called as each section starts (for a status line). */
   readonly onSection?: (section: string) => void;
 }
-
-export const PROFILES = {
-  quick: { samples: 200, eps: [0.02, 0.05, 0.1, 0.2], pgdSteps: 10 },
-  standard: { samples: 1000, eps: [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3], pgdSteps: 40 },
-} as const;
 
 const WEIGHT: Readonly<Record<AuditSeverity, number>> = {
   critical: 25,
@@ -40,8 +33,6 @@ const WEIGHT: Readonly<Record<AuditSeverity, number>> = {
   medium: 4,
   low: 1,
 };
-/** The budget at which robustness is judged: ε = 0.1 in L∞ on [0, 1] inputs (scaled to the bounds). */
-export const JUDGED_EPS = 0.1;
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const onProgress = options.onProgress ?? noProgress;
@@ -83,6 +74,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     }
   });
 
+  await timed("signature", () => signatureSection(options.model, options, sections, findings));
+
   const { loadModel, describeModel, OnnxClassifier, evaluateClassifier } = await import(
     "../onnx/index.js"
   );
@@ -115,11 +108,13 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     return proto;
   });
 
+  const profile = PROFILES[options.profile];
   if (options.data !== undefined) {
-    const { loadDataset } = await import("../data/index.js");
-    const data = await loadDataset(options.data);
+    const { loadLabelledData } = await import("../data/index.js");
+    const data = await loadLabelledData(options.data);
     const classifier = await OnnxClassifier.create(modelProto);
     try {
+      classifier.validateInput(data.x);
       await timed("accuracy", async () => {
         const e = await evaluateClassifier(classifier, data.x, data.y);
         sections.accuracy = { samples: e.samples, accuracy: e.accuracy, perClass: e.perClass };
@@ -135,7 +130,25 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         }
       });
       await timed("robustness", () =>
-        robustness(classifier, data, options, sections, findings, onProgress),
+        robustnessSection(classifier, data, profile, options.seed, sections, findings, onProgress),
+      );
+      if (options.train !== undefined) {
+        const members = await loadLabelledData(options.train);
+        classifier.validateInput(members.x);
+        await timed("membership", () =>
+          membershipSection(
+            classifier,
+            members,
+            data,
+            profile,
+            createRng(options.seed).fork(),
+            sections,
+            findings,
+          ),
+        );
+      }
+      await timed("explanations", () =>
+        explanationsSection(classifier, data, profile, createRng(options.seed + 1), sections),
       );
     } finally {
       await classifier.release();
@@ -146,11 +159,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     await timed("threats", async () => {
       const { loadSystem, buildThreatModel } = await import("../threat/index.js");
       const system = await loadSystem(options.system as string);
-      // A robustness sweep that ran here is adversarial testing in place (a linked audit result).
-      const tested = (sections.robustness?.points.length ?? 0) > 0;
-      const controls = tested
-        ? [...new Set([...system.controls, "adversarial-testing" as const])]
-        : system.controls;
+      // Checks that ran here are controls in place (linked audit results): a robustness sweep is
+      // adversarial testing, a membership audit that found no leak is a membership audit.
+      const linked = [
+        ...((sections.robustness?.points.length ?? 0) > 0 ? ["adversarial-testing" as const] : []),
+        ...(sections.membership !== undefined && sections.membership.auc <= 0.6
+          ? ["membership-audit" as const]
+          : []),
+      ];
+      const controls = [...new Set([...system.controls, ...linked])];
       const tm = buildThreatModel({ ...system, controls });
       sections.threats = tm;
       sections.system = system;
@@ -175,6 +192,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   return {
     model: options.model,
     data: options.data ?? null,
+    train: options.train ?? null,
     system: options.system ?? null,
     profile: options.profile,
     seed: options.seed,
@@ -184,84 +202,4 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     timings,
     sections,
   };
-}
-
-async function robustness(
-  classifier: Classifier & { readonly bounds: readonly [number, number] },
-  data: { x: import("../core/index.js").Tensor; y: Int32Array },
-  options: AuditOptions,
-  sections: AuditSections,
-  findings: AuditFinding[],
-  onProgress: ProgressListener,
-): Promise<void> {
-  const profile = PROFILES[options.profile];
-  const n = Math.min(profile.samples, data.x.shape[0]);
-  const [lo, hi] = classifier.bounds;
-  const x = sliceBatch(data.x, 0, n);
-  const y = data.y.subarray(0, n);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-    sections.robustness = {
-      samples: n,
-      norm: "inf",
-      bounds: [lo, hi],
-      points: [],
-      skipped:
-        "the model declares no finite input bounds (mlsec.bounds metadata), so ε has no scale",
-    };
-    return;
-  }
-  if (sections.model?.differentiable !== true) {
-    sections.robustness = {
-      samples: n,
-      norm: "inf",
-      bounds: [lo, hi],
-      points: [],
-      skipped: "the graph is not differentiable: FGSM/PGD need gradients",
-    };
-    return;
-  }
-  const { evaluateRobustness } = await import("../attacks/index.js");
-  const rng = createRng(options.seed);
-  const points: RobustnessPoint[] = [];
-  const total = profile.eps.length * 2;
-  let done = 0;
-  for (const attack of ["fgsm", "pgd"] as const) {
-    for (const e of profile.eps) {
-      const eps = e * (hi - lo);
-      const spec: AttackSpec =
-        attack === "fgsm"
-          ? { attack, eps, norm: "inf" }
-          : {
-              attack,
-              eps,
-              epsStep: eps / 4,
-              steps: profile.pgdSteps,
-              norm: "inf",
-              randomInit: 0,
-              earlyStop: true,
-            };
-      const { summary } = await evaluateRobustness(classifier, x, y, spec, { batchSize: 100, rng });
-      points.push({
-        attack,
-        eps: e,
-        robustAccuracy: summary.robustAccuracy,
-        successRate: summary.successRate,
-        seconds: summary.seconds,
-      });
-      onProgress({ task: "robustness", done: ++done, total });
-    }
-  }
-  sections.robustness = { samples: n, norm: "inf", bounds: [lo, hi], points };
-  const judged = points.find((p) => p.attack === "pgd" && p.eps === JUDGED_EPS);
-  const clean = sections.accuracy?.accuracy ?? 1;
-  if (judged !== undefined && judged.robustAccuracy < 0.8 * clean) {
-    findings.push({
-      id: "robustness.pgd",
-      section: "robustness",
-      severity: judged.robustAccuracy < 0.5 * clean ? "high" : "medium",
-      title: `PGD at ε=${JUDGED_EPS} (L∞) drops accuracy to ${(100 * judged.robustAccuracy).toFixed(1)}%`,
-      detail: `clean ${(100 * clean).toFixed(1)}%; attack success ${(100 * judged.successRate).toFixed(1)}% on ${n} samples`,
-      command: "mlsec attack",
-    });
-  }
 }

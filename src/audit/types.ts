@@ -18,11 +18,13 @@ export interface AuditFinding {
 }
 
 export interface RobustnessPoint {
-  readonly attack: "fgsm" | "pgd";
+  readonly attack: "fgsm" | "pgd" | "square";
   readonly eps: number;
   readonly robustAccuracy: number;
   readonly successRate: number;
   readonly seconds: number;
+  /** Samples attacked, when fewer than the section's (Square runs on a subset). */
+  readonly samples?: number;
 }
 
 export interface AuditSections {
@@ -54,6 +56,33 @@ export interface AuditSections {
     points: readonly RobustnessPoint[];
     skipped?: string;
   };
+  signature?: {
+    status: "verified" | "failed" | "unsigned" | "unverified";
+    signaturePath: string;
+    signer?: string;
+    rootDigest?: string;
+    error?: { code: string; message: string };
+  };
+  membership?: {
+    attack: string;
+    members: number;
+    nonMembers: number;
+    auc: number;
+    tprAtFpr: Readonly<Record<string, number>>;
+    advantage: number;
+    memberAccuracy: number;
+    nonMemberAccuracy: number;
+    roc: readonly (readonly [number, number])[];
+  };
+  explanations?: {
+    method: string;
+    samples: number;
+    /** Tabular: mean drop per feature; images: mean |attribution| per pixel. */
+    values: readonly number[];
+    features: readonly string[];
+    inputShape: readonly number[];
+    note: string;
+  };
   threats?: ThreatModel;
   /** The system description the threat model was built from (plain data, embedded). */
   system?: SystemDescription;
@@ -62,8 +91,9 @@ export interface AuditSections {
 export interface AuditResult {
   readonly model: string;
   readonly data: string | null;
+  readonly train: string | null;
   readonly system: string | null;
-  readonly profile: "quick" | "standard";
+  readonly profile: "quick" | "standard" | "thorough";
   readonly seed: number;
   readonly startedAt: string;
   /** 0-100: 100 minus weighted findings. */

@@ -1,7 +1,7 @@
 // The model card as one self-contained HTML page (inline CSS and SVG, no scripts, no network),
 // in the section order of Mitchell et al. 2019. Every value is escaped.
 
-import { esc, lineChart, REPORT_CSS } from "../report/index.js";
+import { esc, lineChartSvg, REPORT_CSS } from "../report/index.js";
 import type { ModelCard } from "./card.js";
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -18,7 +18,7 @@ function row(cells: readonly string[], header = false): string {
   return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
 }
 
-export function modelCardHtml(c: ModelCard): string {
+export async function modelCardHtml(c: ModelCard): Promise<string> {
   const d = c.details;
   const q = c.quantitativeAnalyses;
   const out: string[] = [
@@ -77,20 +77,17 @@ export function modelCardHtml(c: ModelCard): string {
     const r = q.robustness;
     out.push(
       `<p>${esc(r.attack)} on the first ${r.samples} evaluation samples; ε is a fraction of the input range.</p>`,
-      lineChart(
-        [
+      await lineChartSvg({
+        title: "Accuracy under PGD attack",
+        xTitle: "ε (fraction of the input range)",
+        yTitle: "accuracy",
+        series: [
           {
             name: "robust accuracy",
-            color: "#d62728",
             points: [[0, q.accuracy], ...r.points.map((p) => [p.eps, p.robustAccuracy] as const)],
           },
         ],
-        {
-          title: "Accuracy under PGD attack",
-          xLabel: "ε (fraction of input range)",
-          yLabel: "accuracy",
-        },
-      ),
+      }),
       `<table>${row(["ε", "robust accuracy"], true)}${r.points.map((p) => row([String(p.eps), pct(p.robustAccuracy)])).join("")}</table>`,
     );
   } else out.push(`<p class="muted">Not measured: ${esc(q.robustness.skipped)}.</p>`);

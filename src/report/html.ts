@@ -2,8 +2,10 @@
 // and no network. Every value from the model, data or description is HTML-escaped.
 
 import type { AuditResult } from "../audit/index.js";
+import { escapeXml as esc } from "../core/index.js";
+import { heatmapSvg } from "../explain/index.js";
 import { dataFlowSvg, type SystemDescription, type ThreatModel } from "../threat/index.js";
-import { esc, lineChart } from "./svg.js";
+import { barChartSvg, lineChartSvg } from "./charts.js";
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 export const REPORT_CSS = `
@@ -20,7 +22,7 @@ code{background:#f6f8fa;padding:0 4px;border-radius:3px}
 
 const sev = (s: string) => `<span class="sev ${esc(s)}">${esc(s)}</span>`;
 
-export function auditHtml(r: AuditResult, version: string): string {
+export async function auditHtml(r: AuditResult, version: string): Promise<string> {
   const s = r.sections;
   const out: string[] = [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
@@ -60,6 +62,20 @@ export function auditHtml(r: AuditResult, version: string): string {
     }
     out.push("</section>");
   }
+  if (s.signature) {
+    const g = s.signature;
+    const status =
+      g.status === "verified"
+        ? `verified — signed by ${esc(g.signer ?? "?")}, root digest <code>sha256:${esc(g.rootDigest ?? "")}</code>`
+        : g.status === "failed"
+          ? `<strong>does not verify</strong>: ${esc(g.error?.code ?? "")} ${esc(g.error?.message ?? "")}`
+          : g.status === "unsigned"
+            ? "no signature found"
+            : "a signature exists but no key was given to verify it (--public-key)";
+    out.push(
+      `<section id="signature"><h2>Signature</h2><p><code>${esc(g.signaturePath)}</code>: ${status}.</p></section>`,
+    );
+  }
   if (s.model) {
     const m = s.model;
     const shape = (v: { name: string; shape: readonly unknown[] | null }) =>
@@ -85,32 +101,70 @@ export function auditHtml(r: AuditResult, version: string): string {
     const rb = s.robustness;
     out.push(`<section id="robustness"><h2>Robustness (L∞ attacks)</h2>`);
     if (rb.skipped) out.push(`<p>Skipped: ${esc(rb.skipped)}.</p>`);
-    else {
+    if (rb.points.length > 0) {
       const clean = s.accuracy?.accuracy;
-      const series = (["fgsm", "pgd"] as const).map((attack, i) => ({
-        name: attack.toUpperCase(),
-        color: ["#0969da", "#cf222e"][i],
-        points: [
-          ...(clean === undefined ? [] : [[0, clean] as const]),
-          ...rb.points
-            .filter((p) => p.attack === attack)
-            .map((p) => [p.eps, p.robustAccuracy] as const),
-        ],
-      }));
+      const attacks = [...new Set(rb.points.map((p) => p.attack))];
       out.push(
-        lineChart(series, {
+        await lineChartSvg({
           title: "Robust accuracy vs ε",
-          xLabel: "ε (fraction of the input range)",
-          yLabel: "robust accuracy",
+          xTitle: "ε (fraction of the input range)",
+          yTitle: "robust accuracy",
+          series: attacks.map((attack) => ({
+            name: attack.toUpperCase(),
+            points: [
+              ...(clean === undefined ? [] : [[0, clean] as const]),
+              ...rb.points
+                .filter((p) => p.attack === attack)
+                .map((p) => [p.eps, p.robustAccuracy] as const),
+            ],
+          })),
         }),
-        `<p class="muted">${rb.samples} samples, inputs in [${rb.bounds.join(", ")}]. Robust accuracy counts samples misclassified before the attack as not robust.</p>`,
-        "<table><tr><th>attack</th><th>ε</th><th>robust accuracy</th><th>success rate</th><th>seconds</th></tr>",
+        `<p class="muted">${rb.samples} samples (Square: fewer, see the table), inputs in [${rb.bounds.join(", ")}]. Robust accuracy counts samples misclassified before the attack as not robust.</p>`,
+        "<table><tr><th>attack</th><th>ε</th><th>robust accuracy</th><th>success rate</th><th>samples</th><th>seconds</th></tr>",
         ...rb.points.map(
           (p) =>
-            `<tr><td>${p.attack.toUpperCase()}</td><td>${p.eps}</td><td>${pct(p.robustAccuracy)}</td><td>${pct(p.successRate)}</td><td>${p.seconds.toFixed(2)}</td></tr>`,
+            `<tr><td>${p.attack.toUpperCase()}</td><td>${p.eps}</td><td>${pct(p.robustAccuracy)}</td><td>${pct(p.successRate)}</td><td>${p.samples ?? rb.samples}</td><td>${p.seconds.toFixed(2)}</td></tr>`,
         ),
         "</table>",
       );
+    }
+    out.push("</section>");
+  }
+  if (s.membership) {
+    const m = s.membership;
+    out.push(
+      `<section id="membership"><h2>Membership inference</h2><p>${esc(m.attack)} attack on ${m.members} training members and ${m.nonMembers} test non-members: AUC <strong>${m.auc.toFixed(3)}</strong>, advantage ${m.advantage.toFixed(3)}, ${Object.entries(
+        m.tprAtFpr,
+      )
+        .map(([f, t]) => `TPR ${pct(t)} at ${pct(Number(f))} FPR`)
+        .join(
+          ", ",
+        )}. Accuracy on members ${pct(m.memberAccuracy)}, on non-members ${pct(m.nonMemberAccuracy)}.</p>`,
+      await lineChartSvg({
+        title: "Membership-inference ROC",
+        xTitle: "false-positive rate",
+        yTitle: "true-positive rate",
+        series: [{ name: "loss threshold", points: m.roc }],
+        diagonal: true,
+      }),
+      "</section>",
+    );
+  }
+  if (s.explanations) {
+    const e = s.explanations;
+    out.push(
+      `<section id="explanations"><h2>What the model relies on</h2><p>${esc(e.method)}: ${esc(e.note)}.</p>`,
+    );
+    if (e.features.length > 0) {
+      out.push(
+        await barChartSvg({
+          title: "Permutation importance",
+          valueTitle: "accuracy lost when shuffled",
+          bars: e.features.map((name, i) => ({ name, value: e.values[i] ?? 0 })),
+        }),
+      );
+    } else {
+      out.push(heatmapSvg(e.values, e.inputShape, { title: "mean |integrated gradients|" }));
     }
     out.push("</section>");
   }

@@ -52,7 +52,7 @@ const M = {
     title: "Harden the model with adversarial training",
     control: "adversarial-training",
     atlas: "AML.M0003",
-    command: null,
+    command: "mlsec defend adversarial-training",
   },
   inputCheck: {
     title: "Validate inputs and detect adversarial or out-of-range queries",
@@ -94,7 +94,13 @@ const M = {
     title: "Train with differential privacy and account for the budget",
     control: "differential-privacy",
     atlas: "AML.M0012",
-    command: "mlsec privacy epsilon",
+    command: "mlsec privacy train",
+  },
+  memAudit: {
+    title: "Audit each release for membership leakage (loss, shadow-model and LiRA attacks)",
+    control: "membership-audit",
+    atlas: "AML.M0008",
+    command: "mlsec privacy audit",
   },
   scan: {
     title: "Scan model files for code that runs on load",
@@ -222,7 +228,7 @@ export const THREAT_RULES: readonly ThreatRule[] = [
       )
         ? kinds(s, "serving-endpoint", "llm").filter(exposed)
         : [],
-    mitigations: [M.dp, M.minimize],
+    mitigations: [M.dp, M.memAudit, M.minimize],
   },
   {
     id: "model-theft",

@@ -11,10 +11,11 @@ describe("audit", () => {
     expect(r.sections.scan?.verdict).toBe("safe");
     expect(r.sections.model?.differentiable).toBe(true);
     expect(r.sections.accuracy).toBeUndefined();
-    expect(r.timings.map((t) => t.section)).toEqual(["scan", "model", "threats"]);
+    expect(r.timings.map((t) => t.section)).toEqual(["scan", "signature", "model", "threats"]);
+    expect(r.sections.signature?.status).toBe("unsigned");
     expect(r.findings.some((f) => f.id === "threat.evasion")).toBe(true);
     expect(r.score).toBeLessThan(100);
-    const html = auditHtml(r, "0.1.0");
+    const html = await auditHtml(r, "0.1.0");
     expect(html).toContain('class="chart dfd"');
     // The public reader is threatened: outlined and counted in the diagram.
     expect(html).toMatch(/data-id="reader"><rect[^>]*stroke="#cf222e"/);
@@ -23,6 +24,7 @@ describe("audit", () => {
   const sample: AuditResult = {
     model: "m<script>.onnx",
     data: "d.npz",
+    train: "t.npz",
     system: null,
     profile: "quick",
     seed: 1,
@@ -57,13 +59,46 @@ describe("audit", () => {
     },
   };
 
-  it("HTML is self-contained, escapes input and draws the robustness curve", () => {
-    const html = auditHtml(sample, "0.1.0");
+  it("HTML is self-contained, escapes input and draws every section's chart", async () => {
+    const html = await auditHtml(
+      {
+        ...sample,
+        sections: {
+          ...sample.sections,
+          membership: {
+            attack: "loss threshold",
+            members: 10,
+            nonMembers: 10,
+            auc: 0.61,
+            tprAtFpr: { "0.01": 0.1 },
+            advantage: 0.2,
+            memberAccuracy: 1,
+            nonMemberAccuracy: 0.9,
+            roc: [
+              [0, 0],
+              [0.5, 0.7],
+              [1, 1],
+            ],
+          },
+          explanations: {
+            method: "permutation importance",
+            samples: 10,
+            values: [0.3, 0.1],
+            features: ["age<i>", "income"],
+            inputShape: [2],
+            note: "test",
+          },
+        },
+      },
+      "0.1.0",
+    );
     expect(html).not.toMatch(/<script|<link|src="http|href="http/i);
     expect(html).toContain("m&lt;script&gt;.onnx");
     expect(html).toContain("PGD &lt;b&gt;");
-    expect(html.match(/<polyline/g)).toHaveLength(2);
-    for (const id of ["summary", "accuracy", "robustness"])
+    expect(html).toContain("age&lt;i&gt;");
+    // Vega-rendered SVG charts: robustness, ROC, importance bars.
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(3);
+    for (const id of ["summary", "accuracy", "robustness", "membership", "explanations"])
       expect(html).toContain(`<section id="${id}">`);
   });
 

@@ -57,7 +57,10 @@ describe("mlsec robustness", () => {
     expect(result.clever.scores[0]).toBeLessThanOrEqual(0.3);
     const html = readFileSync(out, "utf8");
     expect(html).toMatch(/<svg[^>]*>/);
-    expect(html.match(/<polyline/g)?.length).toBe(3);
+    // One Vega line mark per curve: fgsm, square and the worst case.
+    expect(html.match(/class="mark-line role-mark/g)?.length).toBe(3);
+    expect(html).toContain(">worst case</text>");
+    expect(html).not.toContain("<script");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 

@@ -11,8 +11,11 @@ import { action } from "../runner.js";
 interface AuditFlags {
   demo: boolean;
   data?: string;
+  train?: string;
   system?: string;
-  profile: "quick" | "standard";
+  signature?: string;
+  publicKey?: string;
+  profile: "quick" | "standard" | "thorough";
   out?: string;
   json?: string;
   sarif?: string;
@@ -31,12 +34,18 @@ export function registerAudit(program: Command): void {
     )
     .argument("[model]", "ONNX model to audit")
     .option("--demo", "audit the bundled digits CNN with its test data and example system", false)
-    .option("--data <test.npz>", "labelled test data (x, y) for accuracy and robustness")
+    .option(
+      "--data <test.npz>",
+      "labelled test data (x, y; .npz or CSV) for accuracy and robustness",
+    )
+    .option("--train <train.npz>", "training data: adds a membership-inference audit")
     .option("--system <system.yaml>", "system description for the threat model")
+    .option("--signature <model.sig>", "signature to check (default MODEL.sig)")
+    .option("--public-key <pem>", "key the signature must verify with")
     .option(
       "--profile <name>",
-      "quick (200 samples, PGD-10) or standard (1000, PGD-40)",
-      parseChoice("--profile", ["quick", "standard"] as const),
+      "quick (200 samples, PGD-10, Square-300 at ε 0.1), standard (1000, PGD-40, Square-1000) or thorough (all, PGD-100 with 2 restarts, Square-5000)",
+      parseChoice("--profile", ["quick", "standard", "thorough"] as const),
       "quick",
     )
     .option("--out <report.html>", "write the self-contained HTML report here")
@@ -79,6 +88,9 @@ async function audit(
       model,
       data,
       system,
+      ...(flags.train ? { train: flags.train } : {}),
+      ...(flags.signature ? { signature: flags.signature } : {}),
+      ...(flags.publicKey ? { publicKey: flags.publicKey } : {}),
       profile: flags.profile,
       seed: ctx.seed,
       onProgress: bar,
@@ -91,7 +103,7 @@ async function audit(
   const enc = new TextEncoder();
   // Reports are rendered first and written only once all of them exist.
   const writes: [string, string][] = [];
-  if (flags.out !== undefined) writes.push([flags.out, auditHtml(result, version)]);
+  if (flags.out !== undefined) writes.push([flags.out, await auditHtml(result, version)]);
   if (flags.json !== undefined) {
     writes.push([
       flags.json,
@@ -114,6 +126,11 @@ function renderText(r: AuditResult): string {
   const s = r.sections;
   const lines = [`audit of ${r.model} (profile ${r.profile})`, `score ${r.score}/100`];
   if (s.scan) lines.push(`scan        ${s.scan.format}: ${s.scan.verdict}`);
+  if (s.signature) {
+    lines.push(
+      `signature   ${s.signature.status}${s.signature.signer ? ` (${s.signature.signer})` : ""}${s.signature.error ? `: ${s.signature.error.message}` : ""}`,
+    );
+  }
   if (s.model) {
     lines.push(
       `model       ${s.model.parameterCount} parameters, ${s.model.nodeCount} nodes, gradients ${s.model.differentiable ? "yes" : "no"}`,
@@ -123,14 +140,22 @@ function renderText(r: AuditResult): string {
     lines.push(`accuracy    ${pct(s.accuracy.accuracy)} on ${s.accuracy.samples} samples`);
   if (s.robustness) {
     if (s.robustness.skipped) lines.push(`robustness  skipped: ${s.robustness.skipped}`);
-    for (const attack of ["fgsm", "pgd"] as const) {
+    for (const attack of ["fgsm", "pgd", "square"] as const) {
       const pts = s.robustness.points.filter((p) => p.attack === attack);
       if (pts.length > 0) {
         lines.push(
-          `robustness  ${attack.toUpperCase().padEnd(4)} ${pts.map((p) => `ε=${p.eps}: ${pct(p.robustAccuracy)}`).join("  ")}  (${s.robustness.samples} samples)`,
+          `robustness  ${attack.toUpperCase().padEnd(6)} ${pts.map((p) => `ε=${p.eps}: ${pct(p.robustAccuracy)}`).join("  ")}  (${pts[0].samples ?? s.robustness.samples} samples)`,
         );
       }
     }
+  }
+  if (s.membership) {
+    lines.push(
+      `membership  AUC ${s.membership.auc.toFixed(3)}, TPR ${pct(s.membership.tprAtFpr["0.01"] ?? 0)} at 1% FPR (${s.membership.members} members, ${s.membership.nonMembers} non-members)`,
+    );
+  }
+  if (s.explanations) {
+    lines.push(`explained   ${s.explanations.method} over ${s.explanations.samples} samples`);
   }
   if (s.threats) {
     const t = s.threats.summary;

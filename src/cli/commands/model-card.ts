@@ -92,7 +92,8 @@ async function modelCard(
     progress.stop();
   }
   if (flags.out !== undefined) {
-    const text = kind === "html" ? mc.modelCardHtml(card) : `${JSON.stringify(card, null, 2)}\n`;
+    const text =
+      kind === "html" ? await mc.modelCardHtml(card) : `${JSON.stringify(card, null, 2)}\n`;
     await writeFileAtomic(flags.out, new TextEncoder().encode(text));
   }
   emit(ctx, "model-card", card, (c) => renderText(c, flags.out));

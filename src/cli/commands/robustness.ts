@@ -104,63 +104,29 @@ function renderText(
 }
 
 /** A self-contained HTML page with the robust-accuracy curves as an inline SVG chart. */
-export function renderHtml(r: RobustnessCurve & { model: string }): string {
-  const W = 640;
-  const H = 360;
-  const pad = { left: 56, right: 150, top: 20, bottom: 44 };
-  const epsList = r.worstCase.map((w) => w.eps);
-  const maxEps = Math.max(...epsList);
-  const px = (eps: number) => pad.left + (eps / maxEps) * (W - pad.left - pad.right);
-  const py = (acc: number) => pad.top + (1 - acc) * (H - pad.top - pad.bottom);
-  const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
-  const series = [
-    ...[...new Set(r.points.map((p) => p.attack))].map((a) => ({
-      name: a,
-      values: [
-        [0, r.cleanAccuracy] as const,
-        ...r.points
-          .filter((p) => p.attack === a)
-          .map((p) => [p.eps, p.summary.robustAccuracy] as const),
-      ],
-    })),
-    {
-      name: "worst case",
-      values: [
-        [0, r.cleanAccuracy] as const,
-        ...r.worstCase.map((w) => [w.eps, w.robustAccuracy] as const),
-      ],
-    },
-  ];
-  const lines = series
-    .map((s, k) => {
-      const color = s.name === "worst case" ? "#d62728" : colors[k % colors.length];
-      const points = s.values.map(([e, a]) => `${px(e).toFixed(1)},${py(a).toFixed(1)}`).join(" ");
-      const dash = s.name === "worst case" ? ' stroke-dasharray="6 4"' : "";
-      return (
-        `<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"/>` +
-        s.values
-          .map(
-            ([e, a]) =>
-              `<circle cx="${px(e).toFixed(1)}" cy="${py(a).toFixed(1)}" r="3" fill="${color}"/>`,
-          )
-          .join("") +
-        `<text x="${W - pad.right + 10}" y="${pad.top + 16 * k + 10}" fill="${color}" font-size="12">${escapeXml(s.name)}</text>`
-      );
-    })
-    .join("\n");
-  const yTicks = [0, 0.25, 0.5, 0.75, 1]
-    .map(
-      (t) =>
-        `<line x1="${pad.left}" x2="${W - pad.right}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>` +
-        `<text x="${pad.left - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${t * 100}%</text>`,
-    )
-    .join("");
-  const xTicks = [0, ...epsList]
-    .map(
-      (e) =>
-        `<text x="${px(e)}" y="${H - pad.bottom + 16}" text-anchor="middle" font-size="11">${e}</text>`,
-    )
-    .join("");
+export async function renderHtml(r: RobustnessCurve & { model: string }): Promise<string> {
+  const { lineChartSvg, REPORT_CSS } = await import("../../report/index.js");
+  const curve = (name: string, points: readonly (readonly [number, number])[]) => ({
+    name,
+    points: [[0, r.cleanAccuracy] as const, ...points],
+  });
+  const chart = await lineChartSvg({
+    title: "Robust accuracy vs ε",
+    xTitle: "ε",
+    yTitle: "robust accuracy",
+    series: [
+      ...[...new Set(r.points.map((p) => p.attack))].map((a) =>
+        curve(
+          a,
+          r.points.filter((p) => p.attack === a).map((p) => [p.eps, p.summary.robustAccuracy]),
+        ),
+      ),
+      curve(
+        "worst case",
+        r.worstCase.map((w) => [w.eps, w.robustAccuracy]),
+      ),
+    ],
+  });
   const rows = r.points
     .map(
       (p) =>
@@ -168,16 +134,11 @@ export function renderHtml(r: RobustnessCurve & { model: string }): string {
     )
     .join("");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mlsec robustness: ${escapeXml(r.model)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>mlsec robustness: ${escapeXml(r.model)}</title>
+<style>${REPORT_CSS}</style></head>
 <body><h1>Robustness of ${escapeXml(r.model)}</h1>
 <p>${r.n} samples, clean accuracy ${pct(r.cleanAccuracy)}; empirical robustness ${r.empiricalRobustness === null ? "n/a" : r.empiricalRobustness.toFixed(4)}.</p>
-<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="robust accuracy against eps">
-${yTicks}${xTicks}
-<text x="${(pad.left + W - pad.right) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">eps</text>
-<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle" font-size="12">robust accuracy</text>
-${lines}
-</svg>
+${chart}
 <table><tr><th>attack</th><th>eps</th><th>robust accuracy</th><th>success rate</th><th>queries/sample</th></tr>${rows}</table>
 </body></html>
 `;
@@ -265,7 +226,7 @@ async function robustness(
     if (flags.out !== undefined) {
       await writeFileAtomic(
         flags.out,
-        new TextEncoder().encode(renderHtml({ ...curve, model: target.label })),
+        new TextEncoder().encode(await renderHtml({ ...curve, model: target.label })),
       );
     }
     emit(ctx, "robustness", result, () => renderText({ ...curve, model: target.label, clever }));
