@@ -1,13 +1,15 @@
 // `mlsec registry init|grant|revoke|policy|create|push|pull|list|show|alias|delete|expired|rescan|
 // token|serve|audit`: the model and dataset registry (issue 9). Every subcommand acts as `--as
 // USER` (or $MLSEC_USER), checked by RBAC; `serve` answers HTTP clients by their bearer tokens.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type {
   AuditVerification,
   Model,
   PublishPolicy,
+  PublishResult,
   Registry,
   RegistryClient,
   Version,
@@ -42,6 +44,17 @@ async function remote(url: string): Promise<RegistryClient> {
     });
   }
   return new RegistryClient(url, token);
+}
+
+/** Signs the model (OpenSSF model signing) into `dir`/model.sig; returns the bundle's path. */
+async function signForPush(path: string, keyFile: string, dir: string): Promise<string> {
+  const { loadPrivateKey, signModel } = await import("../../artifacts/index.js");
+  const { bundle } = await signModel(path, {
+    privateKey: loadPrivateKey(readBytes(keyFile, "signing key")),
+  });
+  const out = join(dir, "model.sig");
+  writeFileSync(out, JSON.stringify(bundle));
+  return out;
 }
 
 function readBytes(path: string, what: string): Buffer {
@@ -269,6 +282,7 @@ export function registerRegistry(program: Command): void {
       ),
   )
     .option("--signature <file>", "model-signing bundle to verify against the trusted keys")
+    .option("--sign-key <pem>", "sign the model here with this private key before pushing")
     .option(
       "--dataset <name@version>",
       "lineage: a registered dataset version the model was trained on (repeatable; aliases resolve to the exact version)",
@@ -292,6 +306,7 @@ export function registerRegistry(program: Command): void {
           o: Common & {
             url?: string;
             signature?: string;
+            signKey?: string;
             metric: Record<string, number>;
             dataDigest?: string;
             codeRevision?: string;
@@ -302,22 +317,35 @@ export function registerRegistry(program: Command): void {
             dataset: string[];
           },
         ) => {
-          const input = {
-            datasets: o.dataset,
-            signaturePath: o.signature,
-            metrics: o.metric,
-            dataDigest: o.dataDigest,
-            codeRevision: o.codeRevision,
-            parent: o.parent,
-            description: o.description,
-            tags: o.tag,
-          };
-          const r =
-            o.url === undefined
-              ? await withRegistry(o, (reg) =>
-                  reg.publish(actorOf(o), { model, path, format: o.format, ...input }),
-                )
-              : await (await remote(o.url)).push(model, resolve(path), input);
+          if (o.signKey !== undefined && o.signature !== undefined) {
+            throw new MlsecError("E_USAGE", "give --signature or --sign-key, not both");
+          }
+          const scratch = mkdtempSync(join(tmpdir(), "mlsec-push-"));
+          let r: PublishResult;
+          try {
+            const signaturePath =
+              o.signKey === undefined
+                ? o.signature
+                : await signForPush(resolve(path), o.signKey, scratch);
+            const input = {
+              datasets: o.dataset,
+              signaturePath,
+              metrics: o.metric,
+              dataDigest: o.dataDigest,
+              codeRevision: o.codeRevision,
+              parent: o.parent,
+              description: o.description,
+              tags: o.tag,
+            };
+            r =
+              o.url === undefined
+                ? await withRegistry(o, (reg) =>
+                    reg.publish(actorOf(o), { model, path, format: o.format, ...input }),
+                  )
+                : await (await remote(o.url)).push(model, resolve(path), input);
+          } finally {
+            rmSync(scratch, { recursive: true, force: true });
+          }
           emit(ctx, "registry publish", r, (x) =>
             x.status === "published"
               ? `published ${x.version.model}@${x.version.version}${x.createdModel ? " (new model)" : ""}\n${renderVersion(x.version)}`
