@@ -134,7 +134,8 @@ const detectionSchema = z.strictObject({
       k: z.int().min(1).default(20),
       historySize: z.int().min(1).max(100_000).default(500),
       dims: z.int().min(1).max(1024).default(16),
-      maxClients: z.int().min(1).default(10_000),
+      /** Clients tracked per model; memory ≤ maxClients x historySize x dims x 4 bytes. */
+      maxClients: z.int().min(1).max(1_000_000).default(2000),
       seed: z.int().min(0).default(0),
     })
     .refine((q) => q.threshold !== undefined || q.calibrationData !== undefined, {
