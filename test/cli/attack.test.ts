@@ -170,9 +170,10 @@ describe("mlsec attack", () => {
     }
   });
 
-  it("APGD-CE and DeepFool run from the command line", () => {
+  it("APGD-CE, DeepFool and FAB run from the command line", () => {
     for (const args of [
       ["--attack", "apgd-ce", "--eps", "0.2", "--steps", "10"],
+      ["--attack", "fab", "--eps", "0.2", "--steps", "20"],
       ["--attack", "deepfool", "--norm", "2", "--eps", "4", "--steps", "20"],
     ]) {
       const r = runCli([

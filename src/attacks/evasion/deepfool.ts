@@ -1,7 +1,9 @@
 // DeepFool, Moosavi-Dezfooli, Fawzi & Frossard 2016 ("DeepFool: a simple and accurate method to
 // fool deep neural networks", Alg. 2 for L2, §3.3 for general p): linearise the model around the
 // current point, step to the nearest linearised boundary among the top candidate classes, and
-// overshoot the summed steps by (1 + overshoot). Untargeted only; projected into the eps-ball.
+// overshoot the summed steps by (1 + overshoot); projected into the eps-ball. Targeted mode
+// follows only the target's boundary: it linearises z_t − z_c, with c the strongest other class
+// at the previous iterate (the label at first), until t wins.
 
 import { type Differentiable, MlsecError, type Tensor } from "../../core/index.js";
 import { argmaxRow, isAdversarial } from "./goal.js";
@@ -27,11 +29,6 @@ export async function deepFoolBatch(
   p: DeepFoolParams,
   ctx: AttackContext,
 ): Promise<AttackResult> {
-  if (goal.targets !== undefined) {
-    throw new MlsecError("E_INVALID_ARGUMENT", "DeepFool is an untargeted attack", {
-      hint: "Use pgd, apgd-ce or cw for targeted attacks.",
-    });
-  }
   if (!(p.eps > 0)) throw new MlsecError("E_INVALID_ARGUMENT", `eps must be > 0, got ${p.eps}`);
   const n = x.shape[0];
   const stride = n === 0 ? 0 : x.data.length / n;
@@ -44,11 +41,21 @@ export async function deepFoolBatch(
   const total = new Float64Array(x.data.length);
   const queries = new Int32Array(n);
   const clean = await model.predict(x);
-  // Candidate classes per sample: the label and the strongest others at the clean input.
+  const targets = goal.targets;
+  // Candidate classes per sample: the target, or the strongest others at the clean input.
   const candidates = Array.from({ length: n }, (_, i) =>
-    rankedClasses(clean.data, i, classes)
-      .filter((c) => c !== goal.labels[i])
-      .slice(0, k - 1),
+    targets !== undefined
+      ? [targets[i]]
+      : rankedClasses(clean.data, i, classes)
+          .filter((c) => c !== goal.labels[i])
+          .slice(0, k - 1),
+  );
+  // The class whose boundary with a candidate is linearised: the label, or (targeted) the
+  // strongest non-target class at the last evaluated point.
+  const strongestOther = (logits: Float32Array, i: number) =>
+    rankedClasses(logits, i, classes).find((c) => c !== targets![i])!;
+  const source = Int32Array.from({ length: n }, (_, i) =>
+    targets === undefined ? goal.labels[i] : strongestOther(clean.data, i),
   );
   let active: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -56,13 +63,13 @@ export async function deepFoolBatch(
     if (!isAdversarial(goal, i, argmaxRow(clean.data, i, classes))) active.push(i);
   }
   for (let step = 0; step < steps && active.length > 0; step++) {
-    // ∇(z_c − z_y) for every candidate c of every active sample, in one stacked call.
+    // ∇(z_c − z_source) for every candidate c of every active sample, in one stacked call.
     const requests = active.flatMap((i) =>
       candidates[i].map((cls) => ({
         row: i,
         coefficients: new Map([
           [cls, 1],
-          [goal.labels[i], -1],
+          [source[i], -1],
         ]),
       })),
     );
@@ -71,11 +78,12 @@ export async function deepFoolBatch(
     let q = 0;
     for (const i of active) {
       queries[i]++;
-      const y = goal.labels[i];
+      const y = source[i];
       if (isAdversarial(goal, i, argmaxRow(logits, i, classes))) {
         q += candidates[i].length;
         continue;
       }
+      if (targets !== undefined) source[i] = strongestOther(logits, i);
       // Nearest linearised boundary: argmin_c |f_c| / ||w_c||_q (q dual to p).
       let bestRatio = Infinity;
       let bestQ = -1;

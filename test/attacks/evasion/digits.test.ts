@@ -73,4 +73,17 @@ describe("attacks on digits-cnn", () => {
       expect(summary.successRate, spec.attack).toBeGreaterThanOrEqual(4 / 6);
     }
   });
+
+  it("targeted DeepFool pushes most digits to the target class", async () => {
+    const { model } = loaded;
+    const { sliceBatch } = await import("../../../src/core/index.js");
+    const { summary } = await evaluateRobustness(
+      model,
+      sliceBatch(loaded.x, 0, 6),
+      loaded.y.slice(0, 6),
+      { attack: "deepfool", eps: 5, norm: "2", steps: 30, candidates: 10, overshoot: 0.02 },
+      { batchSize: 6, rng: createRng(1), targetClass: 3 },
+    );
+    expect(summary.successRate).toBeGreaterThanOrEqual(4 / 6);
+  });
 });

@@ -8,7 +8,7 @@ import {
   deepFoolBatch,
   logitCombinationGradients,
 } from "../../../src/attacks/index.js";
-import { createRng, MlsecError, tensor } from "../../../src/core/index.js";
+import { createRng, tensor } from "../../../src/core/index.js";
 import { multiLossLinear } from "./multi-loss-classifier.js";
 
 // Class 0 when x0 > x1 (two classes), plus a third class that never wins near the data.
@@ -97,7 +97,7 @@ describe("DeepFool", () => {
     expect(linf.norms.linf[0]).toBeCloseTo(((0.4 + 1e-4) / 16) * 1.02, 4);
   });
 
-  it("fails where eps is below the minimal perturbation, and refuses targeted goals", async () => {
+  it("fails where eps is below the minimal perturbation", async () => {
     const model = multiLossLinear(W, b);
     const r = await deepFoolBatch(
       model,
@@ -108,14 +108,28 @@ describe("DeepFool", () => {
     );
     expect(r.success[0]).toBe(0);
     expect(r.norms.l2[0]).toBeLessThanOrEqual(0.02 + 1e-6);
-    const error = await deepFoolBatch(
-      model,
-      x,
-      { labels, targets: Int32Array.from([1, 1]) },
-      { eps: 1, norm: "2" },
-      { rng: createRng(0) },
-    ).catch((e) => e);
-    expect(error).toBeInstanceOf(MlsecError);
+  });
+
+  it("targeted: steps to the target's linearised boundary only (known answer)", async () => {
+    // z = [0.2, −0.2, 0.05] at (0.55, 0.5); class 1 is nearer, but the target is 2:
+    // z_2 − z_0 = −3x₀ + 5x₁ − 1 = −0.15, so one step of (0.15 + 1e-4)/√34 × 1.02 in L2.
+    const model = multiLossLinear(W, [0, 0, -1]);
+    const one = tensor([1, 2], [0.55, 0.5]);
+    for (const norm of ["2", "inf"] as const) {
+      const r = await deepFoolBatch(
+        model,
+        one,
+        { labels: Int32Array.from([0]), targets: Int32Array.from([2]) },
+        { eps: 1, norm },
+        { rng: createRng(0) },
+      );
+      expect(r.success[0]).toBe(1);
+      const z = (await model.predict(r.adversarial)).data;
+      expect(z[2]).toBeGreaterThan(Math.max(z[0], z[1]));
+      if (norm === "2")
+        expect(r.norms.l2[0]).toBeCloseTo(((0.15 + 1e-4) / Math.sqrt(34)) * 1.02, 5);
+      else expect(r.norms.linf[0]).toBeCloseTo(((0.15 + 1e-4) / 8) * 1.02, 5);
+    }
   });
 });
 
