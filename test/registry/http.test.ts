@@ -207,6 +207,25 @@ for (const backend of BACKENDS) {
       });
     });
 
+    it("registers a dataset over HTTP (purpose and retention required), lists expired data", async () => {
+      const post = (token: string | undefined, body: object) =>
+        call("/v1/models", token, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const spec = { name: "iris", kind: "dataset", purpose: "flowers", retentionDays: 7 };
+      expect((await post(tokens.bob, spec)).status).toBe(403);
+      expect((await post(tokens.pat, { ...spec, purpose: undefined })).status).toBe(400);
+      const created = await post(tokens.pat, spec);
+      expect(created.status).toBe(201);
+      expect((await json(created)).model).toMatchObject({ kind: "dataset", retentionDays: 7 });
+      expect((await post(tokens.pat, spec)).status).toBe(409);
+      expect(await json(await call("/v1/expired", tokens.bob))).toEqual({ items: [] });
+      const datasets = await json(await call("/v1/models?kind=dataset", tokens.bob));
+      expect(datasets.items.map((m: { name: string }) => m.name)).toEqual(["iris"]);
+    });
+
     it("a blob tampered on disk is refused at pull", async () => {
       const v = (await reg.show("bob", "fraud")).versions[0];
       const path = reg.blobs.pathOf(v?.digest as string);

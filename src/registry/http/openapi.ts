@@ -53,6 +53,28 @@ export const OPENAPI = {
         ],
         responses: { "200": { description: "{items, next}" }, ...failures },
       },
+      post: {
+        summary: "register a model, or a dataset with its purpose and retention period",
+        requestBody: json({
+          type: "object",
+          required: ["name"],
+          properties: {
+            name: { type: "string" },
+            kind: { enum: ["model", "dataset"] },
+            purpose: { type: "string" },
+            retentionDays: { type: "integer", minimum: 1 },
+            description: { type: "string" },
+            tags: { type: "array", items: { type: "string" } },
+          },
+        }),
+        responses: { "201": { description: "the new artifact" }, "409": json(error), ...failures },
+      },
+    },
+    "/v1/expired": {
+      get: {
+        summary: "dataset versions past their retention period, with the models trained on them",
+        responses: { "200": { description: "{items}" }, ...failures },
+      },
     },
     "/v1/models/{name}": {
       get: {

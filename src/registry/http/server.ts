@@ -169,6 +169,28 @@ export async function createRegistryServer(options: ServerOptions): Promise<Regi
     return { items: page, next: items.length > limit ? (page.at(-1)?.name ?? null) : null };
   });
 
+  app.post("/v1/models", async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const kind = body.kind ?? "model";
+    if (typeof body.name !== "string" || (kind !== "model" && kind !== "dataset")) {
+      throw new HttpError(400, "E_INVALID_ARGUMENT", "send {name, kind: model|dataset, ...}");
+    }
+    const text = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : undefined);
+    const tags = Array.isArray(body.tags) ? body.tags.filter((t) => typeof t === "string") : [];
+    const retention = body.retentionDays;
+    await registry.create(actor(request), {
+      name: body.name,
+      kind,
+      purpose: text("purpose"),
+      retentionDays: typeof retention === "number" ? retention : undefined,
+      description: text("description"),
+      tags: tags.slice(0, 100) as string[],
+    });
+    return reply.code(201).send(await registry.show(actor(request), body.name));
+  });
+
+  app.get("/v1/expired", async (request) => ({ items: await registry.expired(actor(request)) }));
+
   app.get("/v1/models/:name", async (request) => {
     const { name } = request.params as P;
     return registry.show(actor(request), name);
