@@ -6,6 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { MlsecError } from "../core/index.js";
 import type { RegistryCore } from "./core.js";
 import { checkName, PRINCIPAL } from "./model.js";
+import { REGISTRY_SCOPE } from "./rbac.js";
 
 const HMAC_KEY = "mlsec registry token v1";
 const TOKEN = /^mlsec_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -40,7 +41,8 @@ export async function createToken(
   const id = randomBytes(8).toString("hex");
   const secret = randomBytes(32).toString("base64url");
   const op = principal === actor ? "token.create" : "token.issue";
-  const info = await core.mutate(actor, op, principal, undefined, async (trx) => {
+  const scope = principal === actor ? await someScopeOf(core, actor) : undefined;
+  const info = await core.mutate(actor, op, principal, scope, async (trx) => {
     const createdAt = core.stamp();
     const expiresAt =
       ttl === undefined ? null : new Date(Date.parse(createdAt) + ttl * DAY_MS).toISOString();
@@ -78,8 +80,10 @@ export async function revokeToken(core: RegistryCore, actor: string, id: string)
     .select("principal")
     .where("id", "=", id)
     .executeTakeFirst();
-  const op = row?.principal === actor ? "token.revoke" : "token.revoke.other";
-  await core.mutate(actor, op, `token:${id}`, undefined, async (trx) => {
+  const own = row?.principal === actor;
+  const op = own ? "token.revoke" : "token.revoke.other";
+  const scope = own ? await someScopeOf(core, actor) : undefined;
+  await core.mutate(actor, op, `token:${id}`, scope, async (trx) => {
     const r = await trx
       .updateTable("registry_tokens")
       .set({ revoked_at: core.stamp() })
@@ -91,6 +95,21 @@ export async function revokeToken(core: RegistryCore, actor: string, id: string)
     }
     return { result: undefined, details: { id, principal: row?.principal ?? null } };
   });
+}
+
+/**
+ * A model the actor holds a grant on (undefined for a registry-wide grant or none): a token for
+ * oneself needs a role somewhere, so someone granted only on one model can have a token too.
+ */
+async function someScopeOf(core: RegistryCore, actor: string): Promise<string | undefined> {
+  const row = await core.db
+    .selectFrom("registry_grants")
+    .select("scope")
+    .where("principal", "=", actor)
+    .orderBy("scope")
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined || row.scope === REGISTRY_SCOPE ? undefined : row.scope;
 }
 
 /** The principal a presented token proves, or undefined (unknown, wrong, revoked, expired). */

@@ -264,6 +264,11 @@ for (const backend of BACKENDS) {
       expect(await reg.authenticate("mlsec_0000000000000000_" + "A".repeat(43))).toBeUndefined();
       await rejects(reg.createToken("bob", { principal: "alice" }), "E_REGISTRY_DENIED");
       await rejects(reg.createToken("nobody"), "E_REGISTRY_DENIED");
+      // A grant on one model is enough for a token of one's own.
+      await reg.grant("alice", "dana", "reader", "iris");
+      const dana = await reg.createToken("dana");
+      expect(await reg.authenticate(dana.token)).toBe("dana");
+      await reg.revokeToken("dana", dana.info.id);
       const forPat = await reg.createToken("alice", { principal: "pat" });
       expect(await reg.authenticate(forPat.token)).toBe("pat");
       await rejects(reg.revokeToken("bob", forPat.info.id), "E_REGISTRY_DENIED");
