@@ -194,3 +194,17 @@ describe("properties", () => {
     expect(analyze(`${"a".repeat(200_000)}@`)).toEqual([]);
   });
 });
+
+describe("hard negatives and precedence found by bench/pii-corpus.mjs", () => {
+  it("version strings are not dotted dates; dotted dates are day.month.year", () => {
+    expect(types("Upgraded to version 9.23.18 today.")).toEqual([]);
+    expect(types("Upgraded to version 5.3.85 today.")).toEqual([]);
+    expect(types("Termin am 13.05.2021 bestätigt.")).toContainEqual(["DATE_TIME", "13.05.2021"]);
+  });
+  it("'NHS' before a valid NHS number outranks the phone reading of 'number'", () => {
+    expect(types("NHS number 401 023 2137 registered.")).toEqual([["UK_NHS", "401 023 2137"]]);
+  });
+  it("a compound street suffix must end the word ('Patient' is no street)", () => {
+    expect(types("Patient NHS no. 943 476 5919 attended.")).toEqual([["UK_NHS", "943 476 5919"]]);
+  });
+});

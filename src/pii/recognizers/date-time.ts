@@ -3,7 +3,7 @@
 // the Gregorian calendar (month 1–12, day within the month, leap years).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches } from "./util.js";
+import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -58,9 +58,17 @@ export const dateTimeRecognizer: Recognizer = {
       const a = Number(m[1]);
       const b = Number(m[3]);
       const y = fullYear(m[4]);
-      // Month/day order is ambiguous in text; either reading that is a real date counts.
-      if (!validDate(y, a, b) && !validDate(y, b, a)) continue;
-      add(start, end, m[4].length === 4 ? 0.6 : 0.45);
+      // Month/day order is ambiguous with slashes and dashes; either reading that is a real date
+      // counts. Dotted dates are day.month.year (as in German, Polish, Finnish …), never
+      // month-first, which also keeps version strings such as 9.23.18 out.
+      const real = m[2] === "." ? validDate(y, b, a) : validDate(y, a, b) || validDate(y, b, a);
+      if (!real) continue;
+      out.push(
+        finding("DATE_TIME", start, end, m[4].length === 4 ? 0.6 : 0.45, "date-time", {
+          context,
+          negativeContext: NUMBER_NEGATIVE_CONTEXT,
+        }),
+      );
     }
     for (const { start, end } of matches(WRITTEN, text, "")) add(start, end, 0.7);
     for (const { start, end } of matches(WEEKDAY, text, "")) add(start, end, 0.6);

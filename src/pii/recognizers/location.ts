@@ -76,7 +76,7 @@ const STREET = new RegExp(
     // "Rue de Piétrain 371", "Avenida Otoniel Dutra 1277", "ul. Więckowskiego Stefana 28"
     `(?:${HOUSE} )?(?:${PREFIXES})\\.?(?: (?:${LOWER_PARTICLE} ?|${NAME})){1,4}(?: ${HOUSE})?`,
     // "Hammarvägen 15", "Harjukuja 54", "Brixtonlaan 380"
-    `(?:${HOUSE} )?\\p{Lu}[\\p{L}\\p{M}-]{0,30}${COMPOUND}(?: ${HOUSE})?`,
+    `(?:${HOUSE} )?\\p{Lu}[\\p{L}\\p{M}-]{0,30}${COMPOUND}(?![\\p{L}\\p{N}])(?: ${HOUSE})?`,
     // House number, capitalized street name (any script), number: "20789 Allika 46",
     // "10252 Μεγάλη Άμμος 184", "86036 Rua do Arenque 1634", "6076 Piroska u. 97"
     `${HOUSE} \\p{Lu}[\\p{L}\\p{M}'’-]{0,30}(?: (?:${LOWER_PARTICLE}|\\p{L}[\\p{L}\\p{M}'’-]{0,30}\\.?)){0,3} ${HOUSE}(?![\\p{L}\\p{N}]|[.,]\\d)`,

@@ -24,7 +24,13 @@ export const ukNhsRecognizer: Recognizer = {
       if (!nhsValid(match[1] + match[3] + match[4])) continue;
       out.push(
         finding("UK_NHS", start, end, 0.3, "uk-nhs", {
-          context: ["nhs", "health", "patient", "nhs#", "national"],
+          context: ["health", "patient", "national"],
+          negativeContext: NUMBER_NEGATIVE_CONTEXT,
+        }),
+        // "NHS" itself before a valid number settles it, above a phone number's "number" context.
+        finding("UK_NHS", start, end, 0.3, "uk-nhs", {
+          context: ["nhs", "nhs#"],
+          scoreWithContext: 1,
           negativeContext: NUMBER_NEGATIVE_CONTEXT,
         }),
       );
