@@ -83,7 +83,7 @@ describe("mlsec defend adversarial-training", () => {
     expect(scores.robust).toBeGreaterThan(0.7);
   });
 
-  it("--format json reports the history; --init starts from a given model (trades, fast)", () => {
+  it("--format json reports the history; --init starts from a given model, --keep-best (trades, fast)", () => {
     for (const method of ["trades", "fast"]) {
       const r = runCli([
         "--format",
@@ -94,6 +94,7 @@ describe("mlsec defend adversarial-training", () => {
         join(dir, "init.onnx"),
         "--beta",
         "3",
+        "--keep-best",
       ]);
       expect(r.status, r.stderr).toBe(0);
       const report = JSON.parse(r.stdout);
@@ -111,6 +112,11 @@ describe("mlsec defend adversarial-training", () => {
       expect(report.steps).toBe(method === "fast" ? 1 : 5);
       expect(report.beta).toBe(method === "trades" ? 3 : undefined);
       expect(report.history).toHaveLength(10);
+      const scores = report.history.map(
+        (h: { valAdversarialAccuracy: number }) => h.valAdversarialAccuracy,
+      );
+      expect(report.epoch).toBe(scores.indexOf(Math.max(...scores)) + 1);
+      expect(report.valAdversarialAccuracy).toBe(scores[report.epoch - 1]);
       expect(report.valAdversarialAccuracy).toBeGreaterThan(0.5);
     }
   });
@@ -137,13 +143,17 @@ describe("mlsec defend adversarial-training", () => {
         /^error\[E_USAGE\]: --hidden builds a new model/m,
       ],
     ];
+    const noVal = base("pgd", "h.onnx").filter(
+      (_, i, a) => a[i] !== "--val" && a[i - 1] !== "--val",
+    );
+    cases.push([[...noVal, "--keep-best"], /^error\[E_TRAINING\]: keeping the best epoch needs/m]);
     writeFileSync(join(dir, "garbage.onnx"), "not a model");
     for (const [args, message] of cases) {
       const r = runCli(args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    for (const name of ["a", "b", "c", "d", "e", "f", "g"]) {
+    for (const name of ["a", "b", "c", "d", "e", "f", "g", "h"]) {
       expect(existsSync(join(dir, `${name}.onnx`))).toBe(false);
     }
     expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);

@@ -34,6 +34,7 @@ interface AdversarialTrainingFlags {
   schedule: (typeof SCHEDULES)[number];
   valSamples: number;
   valSteps: number;
+  keepBest: boolean;
   bounds?: readonly [number, number];
   threads: number;
 }
@@ -132,6 +133,7 @@ async function runAdversarialTraining(
     validation,
     validationAttackSamples: o.valSamples,
     validationAttackSteps: o.valSteps,
+    keepBest: o.keepBest,
     intraOpThreads: o.threads,
   };
   const settings = resolveAttackSettings(options);
@@ -159,16 +161,17 @@ async function runAdversarialTraining(
   } finally {
     progress.stop();
   }
-  const last = result.history[result.history.length - 1];
+  const kept = result.history[result.epoch - 1];
   const training = {
     defense: `adversarial-training/${o.method}`,
     eps: o.eps,
     ...settings,
     optimizer: { ...optimizer, learningRate, batchSize: o.batchSize, schedule },
     epochs: o.epochs,
+    epoch: result.epoch,
     seed: ctx.seed,
-    valAccuracy: last.valAccuracy ?? null,
-    valAdversarialAccuracy: last.valAdversarialAccuracy ?? null,
+    valAccuracy: kept.valAccuracy ?? null,
+    valAdversarialAccuracy: kept.valAdversarialAccuracy ?? null,
   };
   await saveModel(o.out, withMetadata(result.model, { [TRAINING_KEY]: JSON.stringify(training) }));
   const bounds = boundsFromMetadata(result.model) ?? [-Infinity, Infinity];
@@ -184,12 +187,14 @@ async function runAdversarialTraining(
     bounds: bounds.map((b) => (Number.isFinite(b) ? b : null)),
     optimizer: training.optimizer,
     history: result.history,
-    valAccuracy: last.valAccuracy ?? null,
-    valAdversarialAccuracy: last.valAdversarialAccuracy ?? null,
+    epoch: result.epoch,
+    valAccuracy: kept.valAccuracy ?? null,
+    valAdversarialAccuracy: kept.valAdversarialAccuracy ?? null,
     seconds: result.seconds,
   };
   emit(ctx, "defend adversarial-training", report, (r) =>
     [
+      r.epoch === o.epochs ? "" : `kept the weights of epoch ${r.epoch} (best val_adv_acc)`,
       r.valAccuracy === null
         ? ""
         : `val accuracy ${percent(r.valAccuracy)} clean` +
@@ -273,6 +278,11 @@ export function registerDefend(program: Command): void {
       "PGD steps of that validation attack",
       parseInteger("--val-steps", 1),
       20,
+    )
+    .option(
+      "--keep-best",
+      "keep the weights of the epoch with the best PGD validation accuracy (early stopping)",
+      false,
     )
     .option(
       "--bounds <lo,hi>",

@@ -22,11 +22,13 @@ import {
 } from "../../core/index.js";
 import { boundsFromMetadata, classifierSignature, type ModelProto } from "../../onnx/index.js";
 import {
+  copyParameters,
   crossEntropyRows,
   type Dataset,
   type LrSchedule,
   learningRate,
   type OptimizerConfig,
+  type Parameter,
   type ParameterSet,
   TrainingSession,
   trainableParameterNames,
@@ -61,6 +63,12 @@ export interface AdversarialTrainingOptions {
   readonly validationAttackSamples?: number;
   /** PGD steps of that validation attack (default 20, at the full radius, one random start). */
   readonly validationAttackSteps?: number;
+  /**
+   * Return the weights of the epoch with the best validation accuracy under that attack, not
+   * the last ones: early stopping against robust overfitting (Rice, Wong & Kolter 2020,
+   * "Overfitting in adversarially robust deep learning"). Needs the validation attack.
+   */
+  readonly keepBest?: boolean;
   readonly onProgress?: ProgressListener;
   readonly onEpoch?: (stats: AdversarialEpochStats) => void;
   /** onnxruntime threads per operator (0 = one per core). */
@@ -89,6 +97,8 @@ export interface AdversarialTrainingResult {
   /** The trained model: an ordinary ONNX model (same graph and metadata, new weights). */
   readonly model: ModelProto;
   readonly history: readonly AdversarialEpochStats[];
+  /** Epoch whose weights the model holds (the last one, or the best with `keepBest`). */
+  readonly epoch: number;
   readonly seconds: number;
 }
 
@@ -148,6 +158,13 @@ function checkOptions(o: AdversarialTrainingOptions, bounds: readonly [number, n
     throw new MlsecError("E_TRAINING", `the learning rate must be > 0, got ${o.learningRate}`);
   }
   if (o.schedule) validateSchedule(o.schedule);
+  if (o.keepBest && (o.validation === undefined || o.validationAttackSamples === 0)) {
+    throw new MlsecError(
+      "E_TRAINING",
+      "keeping the best epoch needs the validation attack: a validation set and attacked samples > 0",
+      { hint: "Pass --val (and --val-samples > 0), or drop --keep-best." },
+    );
+  }
 }
 
 /** Shapes, labels, finiteness and bounds of a data set against the model. */
@@ -289,6 +306,7 @@ export async function adversarialTraining(
     let step = 0;
     let lr = options.learningRate;
     let eps = options.eps;
+    let best: { score: number; epoch: number; weights: Map<string, Parameter> } | undefined;
 
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
@@ -360,10 +378,16 @@ export async function adversarialTraining(
       };
       history.push(stats);
       options.onEpoch?.(stats);
+      const score = stats.valAdversarialAccuracy;
+      if (options.keepBest && score !== undefined && (best === undefined || score > best.score)) {
+        best = { score, epoch, weights: copyParameters(currentWeights(trainer)) };
+      }
     }
+    if (best !== undefined && best.epoch !== options.epochs) trainer.restore(best.weights);
     return {
       model: trainer.toModel(),
       history,
+      epoch: best?.epoch ?? options.epochs,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

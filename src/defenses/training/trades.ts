@@ -9,6 +9,7 @@ import type { Rng, Tensor } from "../../core/index.js";
 import { MlsecError } from "../../core/index.js";
 import type { ModelProto } from "../../onnx/index.js";
 import {
+  copyParameters,
   createOptimizer,
   type Optimizer,
   type OptimizerConfig,
@@ -131,6 +132,11 @@ export class TradesSession {
   /** The current weights (live: updated in place by every step). */
   weights(): ParameterSet {
     return this.params;
+  }
+
+  /** Puts back weights from a copy of `weights()`. */
+  restore(weights: ParameterSet): void {
+    for (const [name, p] of copyParameters(weights)) this.params.set(name, p);
   }
 
   /** Finds x' for the batch, then takes one optimiser step on the TRADES loss. */

@@ -17,7 +17,7 @@ const common = {
   intraOpThreads: 1,
 };
 
-async function hardened(method: AdversarialMethod, seed = 3) {
+async function hardened(method: AdversarialMethod, seed = 3, keepBest = false) {
   return adversarialTraining(tinyMlp(createRng(seed)), trainSet, {
     ...common,
     method,
@@ -28,6 +28,7 @@ async function hardened(method: AdversarialMethod, seed = 3) {
     validation: testSet,
     validationAttackSamples: 100,
     validationAttackSteps: 10,
+    keepBest,
   });
 }
 
@@ -59,6 +60,19 @@ describe("adversarial training", () => {
     expect(bounds?.value).toBe("[0,1]");
   });
 
+  it("keepBest returns the weights of the epoch with the best validation PGD accuracy", async () => {
+    const result = await hardened("trades", 6, true);
+    const scores = result.history.map((h) => h.valAdversarialAccuracy!);
+    expect(result.epoch).toBe(scores.indexOf(Math.max(...scores)) + 1);
+    const plain = await hardened("trades", 6);
+    expect(plain.epoch).toBe(12);
+    // Same run, so the kept weights differ from the last ones exactly when an earlier epoch won.
+    const same =
+      JSON.stringify(result.model.graph!.initializer) ===
+      JSON.stringify(plain.model.graph!.initializer);
+    expect(same).toBe(result.epoch === 12);
+  });
+
   it("refuses bad settings and data with typed errors", async () => {
     const run = (over: object, data = trainSet) =>
       adversarialTraining(tinyMlp(createRng(1)), data, {
@@ -74,6 +88,7 @@ describe("adversarial training", () => {
     await expect(run({ method: "trades", beta: -1 })).rejects.toThrow(/beta/);
     await expect(run({ method: "free" })).rejects.toThrow(/unknown method/);
     await expect(run({ epochs: 0 })).rejects.toMatchObject({ code: "E_TRAINING" });
+    await expect(run({ keepBest: true })).rejects.toThrow(/needs the validation attack/);
     const outside = {
       x: { ...trainSet.x, data: trainSet.x.data.map((v) => v + 1) },
       y: trainSet.y,
