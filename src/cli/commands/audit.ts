@@ -33,7 +33,11 @@ export function registerAudit(program: Command): void {
       "audit a model in one go: file scan, model info, clean accuracy, FGSM/PGD robustness sweep, threat model; writes an HTML report (and JSON, SARIF)",
     )
     .argument("[model]", "ONNX model to audit")
-    .option("--demo", "audit the bundled digits CNN with its test data and example system", false)
+    .option(
+      "--demo",
+      "audit the bundled digits CNN with its test and training data and example system",
+      false,
+    )
     .option(
       "--data <test.npz>",
       "labelled test data (x, y; .npz or CSV) for accuracy and robustness",
@@ -77,6 +81,7 @@ async function audit(
       throw new MlsecError("E_USAGE", "--demo audits the bundled model; give no MODEL");
     model = root("examples/models/digits-cnn.onnx");
     data ??= root("examples/data/digits-test.npz");
+    flags.train ??= root("examples/data/digits-train.npz");
     system ??= root("examples/threat-models/digit-reader.yaml");
   }
   if (model === undefined) throw new MlsecError("E_USAGE", "give a MODEL to audit, or --demo");
