@@ -42,9 +42,11 @@ describe("mlsec audit", () => {
       "model",
       "accuracy",
       "robustness",
+      "membership",
       "explanations",
       "threats",
     ]);
+    expect(report.sections.membership.members).toBe(500);
     const square = report.sections.robustness.points.filter(
       (p: { attack: string }) => p.attack === "square",
     );
