@@ -6,7 +6,8 @@
 //               model (accuracy, agreement, max logit error, amortized ms/sample with SIMD
 //               packing and W workers); ratio = encrypted / plaintext ms per sample;
 //   latency:    one image alone (encrypt, evaluate in a warm worker, decrypt), median of 5;
-//   memory:     RSS over R inferences of the tabular model in one server (flat = no leak).
+//   memory:     RSS and external (WASM) memory over R inferences of the tabular model in one
+//               server (flat = no leak); run with `node --expose-gc` to sample after a GC.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -159,16 +160,27 @@ async function memory(runs) {
     Array.from({ length: 30 }, (_, i) => data.x.data.subarray(i * 4, i * 4 + 4)),
   );
   const rss = [];
+  const external = [];
   const t = performance.now();
   for (let i = 1; i <= runs; i++) {
     client.decrypt(server.inferQuery(query));
-    if (i % Math.max(1, Math.floor(runs / 10)) === 0)
-      rss.push(Math.round(process.memoryUsage().rss / 2 ** 20));
+    if (i % Math.max(1, Math.floor(runs / 10)) === 0) globalThis.gc?.();
+    const m = process.memoryUsage();
+    rss.push(Math.round(m.rss / 2 ** 20));
+    // SEAL's WebAssembly heap is counted in `external`.
+    external.push(Math.round(m.external / 2 ** 20));
   }
   const ms = (performance.now() - t) / runs;
   server.dispose();
   client.dispose();
-  line({ case: "memory", inferences: runs, rssMiB: rss, msPerInference: ms });
+  line({
+    case: "memory",
+    inferences: runs,
+    gc: typeof globalThis.gc === "function",
+    rssMiB: rss,
+    externalMiB: external,
+    msPerInference: ms,
+  });
 }
 
 await primitives();
