@@ -164,7 +164,8 @@ async function memory(runs) {
   const t = performance.now();
   for (let i = 1; i <= runs; i++) {
     client.decrypt(server.inferQuery(query));
-    if (i % Math.max(1, Math.floor(runs / 10)) === 0) globalThis.gc?.();
+    if (i % Math.max(1, Math.floor(runs / 10)) !== 0) continue;
+    globalThis.gc?.();
     const m = process.memoryUsage();
     rss.push(Math.round(m.rss / 2 ** 20));
     // SEAL's WebAssembly heap is counted in `external`.
