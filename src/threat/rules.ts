@@ -136,7 +136,7 @@ const M = {
     title: "Validate and sanitise training data and labels",
     control: "data-validation",
     atlas: "AML.M0007",
-    command: null,
+    command: "mlsec poison detect",
   },
   drift: {
     title: "Monitor prediction and feature drift",
