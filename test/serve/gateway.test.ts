@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -216,6 +218,51 @@ describe("gateway on loopback", () => {
     expect(last[1]).toMatchObject({ client: null, decision: "unauthenticated", status: 401 });
     expect(last[0].input).toBeUndefined();
     expect(typeof last[0].latencyMs).toBe("number");
+  });
+});
+
+describe("JWT keys from a JWKS URL", () => {
+  it("accepts ES256 tokens whose key the JWKS endpoint serves, and no others", async () => {
+    const es = await generateKeyPair("ES256");
+    const other = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(es.publicKey)), kid: "ec1", alg: "ES256" };
+    const jwks = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
+    const { port } = jwks.address() as AddressInfo;
+    const gw = await gateway({
+      auth: {
+        jwt: {
+          algorithms: ["ES256"],
+          jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+          issuer: ISS,
+          audience: AUD,
+        },
+      },
+    });
+    const token = (key: typeof es.privateKey) =>
+      new SignJWT({ models: ["digits"] })
+        .setProtectedHeader({ alg: "ES256", kid: "ec1" })
+        .setSubject("erin")
+        .setIssuer(ISS)
+        .setAudience(AUD)
+        .setExpirationTime("5m")
+        .sign(key);
+    try {
+      const url = `${gw.url}/v1/models/digits/predict`;
+      const body = { inputs: [image()] };
+      const ok = await post(url, body, { authorization: `Bearer ${await token(es.privateKey)}` });
+      expect(ok.status).toBe(200);
+      const forged = await post(url, body, {
+        authorization: `Bearer ${await token(other.privateKey)}`,
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      await gw.close();
+      jwks.close();
+    }
   });
 });
 
