@@ -66,6 +66,19 @@ describe("mlsec pii k-anonymize / risk (built binary)", () => {
     expect(out).not.toContain("P1,");
     const after = runCli(["pii", "risk", path("anon.csv"), "--quasi", "age,zip,sex", "--k", "5"]);
     expect(after.status).toBe(0);
+    // Without --out, the JSON document carries the anonymized CSV.
+    const inline = runCli([
+      "--format",
+      "json",
+      "pii",
+      "k-anonymize",
+      csv,
+      "--quasi",
+      "age",
+      "--k",
+      "3",
+    ]);
+    expect(JSON.parse(inline.stdout).content.split("\r\n")[0]).toBe("name,age,zip,sex,diagnosis");
   });
   it("k larger than the data and ragged rows exit 2 with nothing written", () => {
     const csv = file("small.csv", "age,sex\n30,F\n31,M\n");

@@ -790,7 +790,12 @@ async function runKAnonymize(
     emit(
       ctx,
       "pii k-anonymize",
-      { input: file, out: opts.out ?? null, ...result.report },
+      {
+        input: file,
+        out: opts.out ?? null,
+        ...result.report,
+        ...(opts.out === undefined ? { content: csv } : {}),
+      },
       (r) => `${renderAnonymity(r)}${r.out === null ? "" : `\nwrote ${r.out}`}`,
     );
   }
