@@ -193,6 +193,8 @@ export async function startGateway(
     return503OnClosing: true,
   });
 
+  // Bodies are JSON only: anything else is refused with 415 before it is read.
+  app.removeContentTypeParser("text/plain");
   app.decorateRequest("gw", null as unknown as RequestState);
   app.addHook("onRequest", async (request) => {
     request.gw = { route: request.routeOptions.url ?? "unknown", decision: "allowed", rows: 0 };

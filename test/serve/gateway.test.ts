@@ -162,6 +162,12 @@ describe("gateway on loopback", () => {
     const h = { "x-api-key": KEY };
     const v2 = (input: object) => post(`${gw.url}/v2/models/digits/infer`, { inputs: [input] }, h);
     expect((await post(`${gw.url}/v1/models/digits/predict`, "{not json", h)).status).toBe(400);
+    const text = await post(`${gw.url}/v1/models/digits/predict`, "0.5", {
+      ...h,
+      "content-type": "text/plain",
+    });
+    expect(text.status).toBe(415);
+    expect(text.json.error.code).toBe("unsupported_media_type");
     const big = await post(
       `${gw.url}/v1/models/digits/predict`,
       `{"inputs":[${"0,".repeat(600_000)}0]}`,
