@@ -176,12 +176,35 @@ for (const backend of BACKENDS) {
         body: JSON.stringify({ version: 1, reason: "passed eval" }),
       });
       expect(await json(ok)).toEqual({ previous: null });
+      // A reader (or a publisher) cannot grant itself more.
+      const grant = (token: string | undefined, who: string, role: string) =>
+        call(`/v1/grants/${who}`, token, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ role }),
+        });
+      expect((await grant(tokens.bob, "bob", "admin")).status).toBe(403);
+      expect((await grant(tokens.pat, "pat", "admin")).status).toBe(403);
+      expect((await grant(tokens.alice, "carol", "root")).status).toBe(400);
+      expect(
+        (await call("/v1/models/fraud/versions/1?reason=x", tokens.bob, { method: "DELETE" }))
+          .status,
+      ).toBe(403);
       const denied = (await reg.auditEntries("alice")).filter((e) => e.outcome === "denied");
       expect(denied.map((e) => `${e.actor}:${e.action}`)).toEqual([
         "bob:publish",
         "bob:alias.set",
         "carol:show",
+        "bob:grant",
+        "pat:grant",
+        "bob:version.delete",
       ]);
+      const granted = await grant(tokens.alice, "carol", "reader");
+      expect(await json(granted)).toEqual({ principal: "carol", role: "reader", scope: "*" });
+      expect((await call("/v1/models/fraud", tokens.carol)).status).toBe(200);
+      const revoked = await call("/v1/grants/carol", tokens.alice, { method: "DELETE" });
+      expect(await json(revoked)).toEqual({ removed: true });
+      expect((await call("/v1/models/fraud", tokens.carol)).status).toBe(403);
     });
 
     it("parallel pushes get distinct versions; pages list every model once", async () => {
@@ -222,6 +245,11 @@ for (const backend of BACKENDS) {
       expect((await json(created)).model).toMatchObject({ kind: "dataset", retentionDays: 7 });
       expect((await post(tokens.pat, spec)).status).toBe(409);
       expect(await json(await call("/v1/expired", tokens.bob))).toEqual({ items: [] });
+      const del = await call("/v1/models/m2/versions/1?reason=leak", tokens.alice, {
+        method: "DELETE",
+      });
+      expect(await json(del)).toEqual({ versions: [1], aliasesRemoved: [] });
+      expect((await call("/v1/models/m2/versions/1", tokens.bob)).status).toBe(404);
       const datasets = await json(await call("/v1/models?kind=dataset", tokens.bob));
       expect(datasets.items.map((m: { name: string }) => m.name)).toEqual(["iris"]);
     });

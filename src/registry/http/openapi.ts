@@ -117,6 +117,11 @@ export const OPENAPI = {
         parameters: [name, ref],
         responses: { "200": { description: "the version" }, "304": {}, ...failures },
       },
+      delete: {
+        summary: "soft-delete a version (maintainer); rows, blob and audit trail stay",
+        parameters: [name, ref, { name: "reason", in: "query", required: true }],
+        responses: { "200": { description: "{versions, aliasesRemoved}" }, ...failures },
+      },
     },
     "/v1/models/{name}/versions/{ref}/blob": {
       get: {
@@ -146,6 +151,29 @@ export const OPENAPI = {
           properties: { version: { type: "integer" }, reason: { type: "string" } },
         }),
         responses: { "200": { description: "{previous}" }, ...failures },
+      },
+    },
+    "/v1/grants/{principal}": {
+      put: {
+        summary: "grant a role registry-wide or on one model (admin)",
+        parameters: [{ name: "principal", in: "path", required: true }],
+        requestBody: json({
+          type: "object",
+          required: ["role"],
+          properties: {
+            role: { enum: ["reader", "publisher", "maintainer", "admin"] },
+            model: { type: "string" },
+          },
+        }),
+        responses: { "200": { description: "the grant" }, ...failures },
+      },
+      delete: {
+        summary: "revoke a grant (admin)",
+        parameters: [
+          { name: "principal", in: "path", required: true },
+          { name: "model", in: "query" },
+        ],
+        responses: { "200": { description: "{removed}" }, ...failures },
       },
     },
     "/v1/audit/verify": {

@@ -10,6 +10,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isMlsecError, MlsecError } from "../../core/index.js";
+import { isRole, ROLES } from "../rbac.js";
 import type { Registry } from "../registry.js";
 import { OPENAPI } from "./openapi.js";
 import { FailureLimiter } from "./rate-limit.js";
@@ -310,6 +311,32 @@ export async function createRegistryServer(options: ServerOptions): Promise<Regi
       throw new HttpError(400, "E_INVALID_ARGUMENT", "send {version: integer, reason: string}");
     }
     return registry.setAlias(actor(request), name, alias, body.version as number, body.reason);
+  });
+
+  app.put("/v1/grants/:principal", async (request) => {
+    const { principal } = request.params as { principal: string };
+    const body = (request.body ?? {}) as { role?: unknown; model?: unknown };
+    if (typeof body.role !== "string" || !isRole(body.role)) {
+      throw new HttpError(400, "E_INVALID_ARGUMENT", `role is one of ${ROLES.join(", ")}`);
+    }
+    const model = typeof body.model === "string" ? body.model : undefined;
+    await registry.grant(actor(request), principal, body.role, model);
+    return { principal, role: body.role, scope: model ?? "*" };
+  });
+
+  app.delete("/v1/grants/:principal", async (request) => {
+    const { principal } = request.params as { principal: string };
+    const model = one((request.query as Record<string, unknown>).model);
+    return { removed: await registry.revoke(actor(request), principal, model) };
+  });
+
+  app.delete("/v1/models/:name/versions/:ref", async (request) => {
+    const { name, ref } = request.params as P;
+    const reason = one((request.query as Record<string, unknown>).reason) ?? "";
+    if (!/^[1-9]\d{0,8}$/.test(ref) || reason.trim() === "") {
+      throw new HttpError(400, "E_INVALID_ARGUMENT", "delete a version number with ?reason=");
+    }
+    return registry.delete(actor(request), name, Number(ref), reason);
   });
 
   app.get("/v1/audit/verify", async (request) => registry.verifyAuditLog(actor(request)));
