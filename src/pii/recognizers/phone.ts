@@ -90,20 +90,20 @@ function separatorsLookLikePhone(raw: string): boolean {
 }
 
 /**
- * A necessary condition for a national number to be possible (hence valid) in a region, from the
- * region's public metadata: after its national prefix is stripped, the national significant
- * number has one of the region's possible lengths. A parse by libphonenumber costs about 15 µs;
- * this test rules out most regions for a candidate in well under one. Regions whose national
- * prefix rule is a pattern (it may rewrite digits) and numbers that start with the region's
+ * Necessary conditions for a national number to be possible or valid in a region, from the
+ * region's metadata: after its national prefix is stripped, the national significant number has
+ * one of the region's possible lengths (and, to be valid, matches its general pattern). A parse
+ * by libphonenumber costs about 15 µs; these tests rule out most regions for a candidate in well
+ * under one. Regions whose prefix rule rewrites digits, and numbers that start with the region's
  * international dialling prefix or its country calling code (libphonenumber strips a calling code
- * written without "+") are always handed to libphonenumber.
+ * written without "+"), are always handed to libphonenumber.
  */
 interface LengthRule {
   readonly lengths: readonly number[];
-  /** Longest literal national prefix, or -1 when the rule is not a literal alternation. */
-  readonly maxPrefix: number;
-  /** The literal national prefixes (empty when there is none). */
-  readonly prefixes: readonly string[];
+  /** The national prefix, anchored; undefined when the region has none. */
+  readonly prefix?: RegExp;
+  /** The prefix rule rewrites digits (a transform rule): no shortcut is safe. */
+  readonly rewrites: boolean;
   /** The region's general national-number pattern, anchored (every valid number matches it). */
   readonly pattern?: RegExp;
   readonly idd: RegExp;
@@ -112,27 +112,29 @@ interface LengthRule {
 
 const lengthRules = new Map<CountryCode, LengthRule>();
 
+/** A metadata method outside the typed surface of libphonenumber-js ("missing" if absent). */
+function planValue(plan: object, method: string): unknown {
+  const fn = (plan as Record<string, unknown>)[method];
+  return typeof fn === "function" ? fn.call(plan) : "missing";
+}
+
 function lengthRule(region: CountryCode): LengthRule {
   let rule = lengthRules.get(region);
   if (rule === undefined) {
     const metadata = new Metadata();
     metadata.selectNumberingPlan(region);
     const plan = metadata.numberingPlan!;
-    // Not in the typed surface of libphonenumber-js: without it every region is always tried.
-    const prefixOf = (plan as { nationalPrefixForParsing?: () => string | undefined })
-      .nationalPrefixForParsing;
-    const stored: unknown = prefixOf === undefined ? "(" : prefixOf.call(plan);
-    // The compressed metadata stores "no national prefix" as 0 or leaves it out.
-    const prefix = typeof stored === "string" ? stored : "";
-    const literal = /^[0-9|]*$/.test(prefix);
-    const patternOf = (plan as { nationalNumberPattern?: () => string | undefined })
-      .nationalNumberPattern;
-    const pattern = patternOf?.call(plan);
+    // The compressed metadata stores an absent value as 0 or leaves it out.
+    const prefix = planValue(plan, "nationalPrefixForParsing");
+    const transform = planValue(plan, "nationalPrefixTransformRule");
+    const pattern = planValue(plan, "nationalNumberPattern");
     rule = {
       lengths: plan.possibleLengths(),
-      maxPrefix: literal ? Math.max(0, ...prefix.split("|").map((p) => p.length)) : -1,
-      prefixes: literal ? prefix.split("|").filter((p) => p !== "") : [],
-      ...(typeof pattern === "string" && pattern !== ""
+      ...(typeof prefix === "string" && prefix !== "missing" && prefix !== ""
+        ? { prefix: new RegExp(`^(?:${prefix})`) }
+        : {}),
+      rewrites: prefix === "missing" || (typeof transform === "string" && transform !== ""),
+      ...(typeof pattern === "string" && pattern !== "missing" && pattern !== ""
         ? { pattern: new RegExp(`^(?:${pattern})$`) }
         : {}),
       idd: new RegExp(`^(?:${plan.IDDPrefix()})`),
@@ -143,30 +145,37 @@ function lengthRule(region: CountryCode): LengthRule {
   return rule;
 }
 
+/**
+ * The national significant numbers libphonenumber may read from national digits: the digits
+ * themselves or, as it does without a transform rule, the digits after the national prefix match.
+ */
+function significantNumbers(rule: LengthRule, digits: string): string[] {
+  const m = rule.prefix?.exec(digits);
+  return m && m[0].length > 0 ? [digits, digits.slice(m[0].length)] : [digits];
+}
+
+/** Shortcuts are off when libphonenumber would read the digits another way. */
+function undecidable(rule: LengthRule, digits: string): boolean {
+  return rule.rewrites || rule.idd.test(digits) || digits.startsWith(rule.callingCode);
+}
+
 /** A necessary condition for `isPossiblePhoneNumber(digits, region)`: a possible length. */
 export function mayBeNational(digits: string, region: CountryCode): boolean {
   const rule = lengthRule(region);
-  if (rule.maxPrefix < 0 || rule.idd.test(digits) || digits.startsWith(rule.callingCode)) {
-    return true;
-  }
-  const d = digits.length;
-  return rule.lengths.some((n) => n <= d && n >= d - rule.maxPrefix);
+  if (undecidable(rule, digits)) return true;
+  return significantNumbers(rule, digits).some((n) => rule.lengths.includes(n.length));
 }
 
 /**
- * A necessary condition for `isValidPhoneNumber(digits, region)`: the national significant
- * number (the digits, or the digits after a literal national prefix) has a possible length and
- * matches the region's general pattern, which covers every number type of the region.
+ * A necessary condition for `isValidPhoneNumber(digits, region)`: a national significant number
+ * with a possible length that matches the region's general pattern (which covers every number
+ * type of the region).
  */
 export function mayBeValidNational(digits: string, region: CountryCode): boolean {
   const rule = lengthRule(region);
-  if (rule.maxPrefix < 0 || rule.idd.test(digits) || digits.startsWith(rule.callingCode)) {
-    return true;
-  }
-  const fits = (nsn: string) =>
-    rule.lengths.includes(nsn.length) && (rule.pattern === undefined || rule.pattern.test(nsn));
-  return (
-    fits(digits) || rule.prefixes.some((p) => digits.startsWith(p) && fits(digits.slice(p.length)))
+  if (undecidable(rule, digits)) return true;
+  return significantNumbers(rule, digits).some(
+    (n) => rule.lengths.includes(n.length) && (rule.pattern === undefined || rule.pattern.test(n)),
   );
 }
 
