@@ -22,6 +22,7 @@ interface FitFlags {
   references: number;
   perClass: number;
   bandwidth?: number;
+  mcPasses: number;
   squeezers?: string[];
   limit?: number;
   threads: number;
@@ -61,6 +62,7 @@ async function fitCommand(
       references: flags.references,
       perClass: flags.perClass,
       bandwidth: flags.bandwidth,
+      mcPasses: flags.mcPasses,
       squeezers: flags.squeezers,
       threads: flags.threads,
     },
@@ -76,12 +78,13 @@ async function fitCommand(
     threshold: detector.threshold,
     layers: detector.kind === "squeeze" ? [] : detector.layers.map((l) => l.name),
     squeezers: detector.kind === "squeeze" ? detector.squeezers : [],
+    mcDropoutPasses: detector.kind === "kde" ? (detector.uncertainty?.passes ?? null) : null,
     out: flags.out,
     seconds: (performance.now() - started) / 1000,
   };
   emit(ctx, "detect fit", result, (r) =>
     [
-      `detector     ${r.detector} on ${r.detector === "squeeze" ? `squeezers ${r.squeezers.join(", ")}` : `layers ${r.layers.join(", ")}`}`,
+      `detector     ${r.detector} on ${r.detector === "squeeze" ? `squeezers ${r.squeezers.join(", ")}` : `layers ${r.layers.join(", ")}`}${r.mcDropoutPasses === null ? "" : ` + MC-dropout uncertainty (${r.mcDropoutPasses} passes)`}`,
       `fitted on    ${r.samples - r.calibrationSamples} clean samples of ${r.data}`,
       `threshold    ${r.threshold.toPrecision(6)} (flags ${(100 * r.targetFpr).toFixed(1)}% of ${r.calibrationSamples} held-out clean samples)`,
       `saved        ${r.out} in ${r.seconds.toFixed(1)}s`,
@@ -271,6 +274,12 @@ export function registerDetect(program: Command): void {
       "--bandwidth <s>",
       "kde: kernel bandwidth (default: median pair distance)",
       parseNumber("--bandwidth", Number.MIN_VALUE),
+    )
+    .option(
+      "--mc-passes <n>",
+      "kde: MC-dropout passes for Bayesian uncertainty when the model has Dropout (0 = off)",
+      parseInteger("--mc-passes", 0, 1000),
+      20,
     )
     .option(
       "--squeezer <spec>",

@@ -23,6 +23,7 @@ import { type DetectorFile, MAX_DETECTOR_BYTES, parseDetectorFile } from "./form
 import { kernelDensityScores } from "./kernel-density.js";
 import { lidScores } from "./lid.js";
 import { mahalanobisScores } from "./mahalanobis.js";
+import { McDropout } from "./mc-dropout.js";
 import { squeezeScores } from "./squeeze.js";
 
 /** The contract the serving gateway codes against. */
@@ -190,10 +191,16 @@ export async function openDetector(
   const names = file.layers.map((l) => l.name);
   const extractor = await ActivationExtractor.create(model, names, session);
   const scorers = file.layers.map((_, k) => layerScorer(file, k));
+  const uncertainty = file.kind === "kde" ? file.uncertainty : undefined;
+  const dropout =
+    uncertainty === undefined
+      ? undefined
+      : await McDropout.create(model, uncertainty.passes, session);
+  const stats = uncertainty === undefined ? file.layers : [...file.layers, uncertainty];
   const layerScores = async (x: Tensor) => {
     const out = await extractor.run(x);
     const predicted = argmaxRows(out.logits);
-    return out.layers.map((activations, k) => {
+    const raw = out.layers.map((activations, k) => {
       const f = featuresOf(activations);
       if (f.dim !== scorers[k].dim) {
         throw new MlsecError(
@@ -203,6 +210,8 @@ export async function openDetector(
       }
       return scorers[k].score(f, predicted);
     });
+    if (dropout !== undefined) raw.push(await dropout.uncertainty(x));
+    return raw;
   };
   return {
     kind: file.kind,
@@ -212,9 +221,12 @@ export async function openDetector(
     layerScores,
     async score(batch, shape) {
       const raw = await layerScores(checkBatch(batch, shape, extractor.inputShape));
-      return combineLayerScores(raw, file.layers);
+      return combineLayerScores(raw, stats);
     },
-    dispose: () => extractor.release(),
+    async dispose() {
+      await extractor.release();
+      await dropout?.release();
+    },
   };
 }
 

@@ -22,6 +22,7 @@ import {
 } from "./format.js";
 import { medianPairDistance } from "./kernel-density.js";
 import { fitMahalanobis } from "./mahalanobis.js";
+import { hasDropout } from "./mc-dropout.js";
 
 export interface FitOptions {
   readonly kind: DetectorKind;
@@ -41,6 +42,11 @@ export interface FitOptions {
   /** KDE: training samples kept per class (default 300) and bandwidth (default: median heuristic). */
   readonly perClass?: number;
   readonly bandwidth?: number;
+  /**
+   * KDE: MC-dropout passes for Feinman et al.'s Bayesian uncertainty, used when the model has
+   * Dropout nodes (default 20; 0 = density only).
+   */
+  readonly mcPasses?: number;
   /** Squeeze: preprocessor specs (default bit-depth:1 and median:2, Xu et al.'s MNIST setting). */
   readonly squeezers?: readonly string[];
   readonly threads?: number;
@@ -166,7 +172,19 @@ async function fitLayers(input: FitInput, options: FitOptions, fitRows: Int32Arr
   }
   const labels = Int32Array.from(fitRows, (r) => input.y[r]);
   const classes = out.logits.shape[1];
+  const passes = options.mcPasses ?? 20;
+  if (passes === 1 || !Number.isInteger(passes) || passes < 0) {
+    throw new MlsecError(
+      "E_INVALID_ARGUMENT",
+      `MC dropout needs 0 (off) or at least 2 passes, got ${passes}`,
+    );
+  }
+  const uncertainty =
+    kind === "kde" && passes > 0 && hasDropout(input.model)
+      ? { uncertainty: { passes, scoreMean: 0, scoreStd: 1 } }
+      : {};
   return {
+    ...uncertainty,
     layers: out.layers.map((activations, k) => ({
       name: names[k],
       scoreMean: 0,
@@ -225,6 +243,11 @@ export async function fitDetector(input: FitInput, options: FitOptions): Promise
   }
   if (parsed.kind === "squeeze") return { ...parsed, threshold: thresholdAtFpr(raw[0], fpr) };
   const layers = parsed.layers.map((l, k) => ({ ...l, ...meanStd(raw[k]) }));
+  if (parsed.kind === "kde" && parsed.uncertainty !== undefined) {
+    const uncertainty = { ...parsed.uncertainty, ...meanStd(raw[layers.length]) };
+    const threshold = thresholdAtFpr(combineLayerScores(raw, [...layers, uncertainty]), fpr);
+    return { ...parsed, layers, uncertainty, threshold } as DetectorFile;
+  }
   const threshold = thresholdAtFpr(combineLayerScores(raw, layers), fpr);
   return { ...parsed, layers, threshold } as DetectorFile;
 }

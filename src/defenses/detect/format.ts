@@ -94,6 +94,14 @@ const detectorSchema = z.discriminatedUnion("kind", [
       counts: z.array(z.number().int().min(1)).min(1).max(100000),
       features: float32Array,
     }),
+    /** MC-dropout uncertainty, when the model has Dropout (standardized like a layer). */
+    uncertainty: z
+      .strictObject({
+        passes: z.number().int().min(2).max(1000),
+        scoreMean: z.number().refine(Number.isFinite),
+        scoreStd: z.number().positive().refine(Number.isFinite),
+      })
+      .optional(),
   }),
   z.strictObject({
     ...common,

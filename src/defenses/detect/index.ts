@@ -44,5 +44,6 @@ export {
   type MahalanobisParams,
   mahalanobisScores,
 } from "./mahalanobis.js";
+export { hasDropout, McDropout, withDropoutActive } from "./mc-dropout.js";
 export * from "./query-stream.js";
 export { softmaxRows, squeezeScores } from "./squeeze.js";

@@ -2,7 +2,7 @@
 // predicted class: Feinman, Curtin, Shintre & Gardner, "Detecting Adversarial Samples from
 // Artifacts" (2017), §4.1: K(x, xᵢ) = exp(−‖x − xᵢ‖² / σ²). The score is the negative log
 // density, so low density (adversarial) scores high. Their second signal, Bayesian uncertainty
-// from MC dropout, needs a model trained with dropout; mlsec's score is the density alone.
+// from MC dropout (mc-dropout.ts), joins it when the model has Dropout nodes.
 
 export interface KernelDensityParams {
   readonly classes: number;
