@@ -135,6 +135,38 @@ export interface SigstoreOptions {
   readonly issuer: string;
 }
 
+/**
+ * @sigstore/verify reads certificates with its own ASN.1 parser, which accepts some altered DER
+ * (a changed outer tag, for one): each certificate must also pass OpenSSL's strict reader.
+ */
+function requireStrictDer(bundle: Parameters<BundleVerifier["verify"]>[0]): void {
+  const material = bundle.verificationMaterial;
+  const all = [
+    ...(material.certificate ? [material.certificate] : []),
+    ...(material.x509CertificateChain?.certificates ?? []),
+  ];
+  for (const { rawBytes } of all) parseDerCertificate(Buffer.from(rawBytes, "base64"));
+}
+
+/**
+ * An inclusion proof's rootHash and treeSize must be those of its signed checkpoint:
+ * @sigstore/verify recomputes the root from the proof and compares it with the checkpoint only,
+ * so an altered copy of these two fields would otherwise pass unnoticed.
+ */
+function requireConsistentProofs(bundle: Parameters<BundleVerifier["verify"]>[0]): void {
+  for (const entry of bundle.verificationMaterial.tlogEntries ?? []) {
+    const proof = entry.inclusionProof;
+    if (proof === undefined) continue;
+    const [, treeSize, rootHash] = proof.checkpoint.envelope.split("\n");
+    if (treeSize !== proof.treeSize || rootHash !== proof.rootHash) {
+      throw new MlsecError(
+        "E_SIGSTORE_INVALID",
+        "Sigstore verification failed: the inclusion proof's root hash or tree size is not its checkpoint's",
+      );
+    }
+  }
+}
+
 export function sigstoreVerifier(options: SigstoreOptions): BundleVerifier {
   return {
     method: "sigstore",
@@ -150,6 +182,8 @@ export function sigstoreVerifier(options: SigstoreOptions): BundleVerifier {
       } catch (cause) {
         throw new MlsecError("E_KEY_FORMAT", "cannot read the trusted root", { cause });
       }
+      requireStrictDer(bundle);
+      requireConsistentProofs(bundle);
       let entity: ReturnType<typeof sigstore.toSignedEntity>;
       try {
         entity = sigstore.toSignedEntity(bundleFromJSON(json));

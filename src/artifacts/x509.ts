@@ -32,11 +32,28 @@ export function parsePemCertificates(text: string): X509Certificate[] {
 }
 
 export function parseDerCertificate(der: Buffer): X509Certificate {
+  let cert: X509Certificate;
   try {
-    return new X509Certificate(der);
+    cert = new X509Certificate(der);
   } catch (cause) {
     throw new MlsecError("E_SIGNATURE_FORMAT", "malformed certificate in the bundle", { cause });
   }
+  // OpenSSL accepts a signatureValue BIT STRING with unused bits, and signature checks ignore
+  // them: without this, a changed byte would leave a certificate that still verifies.
+  if (!cert.raw.equals(der) || signatureUnusedBits(der) !== 0) {
+    throw new MlsecError("E_SIGNATURE_FORMAT", "a certificate in the bundle is not strict DER");
+  }
+  return cert;
+}
+
+/** The unused-bits count of Certificate.signatureValue (RFC 5280 4.1: the third element). */
+function signatureUnusedBits(der: Buffer): number {
+  const outer = tlv(der, 0, der.length);
+  const tbs = tlv(der, outer.start, outer.end);
+  const algorithm = tlv(der, tbs.end, outer.end);
+  const signature = tlv(der, algorithm.end, outer.end);
+  if (signature.tag !== 0x03 || signature.end <= signature.start) fail("malformed signatureValue");
+  return der[signature.start];
 }
 
 /** Reads one DER TLV at `at`: returns tag, content start and end. Bounded by `limit`. */

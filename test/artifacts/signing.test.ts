@@ -214,8 +214,68 @@ describe.skipIf(!vectors)(
         );
       },
     );
+
+    // Changes the fuzz property above found that @sigstore/verify alone lets through.
+    it.each([
+      [
+        "the certificate's outer DER tag",
+        (b: SigstoreJson) => editCertificate(b, (der) => (der[0] ^= 0x04)),
+      ],
+      [
+        "the unused-bits byte of the certificate's signature",
+        (b: SigstoreJson) => editCertificate(b, (der) => (der[signatureBitsAt(der)] = 1)),
+      ],
+      [
+        "the inclusion proof's rootHash",
+        (b: SigstoreJson) => {
+          const proof = b.verificationMaterial.tlogEntries[0].inclusionProof;
+          proof.rootHash = Buffer.from(proof.rootHash, "base64").fill(7).toString("base64");
+        },
+      ],
+    ])("keyless: a bundle with a changed %s is rejected", async (_what, edit) => {
+      const dir = `${vectors}/v1.1.0-sigstore`;
+      const bundle = JSON.parse(readFileSync(`${dir}/model.sig`, "utf8")) as SigstoreJson;
+      edit(bundle);
+      const target = join(tmp, `edited-${copies++}.sig`);
+      writeFileSync(target, JSON.stringify(bundle));
+      await expect(
+        verifyModel(dir, {
+          signaturePath: target,
+          verifier: verifierFor("sigstore"),
+          ignorePaths: ["ignore-me", "model.sig"],
+          workers: 0,
+        }),
+      ).rejects.toMatchObject({ code: expect.stringMatching(/^E_(SIGNATURE_FORMAT|SIGSTORE)/) });
+    });
   },
 );
+
+interface SigstoreJson {
+  verificationMaterial: {
+    certificate: { rawBytes: string };
+    tlogEntries: { inclusionProof: { rootHash: string } }[];
+  };
+}
+
+function editCertificate(bundle: SigstoreJson, edit: (der: Buffer) => void): void {
+  const der = Buffer.from(bundle.verificationMaterial.certificate.rawBytes, "base64");
+  edit(der);
+  bundle.verificationMaterial.certificate.rawBytes = der.toString("base64");
+}
+
+/** Offset of Certificate.signatureValue's unused-bits byte (short or long DER lengths). */
+function signatureBitsAt(der: Buffer): number {
+  const skip = (at: number) => {
+    const len = der[at + 1];
+    const n = len & 0x80 ? len & 0x7f : 0;
+    const length = n === 0 ? len : der.readUIntBE(at + 2, n);
+    return { start: at + 2 + n, end: at + 2 + n + length };
+  };
+  const outer = skip(0);
+  const tbs = skip(outer.start);
+  const algorithm = skip(tbs.end);
+  return skip(algorithm.end).start;
+}
 
 /** An unrelated CA: the Fulcio root from the Sigstore trusted root. */
 function generateSelfSignedRoots() {
