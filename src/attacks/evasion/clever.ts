@@ -1,12 +1,13 @@
-// CLEVER-style robustness score, Weng et al. 2018 ("Evaluating the Robustness of Neural Networks:
-// An Extreme Value Theory Approach", Alg. 1): sample points uniformly in the Lp ball of radius R
-// around x, take per batch the largest dual norm ||∇(z_y − z_j)||_q, estimate the local Lipschitz
-// constant L_j and score min_j min((z_y − z_j)(x) / L_j, R). Unlike the paper, L_j is the largest
-// batch maximum seen, not the location of a fitted reverse Weibull distribution.
+// CLEVER robustness score, Weng et al. 2018 ("Evaluating the Robustness of Neural Networks: An
+// Extreme Value Theory Approach", Alg. 1): sample points uniformly in the Lp ball of radius R
+// around x, take per batch the largest dual norm ||∇(z_y − z_j)||_q, fit a reverse Weibull
+// distribution to the batch maxima by maximum likelihood (reverse-weibull.ts), take its location
+// as the local Lipschitz constant L_j, and score min_j min((z_y − z_j)(x) / L_j, R).
 
 import { type Differentiable, MlsecError, type Rng, type Tensor } from "../../core/index.js";
 import { logitCombinationGradients } from "./logit-gradients.js";
 import { randomDelta } from "./random-init.js";
+import { fitReverseWeibull, type ReverseWeibullFit } from "./reverse-weibull.js";
 
 export interface CleverOptions {
   readonly radius: number;
@@ -22,8 +23,10 @@ export interface CleverScore {
   readonly score: number;
   /** The class j that attains it. */
   readonly nearestClass: number;
-  /** Estimated local Lipschitz constants L_j (dual norm), per class (NaN for the label). */
+  /** Estimated local Lipschitz constants L_j (dual norm): the fitted locations, per class (NaN for the label). */
   readonly lipschitz: readonly number[];
+  /** The reverse Weibull fit behind each L_j (null for the label). */
+  readonly fits: readonly (ReverseWeibullFit | null)[];
 }
 
 /** CLEVER-style score of one sample `x` (shape [1, ...]) with label `label`. */
@@ -37,6 +40,9 @@ export async function cleverScore(
   if (!(options.radius > 0)) {
     throw new MlsecError("E_INVALID_ARGUMENT", `radius must be > 0, got ${options.radius}`);
   }
+  if (!Number.isInteger(options.batches ?? 20) || (options.batches ?? 20) < 3) {
+    throw new MlsecError("E_INVALID_ARGUMENT", "CLEVER needs at least 3 batches for its fit");
+  }
   const d = x.data.length;
   const classes = model.numClasses;
   const batches = options.batches ?? 20;
@@ -44,8 +50,8 @@ export async function cleverScore(
   const [lo, hi] = model.bounds;
   const logits = (await model.predict(x)).data;
   const others = Array.from({ length: classes }, (_, k) => k).filter((k) => k !== label);
-  const lipschitz = new Array<number>(classes).fill(Number.NaN);
-  for (const j of others) lipschitz[j] = 0;
+  // Batch maxima of the gradient norms, per class and batch.
+  const maxima = Array.from({ length: classes }, () => new Float64Array(batches));
   const points = new Float32Array(perBatch * d);
   for (let b = 0; b < batches; b++) {
     for (let s = 0; s < perBatch; s++) {
@@ -71,10 +77,14 @@ export async function cleverScore(
         // Dual norm: L2 for L2 balls, L1 for L∞ balls.
         for (let k = 0; k < d; k++) norm += options.norm === "2" ? g[k] * g[k] : Math.abs(g[k]);
         if (options.norm === "2") norm = Math.sqrt(norm);
-        if (norm > lipschitz[j]) lipschitz[j] = norm;
+        if (norm > maxima[j][b]) maxima[j][b] = norm;
       }
     });
   }
+  const fits = Array.from({ length: classes }, (_, j) =>
+    j === label ? null : fitReverseWeibull(maxima[j]),
+  );
+  const lipschitz = fits.map((fit) => fit?.location ?? Number.NaN);
   let score = Infinity;
   let nearestClass = others[0];
   for (const j of others) {
@@ -88,5 +98,5 @@ export async function cleverScore(
       nearestClass = j;
     }
   }
-  return { score, nearestClass, lipschitz };
+  return { score, nearestClass, lipschitz, fits };
 }

@@ -40,6 +40,7 @@ export {
   BLACK_BOX_ATTACKS,
   checkAttackable,
 } from "./registry.js";
+export { fitReverseWeibull, type ReverseWeibullFit } from "./reverse-weibull.js";
 export { imageGeometry, type SquareParams, squareBatch, squareP } from "./square.js";
 export type {
   AttackContext,

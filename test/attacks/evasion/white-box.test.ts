@@ -206,7 +206,7 @@ describe("APGD", () => {
   });
 });
 
-describe("CLEVER-style score", () => {
+describe("CLEVER score", () => {
   it("equals the exact minimal distance for a linear model (constant gradient)", async () => {
     const model = multiLossLinear(W, b);
     const one = tensor([1, 2], [0.55, 0.5]);
@@ -214,9 +214,14 @@ describe("CLEVER-style score", () => {
     // g_1 = z_0 − z_1 = 0.4, ||W_0 − W_1||₂ = 8√2: 0.4 / (8√2) = 0.05/√2.
     expect(l2.nearestClass).toBe(1);
     expect(l2.score).toBeCloseTo(0.05 / Math.SQRT2, 5);
+    // The batch maxima all equal ||W_0 − W_1||₂ (up to float32 noise): the fit's location.
     expect(l2.lipschitz[1]).toBeCloseTo(8 * Math.SQRT2, 4);
+    expect(l2.fits[1]?.method).toBe("degenerate");
+    expect(l2.fits[0]).toBeNull();
     const linf = await cleverScore(model, one, 0, { radius: 1, norm: "inf", rng: createRng(0) });
     expect(linf.score).toBeCloseTo(0.025, 5);
+    // L∞ ball: the dual L1 norm ||W_0 − W_1||₁ = 16.
+    expect(linf.lipschitz[1]).toBeCloseTo(16, 4);
     // Capped at the radius, and 0 for a misclassified sample.
     const capped = await cleverScore(model, one, 0, { radius: 0.01, norm: "2", rng: createRng(0) });
     expect(capped.score).toBe(0.01);
