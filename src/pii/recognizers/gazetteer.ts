@@ -20,3 +20,12 @@ export const PLACES: ReadonlySet<string> = new Set([
 
 /** The longest place name in words, so matching looks at most this far ahead. */
 export const MAX_PLACE_WORDS = Math.max(...[...PLACES].map((p) => p.split(" ").length));
+
+/** Every leading word sequence of a multi-word place ("new", "new south"): phrase matching
+ * extends a phrase only while it can still become a place. */
+export const PLACE_PREFIXES: ReadonlySet<string> = new Set(
+  [...PLACES].flatMap((p) => {
+    const words = p.split(" ");
+    return words.slice(1).map((_, i) => words.slice(0, i + 1).join(" "));
+  }),
+);

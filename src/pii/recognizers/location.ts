@@ -4,7 +4,7 @@
 // house numbers, unit designators (Apt, Suite, PSC/APO boxes) and the town lines that follow.
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { MAX_PLACE_WORDS, PLACES } from "./gazetteer.js";
+import { MAX_PLACE_WORDS, PLACE_PREFIXES, PLACES } from "./gazetteer.js";
 import { firstNameSet } from "./names-data.js";
 import {
   adjacent,
@@ -135,6 +135,7 @@ function gazetteerFindings(text: string): RawFinding[] {
         phrase += ` ${tokens[j].lower}`;
       }
       if (PLACES.has(phrase)) matched = j;
+      if (!PLACE_PREFIXES.has(phrase)) break;
     }
     if (matched >= 0) {
       out.push({

@@ -79,9 +79,13 @@ const ABBREVIATIONS = new Set(["st", "mt", "ft", "jr", "sr", "mr", "mrs", "ms", 
 
 /** The text between two tokens is one space (or ". " after an initial). */
 export function adjacent(text: string, a: Token, b: Token): boolean {
-  const gap = text.slice(a.end, b.start);
+  const gap = b.start - a.end;
+  if (gap === 1) return text.charCodeAt(a.end) === 32;
   return (
-    gap === " " || (a.dot && gap === ". " && (a.word.length === 1 || ABBREVIATIONS.has(a.lower)))
+    gap === 2 &&
+    a.dot &&
+    text.charCodeAt(a.end + 1) === 32 &&
+    (a.word.length === 1 || ABBREVIATIONS.has(a.lower))
   );
 }
 
