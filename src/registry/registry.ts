@@ -35,7 +35,13 @@ import { pull, withVerifiedCopy } from "./pull.js";
 import { REGISTRY_SCOPE, type Role } from "./rbac.js";
 import { rescan } from "./rescan.js";
 import { signatureBundle } from "./signature.js";
-import { authenticateToken, createToken, revokeToken, type TokenInfo } from "./tokens.js";
+import {
+  authenticateToken,
+  createToken,
+  listTokens,
+  revokeToken,
+  type TokenInfo,
+} from "./tokens.js";
 
 export type {
   Alias,
@@ -163,6 +169,10 @@ export class Registry {
     options: { principal?: string; label?: string; ttlDays?: number } = {},
   ): Promise<{ token: string; info: TokenInfo }> {
     return createToken(this.core, actor, options);
+  }
+
+  listTokens(actor: string): Promise<TokenInfo[]> {
+    return listTokens(this.core, actor);
   }
 
   revokeToken(actor: string, id: string): Promise<void> {

@@ -6,7 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { MlsecError } from "../core/index.js";
 import type { RegistryCore } from "./core.js";
 import { checkName, PRINCIPAL } from "./model.js";
-import { REGISTRY_SCOPE } from "./rbac.js";
+import { REGISTRY_SCOPE, roleOf } from "./rbac.js";
 
 const HMAC_KEY = "mlsec registry token v1";
 const TOKEN = /^mlsec_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -95,6 +95,23 @@ export async function revokeToken(core: RegistryCore, actor: string, id: string)
     }
     return { result: undefined, details: { id, principal: row?.principal ?? null } };
   });
+}
+
+/** The actor's own tokens, or everyone's for a registry admin; secrets are never kept. */
+export async function listTokens(core: RegistryCore, actor: string): Promise<TokenInfo[]> {
+  checkName("user", actor, PRINCIPAL);
+  const admin = (await roleOf(core.db, actor)) === "admin";
+  let q = core.db.selectFrom("registry_tokens").selectAll().orderBy("created_at").orderBy("id");
+  if (!admin) q = q.where("principal", "=", actor);
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    principal: r.principal,
+    label: r.label,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+  }));
 }
 
 /**

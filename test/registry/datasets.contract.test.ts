@@ -269,6 +269,11 @@ for (const backend of BACKENDS) {
       const dana = await reg.createToken("dana");
       expect(await reg.authenticate(dana.token)).toBe("dana");
       await reg.revokeToken("dana", dana.info.id);
+      const own = await reg.listTokens("dana");
+      expect(own.map((x) => [x.principal, x.revokedAt !== null])).toEqual([["dana", true]]);
+      const all = await reg.listTokens("alice");
+      expect(new Set(all.map((x) => x.principal))).toEqual(new Set(["bob", "dana"]));
+      expect(JSON.stringify(all)).not.toMatch(/secret|hmac/i);
       const forPat = await reg.createToken("alice", { principal: "pat" });
       expect(await reg.authenticate(forPat.token)).toBe("pat");
       await rejects(reg.revokeToken("bob", forPat.info.id), "E_REGISTRY_DENIED");

@@ -514,9 +514,18 @@ export function registerRegistry(program: Command): void {
           emit(
             ctx,
             "registry pull",
-            { version: v, path: resolve(out) },
+            {
+              version: v,
+              path: resolve(out),
+              expired: v.expiresAt !== null && v.expiresAt <= new Date().toISOString(),
+            },
             (x) =>
-              `pulled ${x.version.model}@${x.version.version} (${x.version.digest}, verified) to ${x.path}`,
+              [
+                `pulled ${x.version.model}@${x.version.version} (${x.version.digest}, verified) to ${x.path}`,
+                ...(x.expired
+                  ? [`EXPIRED: past its retention period since ${x.version.expiresAt}`]
+                  : []),
+              ].join("\n"),
           );
           return EXIT_OK;
         },
@@ -684,6 +693,30 @@ export function registerRegistry(program: Command): void {
         return EXIT_OK;
       }),
     );
+  common(
+    token.command("list").description("tokens (yours; everyone's as admin), never secrets"),
+  ).action(
+    action(async (ctx, o: Common) => {
+      const actor = actorOf(o);
+      const tokens = await withRegistry(o, (reg) => reg.listTokens(actor));
+      emit(ctx, "registry token list", { tokens }, (x) =>
+        x.tokens.length === 0
+          ? "no tokens"
+          : table([
+              ["ID", "USER", "LABEL", "CREATED", "EXPIRES", "REVOKED"],
+              ...x.tokens.map((t) => [
+                t.id,
+                t.principal,
+                t.label,
+                t.createdAt,
+                t.expiresAt ?? "-",
+                t.revokedAt ?? "-",
+              ]),
+            ]),
+      );
+      return EXIT_OK;
+    }),
+  );
   common(
     token.command("revoke <id>").description("revoke a token (yours, or any as admin)"),
   ).action(
