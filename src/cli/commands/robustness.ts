@@ -28,6 +28,7 @@ const SWEEP_ATTACKS = [
   "apgd-ce",
   "apgd-dlr",
   "autoattack",
+  "fab",
   "deepfool",
   "square",
   "hopskipjump",
@@ -96,7 +97,7 @@ function renderText(
     `clean accuracy   ${pct(r.cleanAccuracy)}`,
     `empirical robustness (DeepFool L2, mean ||δ||/||x||)  ${r.empiricalRobustness === null ? "n/a (no gradients)" : r.empiricalRobustness.toFixed(4)}`,
     ...(r.clever
-      ? [`CLEVER-style score (mean of ${r.clever.scores.length})  ${r.clever.meanScore.toFixed(4)}`]
+      ? [`CLEVER score (mean of ${r.clever.scores.length})  ${r.clever.meanScore.toFixed(4)}`]
       : []),
     "",
     table(rows),
@@ -144,7 +145,7 @@ ${chart}
 `;
 }
 
-/** CLEVER-style scores of the first --clever N samples, at the largest eps as radius. */
+/** CLEVER scores of the first --clever N samples, at the largest eps as radius. */
 async function cleverSummary(
   model: Classifier,
   x: Tensor,
@@ -253,7 +254,7 @@ export function registerRobustness(program: Command): void {
     .option("--out <report.html>", "also write a self-contained HTML report with the chart")
     .option(
       "--clever <n>",
-      "CLEVER-style scores (radius = largest eps) for the first N samples",
+      "CLEVER scores (radius = largest eps) for the first N samples",
       parseInteger("--clever", 0, 1_000_000),
       0,
     );
