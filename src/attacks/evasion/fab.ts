@@ -7,12 +7,14 @@
 // yet, and the iterate is pulled back toward x_0: x_{k+1} ← x_0 + β(x_{k+1} − x_0), β = 0.9.
 // Untargeted FAB picks s as the class with the nearest linearised boundary; FAB-T (the variant in
 // AutoAttack's standard ensemble, Croce & Hein 2020b §5) fixes s to a given class per sample and
-// still counts any change of the goal as success. Restart 0 starts at x_0; later restarts at a
+// still counts any change of the goal as success. A targeted goal follows the boundary between
+// the target and the strongest other class at the last prediction (the label at first). Restart 0 starts at x_0; later restarts at a
 // random point in the ball of radius min(‖best − x_0‖, ε)/2. Success requires ‖best − x_0‖ ≤ ε.
 
 import { type Differentiable, MlsecError, type Tensor } from "../../core/index.js";
 import { argmaxRow, isAdversarial } from "./goal.js";
 import { projectOntoHyperplaneInBox } from "./hyperplane-projection.js";
+import { rankedClasses } from "./logit-gradients.js";
 import { gatherRows } from "./margin.js";
 import { perturbationNorms, projectToBallAndBounds, sliceNorm } from "./norms.js";
 import { randomDelta } from "./random-init.js";
@@ -61,7 +63,7 @@ function validate(p: FabParams, n: number): void {
   }
 }
 
-/** Per sample: the logits at x_k and ∇(z_s − z_y) with z_s − z_y for the chosen class s. */
+/** Per sample: the logits at x_k and ∇(z_s − z_o) with z_s − z_o for the chosen class s. */
 interface Linearisation {
   readonly logits: Float32Array;
   readonly value: Float64Array;
@@ -69,15 +71,15 @@ interface Linearisation {
 }
 
 /**
- * Linearises z_s − z_y at the points of the `active` samples. ∇CE_k = Σ_j p_j ∇z_j − ∇z_k, so
- * ∇z_s − ∇z_y = ∇CE_y − ∇CE_s: one cross-entropy gradient row per class involved.
+ * Linearises z_s − z_o (o = sources[i]) at the points of the `active` samples. ∇CE_k =
+ * Σ_j p_j ∇z_j − ∇z_k, so ∇z_s − ∇z_o = ∇CE_o − ∇CE_s: one cross-entropy row per class involved.
  */
 async function linearise(
   model: Differentiable,
   points: Float32Array,
   stride: number,
   active: readonly number[],
-  labels: Int32Array,
+  sources: Int32Array,
   candidatesOf: (i: number) => readonly number[],
   norm: "inf" | "2",
 ): Promise<Linearisation> {
@@ -87,7 +89,7 @@ async function linearise(
   const firstRow: number[] = [];
   for (const [k, i] of active.entries()) {
     firstRow.push(rows.length);
-    for (const c of [labels[i], ...candidatesOf(i)]) {
+    for (const c of [sources[i], ...candidatesOf(i)]) {
       rows.push(k);
       rowLabels.push(c);
     }
@@ -106,7 +108,7 @@ async function linearise(
   for (const [k, i] of active.entries()) {
     const base = firstRow[k];
     logits.set(all.subarray(base * classes, (base + 1) * classes), k * classes);
-    const y = labels[i];
+    const y = sources[i];
     const candidates = candidatesOf(i);
     // Nearest linearised boundary: argmin_s |z_s − z_y| / ‖∇(z_s − z_y)‖_q, q dual to the norm.
     let best = -1;
@@ -157,11 +159,17 @@ export async function fabBatch(
     Array.from({ length: classes }, (_, c) => c).filter((c) => c !== goal.labels[i]);
   const candidatesOf = (i: number): readonly number[] =>
     towards !== undefined ? [towards[i]] : others(i);
+  const targets = goal.targets;
+  const strongestOther = (logits: Float32Array, row: number, i: number) =>
+    rankedClasses(logits, row, classes).find((c) => c !== targets![i])!;
 
   const queries = new Int32Array(n);
   const best = x.data.slice();
   const bestNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const clean = await model.predict(x);
+  const sources = Int32Array.from({ length: n }, (_, i) =>
+    targets === undefined ? goal.labels[i] : strongestOther(clean.data, i, i),
+  );
   let pending: number[] = [];
   for (let i = 0; i < n; i++) {
     queries[i] = 1;
@@ -183,15 +191,7 @@ export async function fabBatch(
       projectToBallAndBounds(current, x.data, n, Number.POSITIVE_INFINITY, p.norm, bounds);
     }
     for (let step = 0; step < steps; step++) {
-      const lin = await linearise(
-        model,
-        current,
-        stride,
-        pending,
-        goal.labels,
-        candidatesOf,
-        p.norm,
-      );
+      const lin = await linearise(model, current, stride, pending, sources, candidatesOf, p.norm);
       for (const [k, i] of pending.entries()) {
         queries[i]++;
         const off = i * stride;
@@ -224,6 +224,7 @@ export async function fabBatch(
       });
       for (const [k, i] of pending.entries()) {
         queries[i]++;
+        if (targets !== undefined) sources[i] = strongestOther(predicted.data, k, i);
         if (!isAdversarial(goal, i, argmaxRow(predicted.data, k, classes))) continue;
         const off = i * stride;
         for (let j = 0; j < stride; j++) shifted[j] = current[off + j] - x.data[off + j];

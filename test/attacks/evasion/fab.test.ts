@@ -166,6 +166,21 @@ describe("FAB", () => {
     expect(towardTwo.success[0]).toBe(1);
   });
 
+  it("targeted: crosses an intermediate class on the way to the target (1-D known answer)", async () => {
+    // z = (3 − 10x, 0, 10x − 7): class 0 below 0.3, class 1 on (0.3, 0.7), class 2 above 0.7.
+    const model = multiLossLinear([[-10], [0], [10]], [3, 0, -7]);
+    const r = await fabBatch(
+      model,
+      tensor([1, 1], [0.1]),
+      { labels: Int32Array.from([0]), targets: Int32Array.from([2]) },
+      { eps: 1, norm: "inf", steps: 40 },
+      { rng: createRng(0) },
+    );
+    expect(r.success[0]).toBe(1);
+    expect(r.norms.linf[0]).toBeGreaterThanOrEqual(0.6 - 1e-6);
+    expect(r.norms.linf[0]).toBeLessThan(0.6 * 1.02);
+  });
+
   it("is repeatable for a seed with random restarts", async () => {
     const run = () =>
       fabBatch(

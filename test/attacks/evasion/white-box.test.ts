@@ -133,6 +133,23 @@ describe("DeepFool", () => {
   });
 });
 
+describe("targeted DeepFool through an intermediate class", () => {
+  it("re-linearises against the class in the way (1-D known answer)", async () => {
+    // z = (3 − 10x, 0, 10x − 7): class 0 below 0.3, class 1 on (0.3, 0.7), class 2 above 0.7.
+    const model = multiLossLinear([[-10], [0], [10]], [3, 0, -7]);
+    const r = await deepFoolBatch(
+      model,
+      tensor([1, 1], [0.1]),
+      { labels: Int32Array.from([0]), targets: Int32Array.from([2]) },
+      { eps: 1, norm: "inf" },
+      { rng: createRng(0) },
+    );
+    expect(r.success[0]).toBe(1);
+    expect(r.norms.linf[0]).toBeGreaterThanOrEqual(0.6);
+    expect(r.norms.linf[0]).toBeLessThan(0.6 * 1.03);
+  });
+});
+
 describe("Carlini–Wagner L2", () => {
   it("comes close to the minimal L2 perturbation of a linear model", async () => {
     const model = multiLossLinear(W, b);
