@@ -286,13 +286,15 @@ export class HeServer {
       sealCall("E_HE_FORMAT", "reading a query ciphertext", () =>
         ct.loadArray(this.ctx.context, bytes),
       );
-      if (this.ctx.levelOf(ct) !== 0 || ct.size !== 2) {
+      const fresh =
+        this.ctx.levelOf(ct) === 0 && ct.size === 2 && ct.scale === 2 ** this.meta.params.scaleBits;
+      if (!fresh) {
         throw new MlsecError(
           "E_HE_FORMAT",
-          "query ciphertexts must be fresh (first level, size 2)",
+          "query ciphertexts must be fresh: first level, size 2, at the keys' scale",
         );
       }
-      const y = sealCall("E_HE_KEY_MISMATCH", "evaluating the plan", () => this.evaluate(ct));
+      const y = sealCall("E_HE_FORMAT", "evaluating the query", () => this.evaluate(ct));
       try {
         return y.saveArray(this.ctx.seal.ComprModeType.zstd);
       } finally {
