@@ -62,7 +62,7 @@ function compareText(a: string, b: string): number {
 
 /** Encodes one column. Empty cells are refused: a missing quasi-identifier cannot be ranged. */
 export function buildDomain(name: string, cells: readonly string[], spec: DomainSpec = {}): Domain {
-  const empty = cells.findIndex((c) => c === "");
+  const empty = cells.indexOf("");
   if (empty >= 0) {
     throw new MlsecError(
       "E_DATA_FORMAT",
