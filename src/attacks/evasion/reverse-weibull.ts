@@ -9,7 +9,10 @@
 // strictly decreasing function of c, so bisection on ln c finds it. That leaves a 1-D search
 // over a > max y. For c < 1 the likelihood grows without bound as a → max y, so, as Smith
 // recommends, the estimate is the highest interior local maximum (log-spaced grid, then golden
-// section); the data are standardised first so the grid and the exponents stay in range.
+// section); the data are standardised first so the grid and the exponents stay in range. As
+// a → ∞ (with c → ∞) the law tends to the Gumbel, which has no upper endpoint; an interior
+// maximum is kept only if its likelihood beats that far end by a likelihood-ratio margin of
+// χ²₁(0.95)/2 = 1.92 nats, otherwise the samples give no evidence of a finite endpoint.
 
 import { MlsecError } from "../../core/index.js";
 
@@ -22,9 +25,10 @@ export interface ReverseWeibullFit {
   /**
    * mle: an interior likelihood maximum; degenerate: (nearly) equal samples, location = their
    * value; no-interior-maximum: the likelihood has no interior maximum (it rises toward the
-   * largest sample or keeps rising with a), so the location falls back to the largest sample.
+   * largest sample or keeps rising with a); no-finite-endpoint: an interior maximum no more
+   * likely than the Gumbel limit. Both fall back to the largest sample as the location.
    */
-  readonly method: "mle" | "degenerate" | "no-interior-maximum";
+  readonly method: "mle" | "degenerate" | "no-interior-maximum" | "no-finite-endpoint";
 }
 
 /** Relative spread under which the samples count as one value (float32 gradient noise). */
@@ -32,6 +36,8 @@ const DEGENERATE_SPREAD = 1e-6;
 const GRID_MIN = 1e-4;
 const GRID_MAX = 1e4;
 const GRID_PER_DECADE = 24;
+/** Likelihood-ratio margin (nats) an interior maximum needs over the Gumbel end of the grid. */
+const ENDPOINT_EVIDENCE = 1.92;
 
 /** Shape ĉ and profile log-likelihood per sample at offsets u_i > 0 (standardised units). */
 function profile(u: Float64Array): { shape: number; perSample: number; scale: number } {
@@ -123,15 +129,14 @@ export function fitReverseWeibull(samples: ArrayLike<number>): ReverseWeibullFit
     const interior = values[k] >= values[k - 1] && values[k] >= values[k + 1];
     if (interior && (bestK < 0 || values[k] > values[bestK])) bestK = k;
   }
-  if (bestK < 0) {
-    return {
-      location: max,
-      scale: Number.NaN,
-      shape: Number.NaN,
-      logLikelihood: Number.NaN,
-      method: "no-interior-maximum",
-    };
-  }
+  const fallback = (method: "no-interior-maximum" | "no-finite-endpoint"): ReverseWeibullFit => ({
+    location: max,
+    scale: Number.NaN,
+    shape: Number.NaN,
+    logLikelihood: Number.NaN,
+    method,
+  });
+  if (bestK < 0) return fallback("no-interior-maximum");
   // Golden-section refinement of the bracketing grid cell pair.
   const ratio = (Math.sqrt(5) - 1) / 2;
   let a = grid[bestK - 1];
@@ -157,6 +162,8 @@ export function fitReverseWeibull(samples: ArrayLike<number>): ReverseWeibullFit
   }
   const logAlpha = (a + b) / 2;
   const fit = at(logAlpha);
+  if (n * (fit.perSample - values[steps]) < ENDPOINT_EVIDENCE)
+    return fallback("no-finite-endpoint");
   return {
     location: max + spread * Math.exp(logAlpha),
     scale: spread * fit.scale,

@@ -67,6 +67,20 @@ describe("fitReverseWeibull", () => {
     expect(() => fitReverseWeibull([1, 2, Number.NaN])).toThrow(MlsecError);
   });
 
+  it("finds no finite endpoint in Gumbel maxima (unbounded) and falls back to the largest sample", () => {
+    const rng = createRng(2);
+    const ys = Array.from({ length: 50 }, () => -Math.log(-Math.log(1 - rng.next())));
+    const fit = fitReverseWeibull(ys);
+    expect(fit.method).not.toBe("mle");
+    expect(fit.location).toBe(Math.max(...ys));
+    // 20 Gumbel maxima (seed 1) with a weak interior maximum: below the likelihood-ratio margin.
+    const rng20 = createRng(1);
+    const few = Array.from({ length: 20 }, () => -Math.log(-Math.log(1 - rng20.next())));
+    const weak = fitReverseWeibull(few);
+    expect(weak.method).toBe("no-finite-endpoint");
+    expect(weak.location).toBe(Math.max(...few));
+  });
+
   it("falls back to the largest sample when the likelihood has no interior maximum (shape < 1)", () => {
     const ys = draws(1, 1, 0.7, 200, 1);
     const fit = fitReverseWeibull(ys);
