@@ -2,11 +2,11 @@
 // aimed at the runner-up class, L∞ eps 0.3, 100 iterations, each sample stopping once broken
 // (as in the ensemble), on the first N digits of examples/data/digits-test.npz against the
 // adversarially trained examples/models/digits-cnn-robust.onnx (where most samples survive, so
-// the members run their full budget), batch 128, 2 onnxruntime threads. FAB-T takes two cross-entropy gradient rows and one forward row per
-// sample and iteration, APGD-DLR-T one forward and five gradient rows (two for its numerator, three for its
-// denominator), so the ratio shows what
-// FAB-T adds to the AutoAttack-style ensemble. Runs interleaved RUNS times (default 3) and
-// prints best, median and worst images/s.
+// the members run their full budget), batch 128, 2 onnxruntime threads. Per sample and
+// iteration FAB-T takes two cross-entropy gradient rows and one forward row, APGD-DLR-T one
+// forward and five gradient rows (two for its numerator, three for its denominator), so the
+// ratio shows what FAB-T adds to the AutoAttack-style ensemble. Runs interleaved RUNS times
+// (default 3) and prints best, median and worst images/s.
 //   N=256 RUNS=3 node bench/attack-fab.mjs [model.onnx]
 
 import { apgdBatch, fabBatch, rankedClasses } from "../dist/attacks/index.js";
