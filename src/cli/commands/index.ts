@@ -11,7 +11,7 @@ import { registerLint } from "./lint.js";
 import { registerModel } from "./model.js";
 import { registerModelCard } from "./model-card.js";
 import { registerPdp } from "./pdp.js";
-import { registerPii } from "./pii.js";
+import { registerAnonymize, registerData, registerPii } from "./pii.js";
 import { registerPoison } from "./poison.js";
 import { registerPrivacy } from "./privacy.js";
 import { registerRegistry } from "./registry.js";
@@ -26,9 +26,11 @@ import { registerTrain } from "./train.js";
 export type CommandRegistration = (program: Command) => void;
 
 export const COMMANDS: readonly CommandRegistration[] = [
+  registerAnonymize,
   registerArtifacts,
   registerAttack,
   registerAudit,
+  registerData,
   registerDefend,
   registerDetect,
   registerExplain,

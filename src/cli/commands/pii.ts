@@ -640,10 +640,38 @@ function tabularOptions(cmd: Command, kDefault: number): Command {
     );
 }
 
+/** `mlsec anonymize FILE.csv …`: the issue's name for `mlsec pii k-anonymize`. */
+export function registerAnonymize(program: Command): void {
+  addKAnonymize(program, "anonymize");
+}
+
+/** `mlsec data encrypt|decrypt|forget|enforce-retention|receipts`: the same as under `pii`. */
+export function registerData(program: Command): void {
+  registerVault(
+    program
+      .command("data")
+      .description(
+        "encrypt data sets with one key per data subject, forget subjects (crypto-shredding, signed receipts), enforce retention",
+      ),
+  );
+}
+
 function registerTabular(pii: Command): void {
+  addKAnonymize(pii, "k-anonymize");
   tabularOptions(
     pii
-      .command("k-anonymize")
+      .command("risk")
+      .description(
+        "measure a CSV's anonymity as published: class sizes, l, t and re-identification risk",
+      ),
+    1,
+  ).action(action((ctx, file: string, opts: TabularCliOptions) => runRisk(ctx, file, opts)));
+}
+
+function addKAnonymize(parent: Command, name: string): void {
+  tabularOptions(
+    parent
+      .command(name)
       .description(
         "enforce k-anonymity, l-diversity and t-closeness on a CSV (Mondrian or optimal lattice), with loss and risk report",
       ),
@@ -667,14 +695,6 @@ function registerTabular(pii: Command): void {
     .option("--out <file>", "write the anonymized CSV here (atomically) instead of stdout")
     .option("--report <file>", "write the JSON report (loss, risk, achieved k/l/t) here")
     .action(action((ctx, file: string, opts: KAnonymizeOptions) => runKAnonymize(ctx, file, opts)));
-  tabularOptions(
-    pii
-      .command("risk")
-      .description(
-        "measure a CSV's anonymity as published: class sizes, l, t and re-identification risk",
-      ),
-    1,
-  ).action(action((ctx, file: string, opts: TabularCliOptions) => runRisk(ctx, file, opts)));
 }
 
 async function domainSpecs(
@@ -892,9 +912,9 @@ function receiptOptions(cmd: Command): Command {
     .option("--out <file>", "write the remaining records here instead of rewriting the input");
 }
 
-function registerVault(pii: Command): void {
+function registerVault(parent: Command): void {
   vaultOptions(
-    pii
+    parent
       .command("encrypt")
       .description("encrypt fields of a CSV/JSONL data set with one key per data subject")
       .argument("<file>", "CSV or JSONL data set"),
@@ -903,7 +923,7 @@ function registerVault(pii: Command): void {
     .option("--out <file>", "write the encrypted data set here (atomically) instead of stdout")
     .action(action((ctx, file: string, opts: EncryptOptions) => runVaultEncrypt(ctx, file, opts)));
   vaultOptions(
-    pii
+    parent
       .command("decrypt")
       .description(
         "decrypt a data set made by `pii encrypt`; forgotten subjects' records are left out",
@@ -913,7 +933,7 @@ function registerVault(pii: Command): void {
     .option("--out <file>", "write the decrypted data set here (atomically) instead of stdout")
     .action(action((ctx, file: string, opts: DecryptOptions) => runVaultDecrypt(ctx, file, opts)));
   receiptOptions(
-    pii
+    parent
       .command("forget")
       .description(
         "erase a data subject: destroy its key, remove its records, log a signed receipt",
@@ -925,7 +945,7 @@ function registerVault(pii: Command): void {
       action((ctx, file: string | undefined, opts: ForgetOptions) => runForget(ctx, file, opts)),
     );
   receiptOptions(
-    pii
+    parent
       .command("enforce-retention")
       .description(
         "delete records older than the retention period; shred keys of subjects left empty",
@@ -940,7 +960,7 @@ function registerVault(pii: Command): void {
     )
     .option("--now <iso>", "the current time (default: the clock)")
     .action(action((ctx, file: string, opts: RetentionOptions) => runRetention(ctx, file, opts)));
-  pii
+  parent
     .command("receipts")
     .description("verify the deletion audit log: hash chain and every receipt's signature")
     .requiredOption("--audit-log <file>", "the JSONL deletion log")
