@@ -1,23 +1,15 @@
 // `mlsec hash|sign|verify|keygen|encrypt|decrypt|rekey`: model artifact security (issue 8).
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { KeySource, Resource } from "../../artifacts/index.js";
-import { type ErrorCode, isMlsecError, MlsecError } from "../../core/index.js";
+import { defaultSignaturePath, VERIFY_FAILURES } from "../../artifacts/signature-path.js";
+import { isMlsecError, MlsecError } from "../../core/index.js";
 import { type CommandContext, EXIT_FINDING, EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, reportError } from "../runner.js";
 
 const artifacts = () => import("../../artifacts/index.js");
-
-/** Verification outcomes that are findings (exit 1), not bad input (exit 2). */
-const VERIFY_FAILURES: readonly ErrorCode[] = [
-  "E_SIGNATURE_INVALID",
-  "E_CERT_CHAIN_INVALID",
-  "E_SIGSTORE_INVALID",
-  "E_MODEL_MODIFIED",
-];
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -26,15 +18,6 @@ function readInput(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (cause) {
     throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${what} ${path}`, { cause });
-  }
-}
-
-/** Where a model's signature lives by default: MODEL/model.sig, or MODEL.sig for a file. */
-function defaultSignaturePath(model: string): string {
-  try {
-    return statSync(model).isDirectory() ? join(model, "model.sig") : `${model}.sig`;
-  } catch (cause) {
-    throw new MlsecError("E_FILE_NOT_FOUND", `model not found: ${model}`, { cause });
   }
 }
 
