@@ -14,7 +14,7 @@ import { registerPdp } from "./pdp.js";
 import { registerAnonymize, registerData, registerPii } from "./pii.js";
 import { registerPoison } from "./poison.js";
 import { registerPrivacy } from "./privacy.js";
-import { registerRegistry } from "./registry.js";
+import { registerRegistry } from "./registry/index.js";
 import { registerRobustness } from "./robustness.js";
 import { registerScan } from "./scan.js";
 import { registerServe } from "./serve.js";
