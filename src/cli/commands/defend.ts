@@ -8,6 +8,7 @@ import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit } from "../output.js";
 import { action } from "../runner.js";
 import { parseBounds } from "./model.js";
+import { loadTrainingData } from "./training-data.js";
 
 const METHODS = ["pgd", "fast", "trades"] as const;
 const ARCHS = ["cnn", "mlp"] as const;
@@ -88,7 +89,6 @@ async function runAdversarialTraining(
   ctx: CommandContext,
   o: AdversarialTrainingFlags,
 ): Promise<number> {
-  const { loadDataset } = await import("../../data/index.js");
   const { TRAINING_KEY, withMetadata } = await import("../../onnx/architectures/index.js");
   const { adversarialTraining, resolveAttackSettings } = await import(
     "../../defenses/training/index.js"
@@ -99,19 +99,7 @@ async function runAdversarialTraining(
   if (o.init !== undefined && o.hidden !== undefined) {
     throw new MlsecError("E_USAGE", "--hidden builds a new model; it cannot change --init's");
   }
-  const [data, validation] = await Promise.all([
-    loadDataset(o.data),
-    o.val === undefined ? undefined : loadDataset(o.val),
-  ]);
-  let classes = 0;
-  for (const y of [data.y, validation?.y ?? new Int32Array()]) {
-    for (const label of y) classes = Math.max(classes, label + 1);
-  }
-  if (classes < 2) {
-    throw new MlsecError("E_TRAINING", `${o.data} holds fewer than two classes`, {
-      hint: "A classifier needs labels 0..C-1 with C >= 2 in the data's `y` array.",
-    });
-  }
+  const { data, validation, classes } = await loadTrainingData(o.data, o.val);
   const rng = createRng(ctx.seed);
   const model = await startingModel(o, data.x.shape.slice(1), classes, data.x.data, rng.fork());
   const optimizer: OptimizerConfig =

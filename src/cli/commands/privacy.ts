@@ -10,6 +10,7 @@ import { EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, MlsecError, rngFor } from "../runner.js";
+import { loadTrainingData } from "./training-data.js";
 
 const ACCOUNTANTS = ["rdp", "pld"] as const;
 const CONVERSIONS = ["improved", "classic"] as const;
@@ -386,26 +387,13 @@ async function dpTrainCommand(ctx: CommandContext, o: DpTrainFlags): Promise<num
   if ((o.noiseMultiplier === undefined) === (o.targetEpsilon === undefined)) {
     throw new MlsecError("E_USAGE", "give exactly one of --noise-multiplier and --target-epsilon");
   }
-  const { loadDataset } = await import("../../data/index.js");
   const { buildArchitecture, TRAINING_KEY, withMetadata } = await import(
     "../../onnx/architectures/index.js"
   );
   const { saveModel } = await import("../../onnx/index.js");
   const { noiseMultiplierFor, trainDpSgd } = await import("../../privacy/index.js");
   const { createRng } = await import("../../core/index.js");
-  const [data, validation] = await Promise.all([
-    loadDataset(o.data),
-    o.val === undefined ? undefined : loadDataset(o.val),
-  ]);
-  let classes = 0;
-  for (const y of [data.y, validation?.y ?? new Int32Array()]) {
-    for (const label of y) classes = Math.max(classes, label + 1);
-  }
-  if (classes < 2) {
-    throw new MlsecError("E_TRAINING", `${o.data} holds fewer than two classes`, {
-      hint: "A classifier needs labels 0..C-1 with C >= 2 in the data's `y` array.",
-    });
-  }
+  const { data, validation, classes } = await loadTrainingData(o.data, o.val);
   const n = data.y.length;
   if (o.batchSize > n) {
     throw new MlsecError(

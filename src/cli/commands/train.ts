@@ -6,6 +6,7 @@ import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit } from "../output.js";
 import { action } from "../runner.js";
 import { parseBounds } from "./model.js";
+import { loadTrainingData } from "./training-data.js";
 
 const ARCHS = ["cnn", "mlp"] as const;
 const OPTIMIZERS = ["sgd", "adam"] as const;
@@ -59,7 +60,6 @@ function formatEpoch(s: EpochStats, epochs: number): string {
 }
 
 async function runTrain(ctx: CommandContext, o: TrainFlags): Promise<number> {
-  const { loadDataset } = await import("../../data/index.js");
   const { buildArchitecture, TRAINING_KEY, withMetadata } = await import(
     "../../onnx/architectures/index.js"
   );
@@ -67,19 +67,7 @@ async function runTrain(ctx: CommandContext, o: TrainFlags): Promise<number> {
   const { saveModel } = await import("../../onnx/index.js");
   const { createRng } = await import("../../core/index.js");
 
-  const [data, validation] = await Promise.all([
-    loadDataset(o.data),
-    o.val === undefined ? undefined : loadDataset(o.val),
-  ]);
-  let classes = 0;
-  for (const y of [data.y, validation?.y ?? new Int32Array()]) {
-    for (const label of y) classes = Math.max(classes, label + 1);
-  }
-  if (classes < 2) {
-    throw new MlsecError("E_TRAINING", `${o.data} holds fewer than two classes`, {
-      hint: "A classifier needs labels 0..C-1 with C >= 2 in the data's `y` array.",
-    });
-  }
+  const { data, validation, classes } = await loadTrainingData(o.data, o.val);
   const bounds = o.bounds ?? inferBounds(data.x.data);
   const rng = createRng(ctx.seed);
   const model = buildArchitecture(o.arch, {
