@@ -60,6 +60,21 @@ const modelSchema = z.strictObject({
   output: outputSchema.prefault({}),
   /** An input anomaly detector JSON from `mlsec detect fit` for this model. */
   anomalyDetector: z.string().optional(),
+  /** Encrypted inference at POST /v1/he/{name}/infer (a polynomial model, `mlsec he keygen`). */
+  he: z
+    .strictObject({
+      /** server.mlhe: public, relinearization and Galois keys only (never client.mlhe). */
+      serverKeys: z.string().min(1),
+      /** Largest query container accepted (seeded ciphertexts are about 195 KB at N=8192). */
+      maxQueryBytes: z
+        .int()
+        .min(1024)
+        .max(1 << 30)
+        .default(16 << 20),
+      /** Worker threads evaluating ciphertexts; 0 evaluates on the event loop (tests only). */
+      workers: z.int().min(0).max(64).default(1),
+    })
+    .optional(),
 });
 
 const apiKeySchema = z.strictObject({
@@ -253,6 +268,7 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
         blobKeyFile: m.registry.blobKeyFile && at(m.registry.blobKeyFile),
       },
       anomalyDetector: m.anomalyDetector && at(m.anomalyDetector),
+      he: m.he && { ...m.he, serverKeys: at(m.he.serverKeys) },
     })),
     auth: {
       ...config.auth,

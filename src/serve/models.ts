@@ -6,6 +6,7 @@ import { boundsFromMetadata, classifierSignature, parseModel } from "../onnx/ind
 import { type InferenceBackend, inProcessBackend, workerPoolBackend } from "./backend.js";
 import { Batcher } from "./batcher.js";
 import type { ModelConfig } from "./config.js";
+import { type HeService, openHeService } from "./he-endpoint.js";
 import type { InputSchema } from "./validate.js";
 
 export interface ServedModel {
@@ -15,6 +16,8 @@ export interface ServedModel {
   readonly numClasses: number;
   readonly batcher: Batcher;
   readonly backend: InferenceBackend;
+  /** Encrypted inference, when the model is configured with `he`. */
+  readonly he?: HeService;
 }
 
 /** The model's bytes, from its file or verified out of the registry (whose version it takes). */
@@ -66,6 +69,15 @@ export async function loadServedModel(
     const probe = await backend.run(new Float32Array(sizeOf(signature.inputShape)), 1);
     numClasses = probe.length;
   }
+  let he: HeService | undefined;
+  if (config.he !== undefined) {
+    try {
+      he = await openHeService(config.he, config.name, bytes);
+    } catch (e) {
+      await backend.close();
+      throw e;
+    }
+  }
   const batcher = new Batcher(backend, {
     ...config.batching,
     inputSize: sizeOf(signature.inputShape),
@@ -84,5 +96,6 @@ export async function loadServedModel(
     numClasses,
     batcher,
     backend,
+    ...(he === undefined ? {} : { he }),
   };
 }

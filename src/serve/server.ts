@@ -138,6 +138,7 @@ export async function startGateway(
     for (const m of config.models) {
       const served = await loadServedModel(m, (_, rows) => metrics.batchRows.observe(rows));
       cleanups.push(() => served.backend.close());
+      if (served.he !== undefined) cleanups.push(() => served.he!.close());
       models.push(served);
       let anomaly = options.anomalyDetectors?.get(m.name);
       if (anomaly === undefined && m.anomalyDetector !== undefined) {
@@ -229,14 +230,7 @@ export async function startGateway(
     return m;
   };
 
-  const infer = async (
-    request: FastifyRequest<{ Params: { name: string } }>,
-    parse: (body: unknown, model: ServedModel) => ValidInput,
-  ) => {
-    const principal = await admit(request, "infer", request.params.name);
-    const model = modelNamed(request.params.name);
-    request.gw.model = model;
-    const client = principal.id;
+  const refuseIfBanned = (client: string) => {
     const banned = detection.bannedFor(client);
     if (banned > 0) {
       throw new Refusal(
@@ -244,23 +238,16 @@ export async function startGateway(
         "blocked",
         "this client is blocked after an attack was detected",
         "blocked",
-        {
-          "retry-after": String(Math.ceil(banned / 1000)),
-        },
+        { "retry-after": String(Math.ceil(banned / 1000)) },
       );
     }
-    let input: ValidInput;
-    try {
-      input = parse(request.body, model);
-    } catch (e) {
-      if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
-      throw e;
-    }
-    request.gw.rows = input.rows;
-    if (config.audit.includeInput) request.gw.input = input.data;
+  };
+
+  /** Takes rate-limit and budget tokens for `rows` samples, or throws a Refusal. */
+  const takeTokens = async (client: string, rows: number) => {
     let decision: Awaited<ReturnType<RateLimiter["take"]>>;
     try {
-      decision = await rateLimiter.take(client, input.rows);
+      decision = await rateLimiter.take(client, rows);
     } catch (e) {
       throw new Refusal(503, "rate_limiter_unavailable", (e as Error).message, "error", {
         "retry-after": "1",
@@ -275,6 +262,27 @@ export async function startGateway(
         { "retry-after": String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
       );
     }
+  };
+
+  const infer = async (
+    request: FastifyRequest<{ Params: { name: string } }>,
+    parse: (body: unknown, model: ServedModel) => ValidInput,
+  ) => {
+    const principal = await admit(request, "infer", request.params.name);
+    const model = modelNamed(request.params.name);
+    request.gw.model = model;
+    const client = principal.id;
+    refuseIfBanned(client);
+    let input: ValidInput;
+    try {
+      input = parse(request.body, model);
+    } catch (e) {
+      if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
+      throw e;
+    }
+    request.gw.rows = input.rows;
+    if (config.audit.includeInput) request.gw.input = input.data;
+    await takeTokens(client, input.rows);
     const shape = [input.rows, ...model.schema.inputShape];
     const verdict = await detection.inspect(
       client,
@@ -492,6 +500,72 @@ export async function startGateway(
       ...(gw.input === undefined ? {} : { input: Array.from(gw.input) }),
     });
     audited++;
+  });
+
+  // Encrypted inference takes binary query containers: the octet-stream parser lives in this
+  // scope only, so every other route stays JSON-only.
+  app.register(async (scope) => {
+    const maxQueryBytes = Math.max(0, ...models.map((m) => m.config.he?.maxQueryBytes ?? 0));
+    scope.addContentTypeParser(
+      "application/octet-stream",
+      { parseAs: "buffer", bodyLimit: maxQueryBytes },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post<{ Params: { name: string } }>(
+      "/v1/he/:name/infer",
+      { bodyLimit: maxQueryBytes },
+      guarded(async (request, reply) => {
+        const principal = await admit(request, "infer", request.params.name);
+        const model = modelNamed(request.params.name);
+        request.gw.model = model;
+        const he = model.he;
+        if (he === undefined) {
+          throw new Refusal(
+            404,
+            "not_found",
+            `model ${model.config.name} has no encrypted inference`,
+            "invalid",
+          );
+        }
+        refuseIfBanned(principal.id);
+        const query = request.body;
+        if (!(query instanceof Uint8Array)) {
+          throw new Refusal(
+            415,
+            "unsupported_media_type",
+            "send the query container as application/octet-stream",
+            "invalid",
+          );
+        }
+        if (query.length > model.config.he!.maxQueryBytes) {
+          throw new Refusal(
+            413,
+            "body_too_large",
+            `the query is larger than ${model.config.he!.maxQueryBytes} bytes`,
+            "invalid",
+          );
+        }
+        let samples: number;
+        try {
+          samples = he.samplesIn(query);
+        } catch (e) {
+          if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
+          throw e;
+        }
+        request.gw.rows = samples;
+        await takeTokens(principal.id, samples);
+        let result: Uint8Array;
+        try {
+          result = await he.infer(query);
+        } catch (e) {
+          if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
+          throw e;
+        }
+        metrics.rows.inc({ model: model.config.name }, samples);
+        reply.header("content-type", "application/octet-stream");
+        return reply.send(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
+      }),
+    );
   });
 
   try {
