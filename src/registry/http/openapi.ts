@@ -179,5 +179,28 @@ export const OPENAPI = {
     "/v1/audit/verify": {
       get: { summary: "recompute the audit chain", responses: { "200": json({}), ...failures } },
     },
+    "/v1/rescan": {
+      post: {
+        summary: "re-scan every stored version with today's rules (registry-wide maintainer)",
+        requestBody: json({ type: "object", properties: { demote: { type: "boolean" } } }),
+        responses: {
+          "200": { description: "{changes: [{model, version, before, after, aliasesRemoved}]}" },
+          ...failures,
+        },
+      },
+    },
+    "/v1/tokens": {
+      get: {
+        summary: "the caller's own tokens (never their secrets)",
+        responses: { "200": { description: "{items}" }, ...failures },
+      },
+    },
+    "/v1/tokens/{id}": {
+      delete: {
+        summary: "revoke one of the caller's own live tokens",
+        parameters: [{ name: "id", in: "path", required: true }],
+        responses: { "200": { description: "{id, revoked}" }, "404": json(error), ...failures },
+      },
+    },
   },
 } as const;

@@ -341,6 +341,31 @@ export async function createRegistryServer(options: ServerOptions): Promise<Regi
 
   app.get("/v1/audit/verify", async (request) => registry.verifyAuditLog(actor(request)));
 
+  app.post("/v1/rescan", async (request) => {
+    const body = (request.body ?? {}) as { demote?: unknown };
+    if (body.demote !== undefined && typeof body.demote !== "boolean") {
+      throw new HttpError(400, "E_INVALID_ARGUMENT", "send {demote?: boolean}");
+    }
+    return { changes: await registry.rescan(actor(request), { demote: body.demote === true }) };
+  });
+
+  // Over HTTP a token only ever sees and revokes its own principal's tokens, admin or not: a
+  // leaked admin token must not be able to list or cut off everyone else's access.
+  const ownTokens = async (who: string) =>
+    (await registry.listTokens(who)).filter((t) => t.principal === who);
+
+  app.get("/v1/tokens", async (request) => ({ items: await ownTokens(actor(request)) }));
+
+  app.delete("/v1/tokens/:id", async (request) => {
+    const { id } = request.params as { id: string };
+    const who = actor(request);
+    if (!(await ownTokens(who)).some((t) => t.id === id && t.revokedAt === null)) {
+      throw new HttpError(404, "E_REGISTRY_NOT_FOUND", `no live token ${id} of ${who}`);
+    }
+    await registry.revokeToken(who, id);
+    return { id, revoked: true };
+  });
+
   return {
     app,
     async listen(port = 0, host = "127.0.0.1") {
