@@ -29,6 +29,7 @@ export function openApiDocument(models: readonly ServedModel[], version: string)
     ]),
   );
   const security = [{ apiKey: [] }, { bearer: [] }];
+  const heModels = models.filter((m) => m.he !== undefined).map((m) => m.config.name);
   const modelParam = {
     name: "name",
     in: "path",
@@ -123,6 +124,37 @@ export function openApiDocument(models: readonly ServedModel[], version: string)
           responses: { "200": { description: "scores and labels" }, ...errors },
         },
       },
+      ...(heModels.length === 0
+        ? {}
+        : {
+            "/v1/he/{name}/infer": {
+              post: {
+                summary:
+                  "Encrypted (CKKS) inference: a query container from `mlsec he encrypt` in, a result container for `mlsec he decrypt` out; the gateway holds only the public server keys",
+                security,
+                parameters: [{ ...modelParam, schema: { type: "string", enum: heModels } }],
+                requestBody: {
+                  required: true,
+                  content: {
+                    "application/octet-stream": { schema: { type: "string", format: "binary" } },
+                  },
+                },
+                responses: {
+                  "200": {
+                    description: "result container (ciphertexts only the client can decrypt)",
+                    content: {
+                      "application/octet-stream": { schema: { type: "string", format: "binary" } },
+                    },
+                  },
+                  "415": {
+                    description: "Not application/octet-stream",
+                    content: { "application/json": { schema: errorBody } },
+                  },
+                  ...errors,
+                },
+              },
+            },
+          }),
       "/metrics": {
         get: {
           summary: "Prometheus metrics",

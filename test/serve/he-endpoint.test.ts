@@ -98,6 +98,9 @@ describe("encrypted inference through the gateway", () => {
     expect(((await garbage.json()) as { error: { code: string } }).error.code).toBe("E_HE_FORMAT");
     const huge = await postBytes(url, new Uint8Array((4 << 20) + 1));
     expect(huge.status).toBe(413);
+    // biome-ignore lint/suspicious/noExplicitAny: the document is inspected field by field.
+    const doc: any = await (await fetch(`${gw.url}/openapi.json`)).json();
+    expect(doc.paths["/v1/he/{name}/infer"].post.parameters[0].schema.enum).toEqual(["tabular"]);
     const plainModel = await postBytes(`${gw.url}/v1/he/digits/infer`, query);
     expect(plainModel.status).toBe(404);
     expect((await postBytes(url, query)).status).toBe(200);
