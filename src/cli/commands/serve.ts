@@ -92,6 +92,9 @@ async function serveCommand(ctx: CommandContext, flags: ServeFlags): Promise<num
     `POST ${gateway.url}/v1/models/${m.config.name}/predict`,
     `POST ${gateway.url}/v2/models/${m.config.name}/infer`,
     `GET  ${gateway.url}/v2/models/${m.config.name}`,
+    ...(m.he === undefined
+      ? []
+      : [`POST ${gateway.url}/v1/he/${m.config.name}/infer (encrypted, application/octet-stream)`]),
   ]);
   endpoints.push(
     `GET  ${gateway.url}/v2/health/live | /v2/health/ready | /openapi.json | /metrics`,
@@ -113,7 +116,7 @@ async function serveCommand(ctx: CommandContext, flags: ServeFlags): Promise<num
         `mlsec gateway listening on ${r.url}`,
         ...r.models.map(
           (m) =>
-            `model ${m.name} v${m.version}: input [${m.inputShape.join(", ")}], ${m.numClasses} classes, bounds [${m.bounds.join(", ")}], ${m.workers} inference worker(s)`,
+            `model ${m.name} v${m.version}: input [${m.inputShape.join(", ")}], ${m.numClasses} classes, bounds [${m.bounds.map((b, i) => b ?? (i === 0 ? "-inf" : "inf")).join(", ")}], ${m.workers} inference worker(s)`,
         ),
         ...(r.apiKey === undefined
           ? []
