@@ -177,7 +177,8 @@ export const ERROR_CODES = {
     hint: "Lower k or l, raise t or --max-suppression, or anonymize a larger table.",
   },
   E_PII_NER: {
-    summary: "The NER model or command failed, or returned output that is not the documented JSON Lines.",
+    summary:
+      "The NER model or command failed, or returned output that is not the documented JSON Lines.",
     hint: 'The command reads {"text": …} lines and prints one {"entities": [{start, end, label, score?}]} line per text.',
   },
   E_PII_SUBJECT: {

@@ -103,7 +103,9 @@ describe("vector-Jacobian products", () => {
       const g = Float32Array.from(logP, (l, j) => Math.exp(l) - (j % 2 === data.y[j >> 1] ? 1 : 0));
       const input = await vjp.inputProduct(weights, data.x, g);
       expect(input.shape).toEqual([8, FEATURES]);
-      input.data.forEach((v, j) => expect(v).toBeCloseTo(expected.gradient.data[j], 5));
+      input.data.forEach((v, j) => {
+        expect(v).toBeCloseTo(expected.gradient.data[j], 5);
+      });
 
       const grads = await vjp.parameterProduct(weights, data.x, g);
       const out = await ceSession.run(
@@ -118,7 +120,9 @@ describe("vector-Jacobian products", () => {
       );
       for (const n of names) {
         const want = floatOutput(out, ce.parameterGradientNames.get(n)!).data;
-        grads.get(n)!.forEach((v, j) => expect(v).toBeCloseTo(want[j], 4));
+        grads.get(n)!.forEach((v, j) => {
+          expect(v).toBeCloseTo(want[j], 4);
+        });
       }
     } finally {
       await Promise.all([classifier.release(), vjp.release(), ceSession.release()]);
