@@ -503,70 +503,71 @@ export async function startGateway(
   });
 
   // Encrypted inference takes binary query containers: the octet-stream parser lives in this
-  // scope only, so every other route stays JSON-only.
-  app.register(async (scope) => {
-    const maxQueryBytes = Math.max(0, ...models.map((m) => m.config.he?.maxQueryBytes ?? 0));
-    scope.addContentTypeParser(
-      "application/octet-stream",
-      { parseAs: "buffer", bodyLimit: maxQueryBytes },
-      (_request, body, done) => done(null, body),
-    );
-    scope.post<{ Params: { name: string } }>(
-      "/v1/he/:name/infer",
-      { bodyLimit: maxQueryBytes },
-      guarded(async (request, reply) => {
-        const principal = await admit(request, "infer", request.params.name);
-        const model = modelNamed(request.params.name);
-        request.gw.model = model;
-        const he = model.he;
-        if (he === undefined) {
-          throw new Refusal(
-            404,
-            "not_found",
-            `model ${model.config.name} has no encrypted inference`,
-            "invalid",
-          );
-        }
-        refuseIfBanned(principal.id);
-        const query = request.body;
-        if (!(query instanceof Uint8Array)) {
-          throw new Refusal(
-            415,
-            "unsupported_media_type",
-            "send the query container as application/octet-stream",
-            "invalid",
-          );
-        }
-        if (query.length > model.config.he!.maxQueryBytes) {
-          throw new Refusal(
-            413,
-            "body_too_large",
-            `the query is larger than ${model.config.he!.maxQueryBytes} bytes`,
-            "invalid",
-          );
-        }
-        let samples: number;
-        try {
-          samples = he.samplesIn(query);
-        } catch (e) {
-          if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
-          throw e;
-        }
-        request.gw.rows = samples;
-        await takeTokens(principal.id, samples);
-        let result: Uint8Array;
-        try {
-          result = await he.infer(query);
-        } catch (e) {
-          if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
-          throw e;
-        }
-        metrics.rows.inc({ model: model.config.name }, samples);
-        reply.header("content-type", "application/octet-stream");
-        return reply.send(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
-      }),
-    );
-  });
+  // scope only, so every other route stays JSON-only. Without an HE model the route does not exist.
+  const maxQueryBytes = Math.max(0, ...models.map((m) => m.config.he?.maxQueryBytes ?? 0));
+  if (maxQueryBytes > 0)
+    app.register(async (scope) => {
+      scope.addContentTypeParser(
+        "application/octet-stream",
+        { parseAs: "buffer", bodyLimit: maxQueryBytes },
+        (_request, body, done) => done(null, body),
+      );
+      scope.post<{ Params: { name: string } }>(
+        "/v1/he/:name/infer",
+        { bodyLimit: maxQueryBytes },
+        guarded(async (request, reply) => {
+          const principal = await admit(request, "infer", request.params.name);
+          const model = modelNamed(request.params.name);
+          request.gw.model = model;
+          const he = model.he;
+          if (he === undefined) {
+            throw new Refusal(
+              404,
+              "not_found",
+              `model ${model.config.name} has no encrypted inference`,
+              "invalid",
+            );
+          }
+          refuseIfBanned(principal.id);
+          const query = request.body;
+          if (!(query instanceof Uint8Array)) {
+            throw new Refusal(
+              415,
+              "unsupported_media_type",
+              "send the query container as application/octet-stream",
+              "invalid",
+            );
+          }
+          if (query.length > model.config.he!.maxQueryBytes) {
+            throw new Refusal(
+              413,
+              "body_too_large",
+              `the query is larger than ${model.config.he!.maxQueryBytes} bytes`,
+              "invalid",
+            );
+          }
+          let samples: number;
+          try {
+            samples = he.samplesIn(query);
+          } catch (e) {
+            if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
+            throw e;
+          }
+          request.gw.rows = samples;
+          await takeTokens(principal.id, samples);
+          let result: Uint8Array;
+          try {
+            result = await he.infer(query);
+          } catch (e) {
+            if (isMlsecError(e)) throw new Refusal(400, e.code, e.message, "invalid");
+            throw e;
+          }
+          metrics.rows.inc({ model: model.config.name }, samples);
+          reply.header("content-type", "application/octet-stream");
+          return reply.send(Buffer.from(result.buffer, result.byteOffset, result.byteLength));
+        }),
+      );
+    });
 
   try {
     await app.listen({ host: config.server.host, port: config.server.port });
