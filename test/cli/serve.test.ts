@@ -77,6 +77,51 @@ describe("mlsec serve (built binary)", () => {
     expect(both.stderr).toContain("error[E_USAGE]");
   });
 
+  it("serves encrypted inference from server.mlhe on a worker thread; refuses client.mlhe", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlsec-serve-he-"));
+    const run = (args: string[]) => {
+      const r = runCli(args, { cwd: dir });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    };
+    const model = join(REPO_ROOT, "examples/models/tabular-poly.onnx");
+    const data = join(REPO_ROOT, "examples/data/tabular-test.npz");
+    run(["he", "keygen", "--model", model, "--out", "client"]);
+    run(["he", "encrypt", "--keys", "client", "--data", data, "--out", "query.mlhe"]);
+    const config = (keys: string) =>
+      [
+        "server: { host: 127.0.0.1, port: 0 }",
+        "models:",
+        `  - { name: iris, path: ${model}, he: { serverKeys: ${keys}, workers: 1 } }`,
+        "auth: { anonymous: true }",
+      ].join("\n");
+    writeFileSync(join(dir, "secret.yaml"), config("client/client.mlhe"));
+    const secret = runCli(["serve", "--config", join(dir, "secret.yaml")]);
+    expect(secret.status).toBe(2);
+    expect(secret.stderr).toContain("error[E_HE_FORMAT]");
+    writeFileSync(join(dir, "gateway.yaml"), config("client/server.mlhe"));
+    const serve = startServe(["--config", join(dir, "gateway.yaml")]);
+    const out = await serve.ready;
+    const url = /listening on (http:\/\/\S+)/.exec(out)![1];
+    expect(out).toContain(`POST ${url}/v1/he/iris/infer (encrypted`);
+    const answer = await fetch(`${url}/v1/he/iris/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: readFileSync(join(dir, "query.mlhe")),
+    });
+    expect(answer.status).toBe(200);
+    writeFileSync(join(dir, "result.mlhe"), new Uint8Array(await answer.arrayBuffer()));
+    serve.child.kill("SIGTERM");
+    expect(await serve.exited).toBe(0);
+    const decrypted = runCli(
+      ["he", "decrypt", "--keys", "client", "--result", "result.mlhe", "--labels", data],
+      { cwd: dir },
+    );
+    expect(decrypted.status).toBe(0);
+    expect(decrypted.stdout).toMatch(/^30 results decrypted/);
+    expect(decrypted.stdout).toContain("accuracy 0.9");
+  });
+
   it("checks the example gateway config", () => {
     const r = runCli(["serve", "--config", "examples/gateway/gateway.yaml"], {});
     // The example reads its secrets from the environment; without them the error says so.
