@@ -29,7 +29,19 @@ export async function openHeService(
 ): Promise<HeService> {
   const he = await import("../he/index.js");
   const serverKeys = await readFileBounded(config.serverKeys, MAX_SERVER_KEY_BYTES);
-  const header = he.unpackContainer(serverKeys, "server-keys");
+  let header: ReturnType<typeof he.unpackContainer>;
+  try {
+    header = he.unpackContainer(serverKeys, "server-keys");
+  } catch (e) {
+    throw new MlsecError(
+      "E_HE_FORMAT",
+      `model ${modelName}: ${config.serverKeys}: ${(e as Error).message}`,
+      {
+        hint: "he.serverKeys must be server.mlhe from `mlsec he keygen` (never client.mlhe, which holds the secret key).",
+        cause: e,
+      },
+    );
+  }
   if (header.meta.modelSha256 !== createHash("sha256").update(modelBytes).digest("hex")) {
     throw new MlsecError(
       "E_HE_KEY_MISMATCH",
