@@ -8,8 +8,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { buildManifest, writeAtomically } from "../../artifacts/index.js";
 import { MlsecError } from "../../core/index.js";
-import type { PublishResult, Version } from "../model.js";
+import type { PublishResult, RescanChange, Version } from "../model.js";
 import { verifyPulled } from "../signature.js";
+import type { TokenInfo } from "../tokens.js";
 import { normalizeUrl } from "./credentials.js";
 
 /** The local error code for a server's answer (a bad token is a denial too). */
@@ -75,6 +76,26 @@ export class RegistryClient {
   async whoami(): Promise<string> {
     const body = (await (await this.request("/v1/whoami")).json()) as { principal: string };
     return body.principal;
+  }
+
+  /** Re-scans every stored version on the server (registry-wide maintainer). */
+  async rescan(demote: boolean): Promise<RescanChange[]> {
+    const response = await this.request("/v1/rescan", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ demote }),
+    });
+    return ((await response.json()) as { changes: RescanChange[] }).changes;
+  }
+
+  /** The token's own principal's tokens (the server never lists anyone else's over HTTP). */
+  async listTokens(): Promise<TokenInfo[]> {
+    return ((await (await this.request("/v1/tokens")).json()) as { items: TokenInfo[] }).items;
+  }
+
+  /** Revokes one of the token's own principal's live tokens. */
+  async revokeToken(id: string): Promise<void> {
+    await this.request(`/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" });
   }
 
   /** Uploads a single-file model; verifies the server recorded the digest computed here. */

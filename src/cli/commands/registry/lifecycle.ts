@@ -1,11 +1,13 @@
 // `registry alias|delete|rescan|expired`: moving aliases, soft deletion, re-scanning stored versions
 // and flagging data past its retention period.
 import type { Command } from "commander";
+import type { RescanChange } from "../../../registry/index.js";
 import { EXIT_FINDING, EXIT_OK } from "../../context.js";
 import { parseInteger } from "../../options.js";
 import { emit, table } from "../../output.js";
 import { action } from "../../runner.js";
 import { actorOf, type Common, common, withRegistry } from "./common.js";
+import { remote } from "./remote.js";
 
 export function registerLifecycle(registry: Command): void {
   common(
@@ -70,10 +72,16 @@ export function registerLifecycle(registry: Command): void {
       ),
   )
     .option("--demote", "remove aliases that point at versions that are no longer safe", false)
+    .option("--url <url>", "ask a registry server (`registry login` first) instead of --store")
     .action(
-      action(async (ctx, o: Common & { demote: boolean }) => {
-        const actor = actorOf(o);
-        const changes = await withRegistry(o, (reg) => reg.rescan(actor, { demote: o.demote }));
+      action(async (ctx, o: Common & { demote: boolean; url?: string }) => {
+        let changes: RescanChange[];
+        if (o.url === undefined) {
+          const actor = actorOf(o);
+          changes = await withRegistry(o, (reg) => reg.rescan(actor, { demote: o.demote }));
+        } else {
+          changes = await (await remote(o.url)).rescan(o.demote);
+        }
         emit(ctx, "registry rescan", { changes }, (x) =>
           x.changes.length === 0
             ? "rescan: no verdict changed, no alias demoted"

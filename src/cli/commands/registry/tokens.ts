@@ -1,10 +1,12 @@
 // `registry token create|list|revoke`: API tokens for `registry serve` (shown once, stored as HMACs).
 import type { Command } from "commander";
+import type { TokenInfo } from "../../../registry/index.js";
 import { EXIT_OK } from "../../context.js";
 import { parseInteger } from "../../options.js";
 import { emit, table } from "../../output.js";
 import { action } from "../../runner.js";
 import { actorOf, type Common, common, withRegistry } from "./common.js";
+import { remote } from "./remote.js";
 
 export function registerTokens(registry: Command): void {
   const token = registry.command("token").description("API tokens for `registry serve`");
@@ -27,38 +29,47 @@ export function registerTokens(registry: Command): void {
         return EXIT_OK;
       }),
     );
-  common(
-    token.command("list").description("tokens (yours; everyone's as admin), never secrets"),
-  ).action(
-    action(async (ctx, o: Common) => {
-      const actor = actorOf(o);
-      const tokens = await withRegistry(o, (reg) => reg.listTokens(actor));
-      emit(ctx, "registry token list", { tokens }, (x) =>
-        x.tokens.length === 0
-          ? "no tokens"
-          : table([
-              ["ID", "USER", "LABEL", "CREATED", "EXPIRES", "REVOKED"],
-              ...x.tokens.map((t) => [
-                t.id,
-                t.principal,
-                t.label,
-                t.createdAt,
-                t.expiresAt ?? "-",
-                t.revokedAt ?? "-",
+  common(token.command("list").description("tokens (yours; everyone's as admin), never secrets"))
+    .option("--url <url>", "ask a registry server (`registry login` first); lists only your own")
+    .action(
+      action(async (ctx, o: Common & { url?: string }) => {
+        let tokens: TokenInfo[];
+        if (o.url === undefined) {
+          const actor = actorOf(o);
+          tokens = await withRegistry(o, (reg) => reg.listTokens(actor));
+        } else {
+          tokens = await (await remote(o.url)).listTokens();
+        }
+        emit(ctx, "registry token list", { tokens }, (x) =>
+          x.tokens.length === 0
+            ? "no tokens"
+            : table([
+                ["ID", "USER", "LABEL", "CREATED", "EXPIRES", "REVOKED"],
+                ...x.tokens.map((t) => [
+                  t.id,
+                  t.principal,
+                  t.label,
+                  t.createdAt,
+                  t.expiresAt ?? "-",
+                  t.revokedAt ?? "-",
+                ]),
               ]),
-            ]),
-      );
-      return EXIT_OK;
-    }),
-  );
-  common(
-    token.command("revoke <id>").description("revoke a token (yours, or any as admin)"),
-  ).action(
-    action(async (ctx, id: string, o: Common) => {
-      const actor = actorOf(o);
-      await withRegistry(o, (reg) => reg.revokeToken(actor, id));
-      emit(ctx, "registry token revoke", { id }, (x) => `revoked token ${x.id}`);
-      return EXIT_OK;
-    }),
-  );
+        );
+        return EXIT_OK;
+      }),
+    );
+  common(token.command("revoke <id>").description("revoke a token (yours, or any as admin)"))
+    .option("--url <url>", "ask a registry server (`registry login` first); only your own tokens")
+    .action(
+      action(async (ctx, id: string, o: Common & { url?: string }) => {
+        if (o.url === undefined) {
+          const actor = actorOf(o);
+          await withRegistry(o, (reg) => reg.revokeToken(actor, id));
+        } else {
+          await (await remote(o.url)).revokeToken(id);
+        }
+        emit(ctx, "registry token revoke", { id }, (x) => `revoked token ${x.id}`);
+        return EXIT_OK;
+      }),
+    );
 }
