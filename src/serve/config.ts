@@ -73,6 +73,8 @@ const modelSchema = z.strictObject({
         .default(16 << 20),
       /** Worker threads evaluating ciphertexts; 0 evaluates on the event loop (tests only). */
       workers: z.int().min(0).max(64).default(1),
+      /** Queries evaluated or waiting at once; beyond this the gateway answers 503 (memory bound). */
+      maxPending: z.int().min(1).max(10_000).default(8),
     })
     .optional(),
 });

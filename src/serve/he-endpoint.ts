@@ -14,6 +14,8 @@ const MAX_SERVER_KEY_BYTES = 1 << 30;
 
 export interface HeService {
   readonly keyId: string;
+  /** Queries being evaluated or waiting. */
+  readonly pending: number;
   /** Samples a query claims (the server evaluates at most ceil(count / slots) ciphertexts). */
   samplesIn(query: Uint8Array): number;
   infer(query: Uint8Array): Promise<Uint8Array>;
@@ -61,23 +63,35 @@ export async function openHeService(
     }
     return count;
   };
+  let evaluate: (query: Uint8Array) => Promise<Uint8Array>;
+  let close: () => Promise<void>;
   if (config.workers === 0) {
     const server: HeServer = await he.HeServer.open(serverKeys, plan);
-    return {
-      keyId,
-      samplesIn,
-      infer: async (query) => server.inferQuery(query),
-      close: async () => server.dispose(),
+    evaluate = async (query) => server.inferQuery(query);
+    close = async () => server.dispose();
+  } else {
+    const pool: HeWorkerPool = new he.HeWorkerPool(serverKeys, plan, config.workers);
+    await pool.ready();
+    evaluate = (query) => pool.inferQuery(query);
+    close = async () => {
+      await pool.close();
     };
   }
-  const pool: HeWorkerPool = new he.HeWorkerPool(serverKeys, plan, config.workers);
-  await pool.ready();
+  let pending = 0;
   return {
     keyId,
-    samplesIn,
-    infer: (query) => pool.inferQuery(query),
-    close: async () => {
-      await pool.close();
+    get pending() {
+      return pending;
     },
+    samplesIn,
+    async infer(query) {
+      pending++;
+      try {
+        return await evaluate(query);
+      } finally {
+        pending--;
+      }
+    },
+    close,
   };
 }

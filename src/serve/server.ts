@@ -555,6 +555,18 @@ export async function startGateway(
           }
           request.gw.rows = samples;
           await takeTokens(principal.id, samples);
+          // No await between this check and infer(), which counts the query at once.
+          if (he.pending >= model.config.he!.maxPending) {
+            throw new Refusal(
+              503,
+              "overloaded",
+              "too many encrypted queries in flight",
+              "overloaded",
+              {
+                "retry-after": "1",
+              },
+            );
+          }
           let result: Uint8Array;
           try {
             result = await he.infer(query);
