@@ -43,7 +43,9 @@ export function registerLifecycle(registry: Command): void {
   common(
     registry
       .command("delete <model[@version]>")
-      .description("soft-delete a version or a whole model (admin); the audit trail stays"),
+      .description(
+        "soft-delete a version (maintainer) or a whole model (admin); the audit trail stays",
+      ),
   )
     .requiredOption("--reason <text>", "why (recorded in the audit log)")
     .action(
@@ -68,7 +70,7 @@ export function registerLifecycle(registry: Command): void {
     registry
       .command("rescan")
       .description(
-        "re-scan every stored version with today's rules (admin); exit 1 if any is unsafe",
+        "re-scan every stored version with today's rules (maintainer); exit 1 if any is unsafe",
       ),
   )
     .option("--demote", "remove aliases that point at versions that are no longer safe", false)
