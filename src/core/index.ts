@@ -11,6 +11,7 @@ export {
   writeFileAtomic,
 } from "./files.js";
 export { jsonDepth } from "./json-depth.js";
+export { solveLinearSystem } from "./linear-solve.js";
 export { noProgress, type ProgressEvent, type ProgressListener } from "./progress.js";
 export { createRng, type Rng } from "./rng.js";
 export {

@@ -1,35 +1,13 @@
-// Dense linear solve by Gaussian elimination with partial pivoting (Golub & Van Loan,
-// "Matrix Computations", §3.4), for the small normal equations of KernelSHAP and LIME.
+// The normal equations of KernelSHAP and LIME, solved with a whisper of ridge so that a feature
+// that never varies in the samples does not make the system singular.
 
-/** Solves the symmetric system A x = b (n×n, row-major) by Gaussian elimination with pivoting. */
+import { solveLinearSystem } from "../core/index.js";
+
+/** Solves the symmetric system A x = b (n×n, row-major); A and b are overwritten. */
 export function solveLinear(a: Float64Array, b: Float64Array, n: number): Float64Array {
   let trace = 0;
   for (let i = 0; i < n; i++) trace += a[i * n + i];
-  // A whisper of ridge keeps the system solvable when a feature never varies in the samples.
   const ridge = 1e-12 * (trace / Math.max(1, n) || 1);
   for (let i = 0; i < n; i++) a[i * n + i] += ridge;
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++)
-      if (Math.abs(a[r * n + col]) > Math.abs(a[pivot * n + col])) pivot = r;
-    if (pivot !== col) {
-      for (let c = 0; c < n; c++)
-        [a[col * n + c], a[pivot * n + c]] = [a[pivot * n + c], a[col * n + c]];
-      [b[col], b[pivot]] = [b[pivot], b[col]];
-    }
-    const p = a[col * n + col];
-    for (let r = col + 1; r < n; r++) {
-      const f = a[r * n + col] / p;
-      if (f === 0) continue;
-      for (let c = col; c < n; c++) a[r * n + c] -= f * a[col * n + c];
-      b[r] -= f * b[col];
-    }
-  }
-  const x = new Float64Array(n);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = b[r];
-    for (let c = r + 1; c < n; c++) s -= a[r * n + c] * x[c];
-    x[r] = s / a[r * n + r];
-  }
-  return x;
+  return solveLinearSystem(a, b, n);
 }

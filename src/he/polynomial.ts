@@ -3,7 +3,7 @@
 // Preserving Classification on Deep Neural Network"; Lee et al. 2021 for the error trade-off).
 // Also the small polynomial algebra the ONNX converter uses to fold Mul/Add/Pow chains.
 
-import { MlsecError } from "../core/index.js";
+import { MlsecError, solveLinearSystem } from "../core/index.js";
 
 export const ACTIVATIONS = ["relu", "sigmoid", "gelu", "tanh"] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -35,36 +35,6 @@ export interface Approximation {
   readonly coefficients: readonly number[];
   /** Largest |p(x) - f(x)| over the fitting grid. */
   readonly maxError: number;
-}
-
-/** Solves the square system A x = b (row-major) by Gaussian elimination with partial pivoting. */
-function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) {
-      if (Math.abs(a[r * n + col]) > Math.abs(a[pivot * n + col])) pivot = r;
-    }
-    if (a[pivot * n + col] === 0)
-      throw new MlsecError("E_INTERNAL", "singular least-squares system");
-    for (let c = 0; c < n; c++) {
-      const t = a[col * n + c];
-      a[col * n + c] = a[pivot * n + c];
-      a[pivot * n + c] = t;
-    }
-    [b[col], b[pivot]] = [b[pivot], b[col]];
-    for (let r = col + 1; r < n; r++) {
-      const f = a[r * n + col] / a[col * n + col];
-      for (let c = col; c < n; c++) a[r * n + c] -= f * a[col * n + c];
-      b[r] -= f * b[col];
-    }
-  }
-  const x = new Float64Array(n);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = b[r];
-    for (let c = r + 1; c < n; c++) s -= a[r * n + c] * x[c];
-    x[r] = s / a[r * n + r];
-  }
-  return x;
 }
 
 /**
@@ -104,7 +74,7 @@ export function approximateActivation(
       for (let c = 0; c < n; c++) gram[r * n + c] += powers[r] * powers[c];
     }
   }
-  const inT = solve(gram, rhs, n);
+  const inT = solveLinearSystem(gram, rhs, n);
   const coefficients = Array.from(inT, (c, j) => c / interval ** j);
   let maxError = 0;
   for (let i = 0; i < points; i++) {
