@@ -181,6 +181,8 @@ export const gatewayConfigSchema = z.strictObject({
         .max(1 << 30)
         .default(4 << 20),
       requestTimeoutMs: z.int().min(100).max(600_000).default(30_000),
+      /** How long close() waits for in-flight requests before it drops their connections. */
+      drainTimeoutMs: z.int().min(0).max(600_000).default(10_000),
       /** /metrics without credentials (for a scraper on a private network). */
       publicMetrics: z.boolean().default(false),
     })

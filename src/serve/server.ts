@@ -603,7 +603,17 @@ export async function startGateway(
     close() {
       closed ??= (async () => {
         closing = true;
-        await app.close();
+        // A client that stalls mid-request (say, still uploading a body answered with 413)
+        // must not hold the drain open: past the deadline its connection is dropped.
+        const deadline = setTimeout(
+          () => app.server.closeAllConnections(),
+          config.server.drainTimeoutMs,
+        );
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
         await Promise.all(models.map((m) => m.batcher.drained()));
         await cleanup();
         await audit.close();
