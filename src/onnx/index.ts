@@ -47,6 +47,7 @@ export {
 export { feed, floatOutput, OrtSession, type SessionOptions } from "./session.js";
 export { inferShapes, type ShapeInfo } from "./shape-inference.js";
 export {
+  boolTensor,
   type DecodedTensor,
   decodeTensor,
   doubleTensor,

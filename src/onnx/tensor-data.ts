@@ -192,3 +192,16 @@ export function int32Tensor(
 ): TensorProto {
   return rawTensor(name, dims, DataType.INT32, Int32Array.from(values));
 }
+
+export function boolTensor(
+  name: string,
+  dims: readonly number[],
+  values: readonly boolean[],
+): TensorProto {
+  return rawTensor(
+    name,
+    dims,
+    DataType.BOOL,
+    Uint8Array.from(values, (v) => (v ? 1 : 0)),
+  );
+}

@@ -5,6 +5,7 @@
 
 import { MlsecError, type Tensor } from "../../core/index.js";
 import {
+  boolTensor,
   DataType,
   type ModelProto,
   OnnxClassifier,
@@ -31,19 +32,7 @@ export function withDropoutActive(model: ModelProto): ModelProto {
     );
   }
   const graph = model.graph!;
-  const flag = {
-    name: TRAINING_MODE,
-    dims: [],
-    dataType: DataType.BOOL,
-    rawData: Uint8Array.from([1]),
-    floatData: [],
-    int32Data: [],
-    int64Data: [],
-    doubleData: [],
-    uint64Data: [],
-    stringData: [],
-    externalData: [],
-  };
+  const flag = boolTensor(TRAINING_MODE, [], [true]);
   return {
     ...model,
     graph: {
