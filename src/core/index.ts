@@ -14,6 +14,7 @@ export { jsonDepth } from "./json-depth.js";
 export { solveLinearSystem } from "./linear-solve.js";
 export { noProgress, type ProgressEvent, type ProgressListener } from "./progress.js";
 export { createRng, type Rng } from "./rng.js";
+export { type SchemaIssue, schemaIssueLines } from "./schema-issues.js";
 export {
   argmaxRows,
   batchSize,

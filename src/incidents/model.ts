@@ -1,6 +1,6 @@
 // Incident records: the fields of issue 14, checked with zod at every boundary (CLI, import).
 import { z } from "zod";
-import { MlsecError } from "../core/index.js";
+import { MlsecError, schemaIssueLines } from "../core/index.js";
 import { ATLAS_MITIGATIONS, ATLAS_TECHNIQUES } from "./atlas-table.js";
 
 /** TLP 2.0 levels, least to most restrictive (FIRST TLP 2.0, https://www.first.org/tlp/). */
@@ -128,7 +128,7 @@ export type IncidentPatch = z.input<typeof incidentPatchSchema>;
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string) {
   const r = schema.safeParse(value);
   if (r.success) return r.data as z.infer<S>;
-  const issues = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  const issues = schemaIssueLines(r.error.issues);
   throw new MlsecError("E_INVALID_ARGUMENT", `invalid ${what}: ${issues.join("; ")}`, {
     details: { issues },
   });

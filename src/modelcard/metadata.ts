@@ -3,7 +3,7 @@
 // fill. Every field is optional; what is missing is reported as a caveat on the card.
 
 import { z } from "zod";
-import { MlsecError, parseYamlBounded, readFileBounded } from "../core/index.js";
+import { MlsecError, parseYamlBounded, readFileBounded, schemaIssueLines } from "../core/index.js";
 
 const text = z.string().trim().min(1).max(5000);
 const list = z.array(text).max(100);
@@ -54,9 +54,7 @@ export function parseCardMetadata(text: string, source = "model-card metadata"):
   });
   const r = cardMetadataSchema.safeParse(raw ?? {});
   if (!r.success) {
-    const issues = r.error.issues
-      .slice(0, 10)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    const issues = schemaIssueLines(r.error.issues, 10);
     throw new MlsecError(
       "E_MODEL_CARD",
       `${source} does not follow the schema: ${issues.join("; ")}`,

@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { MlsecError, readFileBounded } from "../core/index.js";
+import { MlsecError, readFileBounded, schemaIssueLines } from "../core/index.js";
 
 const MAX_CONFIG_BYTES = 1 << 20;
 
@@ -244,7 +244,7 @@ export function parseGatewayConfig(raw: unknown, baseDir = process.cwd()): Gatew
     const issue = result.error.issues[0];
     const where = issue.path.length === 0 ? "config" : issue.path.join(".");
     throw new MlsecError("E_GATEWAY_CONFIG", `${where}: ${issue.message}`, {
-      details: { issues: result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
+      details: { issues: schemaIssueLines(result.error.issues) },
     });
   }
   const config = result.data;

@@ -1,7 +1,7 @@
 // Reads a system description (YAML 1.2 or JSON) with the bounds of core's parseYamlBounded,
 // since descriptions may come from anyone, and checks it against the schema.
 
-import { MlsecError, parseYamlBounded, readFileBounded } from "../core/index.js";
+import { MlsecError, parseYamlBounded, readFileBounded, schemaIssueLines } from "../core/index.js";
 import { type SystemDescription, systemSchema } from "./schema.js";
 
 export const MAX_SYSTEM_BYTES = 1 << 20;
@@ -16,9 +16,7 @@ export function parseSystem(text: string, source = "system description"): System
   });
   const r = systemSchema.safeParse(raw);
   if (!r.success) {
-    const issues = r.error.issues
-      .slice(0, 10)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    const issues = schemaIssueLines(r.error.issues, 10);
     throw new MlsecError(
       "E_THREAT_MODEL",
       `${source} does not follow the schema: ${issues.join("; ")}`,

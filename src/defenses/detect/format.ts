@@ -3,7 +3,7 @@
 // to the detector file) and its SHA-256, so a detector never scores for a changed model.
 
 import { z } from "zod";
-import { MlsecError } from "../../core/index.js";
+import { MlsecError, schemaIssueLines } from "../../core/index.js";
 
 export const DETECTOR_FORMAT = "mlsec-detector";
 export const DETECTOR_VERSION = 1;
@@ -136,7 +136,7 @@ export function parseDetectorFile(text: string, source: string): DetectorFile {
       `${source} is not a valid detector: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
       {
         details: {
-          issues: result.error.issues.slice(0, 10).map((i) => `${i.path.join(".")}: ${i.message}`),
+          issues: schemaIssueLines(result.error.issues, 10),
         },
       },
     );

@@ -1,6 +1,7 @@
 // STIX 2.1 bundle -> incident records: the inverse of export.ts for mlsec bundles, and a
 // best-effort reading of other producers' incidents (relationships to ATLAS attack-patterns,
 // indicators with simple comparison patterns, courses of action).
+import { schemaIssueLines } from "../../core/index.js";
 import { ATLAS_MITIGATIONS, ATLAS_TECHNIQUES } from "../atlas-table.js";
 import {
   INCIDENT_STATUSES,
@@ -178,7 +179,7 @@ export function importBundle(bundle: StixBundle, options: ImportOptions = {}): I
     const parsed = incidentSchema.safeParse(candidate);
     if (parsed.success) incidents.push(parsed.data);
     else {
-      const why = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      const why = schemaIssueLines(parsed.error.issues).join("; ");
       rejected.push({
         index: indexOf.get(o) ?? -1,
         id: o.id,

@@ -4,7 +4,7 @@
 
 import { createHmac } from "node:crypto";
 import { z } from "zod";
-import { MlsecError } from "../../core/index.js";
+import { MlsecError, schemaIssueLines } from "../../core/index.js";
 import { ENTITY_TYPES } from "../types.js";
 import { encryptDeterministic } from "./deterministic-encryption.js";
 import type { PiiKeys } from "./keys.js";
@@ -44,7 +44,7 @@ export type AnonymizerConfig = z.infer<typeof anonymizerConfigSchema>;
 export function parseAnonymizerConfig(value: unknown): AnonymizerConfig {
   const r = anonymizerConfigSchema.safeParse(value ?? {});
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    const issues = schemaIssueLines(r.error.issues);
     throw new MlsecError("E_PII_CONFIG", `invalid anonymizer configuration: ${issues.join("; ")}`, {
       details: { issues },
     });
