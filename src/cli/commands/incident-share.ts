@@ -1,6 +1,7 @@
 // `mlsec incident export|import`: STIX 2.1 bundles in and out of the store.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../core/index.js";
 import type { Redactor } from "../../incidents/index.js";
 import { EXIT_OK } from "../context.js";
 import { parseChoice } from "../options.js";
@@ -23,17 +24,6 @@ export async function piiRedactor(): Promise<Redactor> {
     }
     return out;
   };
-}
-
-/** Writes a file whole or not at all (temp file + rename). */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (cause) {
-    throw new MlsecError("E_IO", `cannot write ${path}: ${(cause as Error).message}`, { cause });
-  }
 }
 
 export interface ExportCliOptions {
@@ -132,7 +122,7 @@ export function registerIncidentSharing(incident: Command): void {
             ctx.out(jsonl);
             return EXIT_OK;
           }
-          writeAtomic(o.out, jsonl);
+          await writeFileAtomic(o.out, new TextEncoder().encode(jsonl));
           emit(
             ctx,
             "incident export",
@@ -149,7 +139,7 @@ export function registerIncidentSharing(incident: Command): void {
           ctx.out(json);
           return EXIT_OK;
         }
-        writeAtomic(o.out, json);
+        await writeFileAtomic(o.out, new TextEncoder().encode(json));
         emit(
           ctx,
           "incident export",

@@ -1,11 +1,11 @@
-import { renameSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../core/index.js";
 import type { FileReport, ScanResult } from "../../scan/index.js";
 import type { CommandContext } from "../context.js";
 import { EXIT_FINDING, EXIT_OK } from "../context.js";
 import { parseInteger } from "../options.js";
 import { emit } from "../output.js";
-import { action, MlsecError } from "../runner.js";
+import { action } from "../runner.js";
 
 interface ScanOptions {
   policy?: string;
@@ -69,7 +69,7 @@ async function runScan(
   if (opts.sarif !== undefined) {
     const sarif = `${JSON.stringify(toSarif(result, version), null, 2)}\n`;
     if (opts.sarif === "-") ctx.out(sarif);
-    else writeAtomically(opts.sarif, sarif);
+    else await writeFileAtomic(opts.sarif, new TextEncoder().encode(sarif));
   }
   if (opts.sarif !== "-") emit(ctx, "scan", result, renderText);
   const failing = result.files.some(
@@ -79,16 +79,6 @@ async function runScan(
       (f.verdict === "invalid" && !f.skipped),
   );
   return failing ? EXIT_FINDING : EXIT_OK;
-}
-
-function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (error) {
-    throw new MlsecError("E_IO", `cannot write SARIF to ${path}`, { cause: error });
-  }
 }
 
 function renderText(result: ScanResult): string {
