@@ -1,17 +1,112 @@
 // Word tokens for the name and place recognizers: letters (with marks, apostrophes and inner
-// hyphens), their offsets, and a few shape tests. Bounded token length keeps the scan linear.
+// hyphens), their offsets and shape. One hand-written pass over the text: character classes come
+// from a table filled lazily per UTF-16 unit (a Unicode property regex per character would cost
+// more than the whole scan), and a token's string and lower-case form are made only when a
+// recognizer asks for them — most words of prose are never looked at beyond their shape.
+
+/** Shape flags of a token (bits of `Token.shape`). */
+export const CAPITALIZED = 1; // upper-case first letter and some lower-case one: "Müller", "McNeil"
+export const ALL_CAPS = 2; // two or more letters, all upper case: "NASA", "O'NEIL"
+export const INITIAL = 4; // one upper-case letter: "J"
+export const LOWERCASE = 8; // lower-case first letter: "street", "van", "iPhone"
 
 export interface Token {
   readonly start: number;
   readonly end: number;
-  /** The word without a trailing period. */
+  /** The word without a trailing period, possessive "'s" or trailing apostrophes and hyphens. */
   readonly word: string;
   readonly lower: string;
   /** The word was followed by a period (kept outside `end`). */
   readonly dot: boolean;
+  readonly shape: number;
 }
 
-const WORD = /\p{L}[\p{L}\p{M}'’-]{0,39}/gu;
+// Character classes, one byte per UTF-16 unit, filled on first sight.
+const KNOWN = 1;
+const LETTER = 2;
+const UPPER = 4;
+const LOWER = 8;
+const MARK = 16;
+const classes = new Uint8Array(0x10000);
+
+function classify(code: number): number {
+  const c = String.fromCharCode(code);
+  let k = KNOWN;
+  if (/\p{L}/u.test(c)) k |= LETTER;
+  if (/\p{Lu}/u.test(c)) k |= UPPER;
+  if (/\p{Ll}/u.test(c)) k |= LOWER;
+  if (/\p{M}/u.test(c)) k |= MARK;
+  classes[code] = k;
+  return k;
+}
+
+for (let c = 0; c < 128; c++) classify(c);
+
+function classOf(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+    // Astral characters (rare): classify the whole pair with the regexes.
+    const pair = text.slice(i, i + 2);
+    let k = KNOWN;
+    if (/^\p{L}$/u.test(pair)) k |= LETTER;
+    if (/^\p{Lu}$/u.test(pair)) k |= UPPER;
+    if (/^\p{Ll}$/u.test(pair)) k |= LOWER;
+    if (/^\p{M}$/u.test(pair)) k |= MARK;
+    return k;
+  }
+  const k = classes[code];
+  return k === 0 ? classify(code) : k;
+}
+
+const unitsOf = (text: string, i: number) => {
+  const code = text.charCodeAt(i);
+  return code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
+};
+
+const APOSTROPHE = 39;
+const RIGHT_QUOTE = 0x2019;
+const HYPHEN = 45;
+/** At most this many UTF-16 units per token (as the regex `\p{L}[\p{L}\p{M}'’-]{0,39}`). */
+const MAX_TOKEN = 40;
+
+class WordToken implements Token {
+  #word: string | undefined;
+  #lower: string | undefined;
+  constructor(
+    private readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    readonly dot: boolean,
+    readonly shape: number,
+  ) {}
+  get word(): string {
+    if (this.#word === undefined) this.#word = this.text.slice(this.start, this.end);
+    return this.#word;
+  }
+  get lower(): string {
+    if (this.#lower === undefined) this.#lower = this.word.toLowerCase();
+    return this.#lower;
+  }
+}
+
+/** The shape flags of text[start, end), a word that starts with a letter. */
+function shapeOf(text: string, start: number, end: number): number {
+  const first = classOf(text, start);
+  if (first & LOWER) return LOWERCASE;
+  if (!(first & UPPER)) return 0;
+  const firstUnits = unitsOf(text, start);
+  if (end - start === firstUnits) return INITIAL;
+  let lower = false;
+  let allUpper = true;
+  for (let i = start + firstUnits; i < end; i += unitsOf(text, i)) {
+    const code = text.charCodeAt(i);
+    if (code === APOSTROPHE || code === RIGHT_QUOTE || code === HYPHEN) continue;
+    const k = classOf(text, i);
+    if (k & LOWER) lower = true;
+    if (!(k & UPPER)) allUpper = false;
+  }
+  return lower ? CAPITALIZED : allUpper ? ALL_CAPS : 0;
+}
 
 let lastText: string | undefined;
 let lastTokens: Token[] = [];
@@ -20,27 +115,52 @@ let lastTokens: Token[] = [];
 export function tokenize(text: string): Token[] {
   if (text === lastText) return lastTokens;
   const out: Token[] = [];
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    let word = m[0];
-    // Possessive "'s" and trailing apostrophes or hyphens are not part of a name: "Maclean's".
-    if (word.length > 2 && (word.endsWith("'s") || word.endsWith("’s"))) word = word.slice(0, -2);
-    let last = word.charCodeAt(word.length - 1);
-    while (last === 39 || last === 0x2019 || last === 45) {
-      word = word.slice(0, -1);
-      last = word.charCodeAt(word.length - 1);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code < 128) {
+      if (!(classes[code] & LETTER)) {
+        i++;
+        continue;
+      }
+    } else if (!(classOf(text, i) & LETTER)) {
+      i += unitsOf(text, i);
+      continue;
     }
-    const end = m.index + word.length;
-    out.push({ start: m.index, end, word, lower: word.toLowerCase(), dot: text[end] === "." });
+    const start = i;
+    i += code < 128 ? 1 : unitsOf(text, i);
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        if (!(classes[c] & LETTER) && c !== APOSTROPHE && c !== HYPHEN) break;
+        if (i + 1 - start > MAX_TOKEN) break;
+        i++;
+        continue;
+      }
+      if (c !== RIGHT_QUOTE && !(classOf(text, i) & (LETTER | MARK))) break;
+      const units = unitsOf(text, i);
+      if (i + units - start > MAX_TOKEN) break;
+      i += units;
+    }
+    let end = i;
+    // Possessive "'s" and trailing apostrophes or hyphens are not part of a name: "Maclean's".
+    if (end - start > 2 && text.charCodeAt(end - 1) === 115) {
+      const q = text.charCodeAt(end - 2);
+      if (q === APOSTROPHE || q === RIGHT_QUOTE) end -= 2;
+    }
+    for (;;) {
+      const last = text.charCodeAt(end - 1);
+      if (last !== APOSTROPHE && last !== RIGHT_QUOTE && last !== HYPHEN) break;
+      end--;
+    }
+    out.push(
+      new WordToken(text, start, end, text.charCodeAt(end) === 46, shapeOf(text, start, end)),
+    );
   }
   lastText = text;
   lastTokens = out;
   return out;
-}
-
-/** Starts with an upper-case letter and continues in lower case (Title case), e.g. "Müller". */
-export function isTitleCase(word: string): boolean {
-  return /^\p{Lu}[\p{Ll}\p{M}'’-]*(?:[-'’]\p{Lu}[\p{Ll}\p{M}]*)*$/u.test(word) && word.length > 1;
 }
 
 // The shape tests run on every token: ASCII is decided by char codes, other text by the

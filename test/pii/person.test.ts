@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/pii/index.js";
+
+// Person names found from the shape of names and the word lists, on sentences written here.
+
+const persons = (text: string) => analyze(text, { entities: ["PERSON"] }).map((f) => f.text);
+
+describe("person names", () => {
+  it("finds a first name, an initial and a surname nobody listed", () => {
+    expect(persons("The report was reviewed by Oskari T. Väänänen last week.")).toEqual([
+      "Oskari T. Väänänen",
+    ]);
+    expect(persons("Please forward it to Teodora V Brankovič before noon.")).toEqual([
+      "Teodora V Brankovič",
+    ]);
+  });
+
+  it("finds a census first name and surname pair", () => {
+    expect(persons("We should ask Harold Whitfield about the budget.")).toEqual([
+      "Harold Whitfield",
+    ]);
+  });
+
+  it("finds a lone unknown name that does what people do", () => {
+    expect(persons("Yrjänä spent the summer repairing boats.")).toEqual(["Yrjänä"]);
+  });
+
+  it("does not take what something is for a person", () => {
+    expect(persons("Quantivex is a data company.")).toEqual([]);
+  });
+
+  it("extends a list of names from one known name", () => {
+    expect(persons("The committee: Margaret, Oyelaran and Vuković.")).toEqual([
+      "Margaret",
+      "Oyelaran",
+      "Vuković",
+    ]);
+  });
+
+  it("drops a list of surnames that names a company", () => {
+    expect(persons("She joined Harris, Morgan and Clarke LLP in May.")).toEqual([]);
+  });
+
+  it("finds names in text written without capitals", () => {
+    expect(persons("please call jennifer okonkwo tomorrow about the invoice")).toEqual([
+      "jennifer okonkwo",
+    ]);
+    expect(persons("my name is dragomir and i need help")).toEqual(["dragomir"]);
+  });
+
+  it("leaves nationalities and ordinary capitalized words alone", () => {
+    expect(persons("The Norwegian team released Version 2 of the Toolkit on Monday.")).toEqual([]);
+  });
+
+  it("takes a town after a house number and before a postcode for a place", () => {
+    expect(persons("Ship it to 14 Mill Lane, Kettering, NN16 0AB.")).toEqual([]);
+  });
+});
