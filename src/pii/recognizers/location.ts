@@ -1,207 +1,377 @@
-// Locations: gazetteer places (countries, US states, major cities), capitalized words after
-// locative phrases ("in", "from", "city of"), and street addresses built from the street-type
-// words of postal conventions (USPS Publication 28 suffixes and their European counterparts),
-// house numbers, unit designators (Apt, Suite, PSC/APO boxes) and the town lines that follow.
+// Locations: street addresses (address.ts) and places named in text. A place's score comes from
+// the evidence for it: the curated gazetteer (countries, US states, large cities) alone; a world
+// town from GeoNames (places-data.ts) after a locative phrase ("in", "from", "lives in",
+// "arrived at") or before a landmark noun ("bridge", "airport"); an unknown capitalized word only
+// after a phrase that must name a place ("born in", "city of").
 
 import type { RawFinding, Recognizer } from "../types.js";
+import { findAddresses, isStreetWord, PREFIXES } from "./address.js";
 import { MAX_PLACE_WORDS, PLACE_PREFIXES, PLACES } from "./gazetteer.js";
-import { firstNameSet } from "./names-data.js";
+import { englishWordSet, firstNameSet, surnameSet } from "./names-data.js";
+import { worldTowns } from "./places-data.js";
 import {
+  ALL_CAPS,
   adjacent,
+  CAPITALIZED,
   COMMON_WORDS,
   FUNCTION_WORDS,
-  isAllCaps,
-  isCapitalized,
+  LOWERCASE,
   MONTH_AND_DAY_WORDS,
+  type Token,
   tokenize,
 } from "./tokens.js";
-import { matches } from "./util.js";
 
-const LOCATIVES: readonly (readonly string[])[] = [
-  ["in"],
-  ["from"],
-  ["near"],
+/** Phrases after which a capitalized word is a place (the phrase's words, in order). */
+const STRONG_LOCATIVES: readonly (readonly string[])[] = [
   ["city", "of"],
   ["town", "of"],
   ["village", "of"],
   ["arrived", "at"],
+  ["arrived", "in"],
   ["moved", "to"],
+  ["moved", "here", "from"],
   ["live", "in"],
   ["lives", "in"],
+  ["living", "in"],
   ["born", "in"],
   ["based", "in"],
   ["located", "in"],
+  ["resident", "of"],
+  ["native", "of"],
+  ["originally", "from"],
+  ["grew", "up", "in"],
   ["travel", "to"],
+  ["travelling", "to"],
+  ["traveling", "to"],
   ["trip", "to"],
   ["flight", "to"],
-  ["visit"],
-  ["visiting"],
-  ["capital"],
-  ["city"],
-  ["town"],
   ["flew", "to"],
-  ["grew", "up", "in"],
   ["headed", "to"],
   ["returned", "to"],
 ];
+/** Prepositions that often, not always, introduce a place. */
+const WEAK_LOCATIVES: ReadonlySet<string> = new Set([
+  "in",
+  "from",
+  "near",
+  "at",
+  "to",
+  "visit",
+  "visiting",
+]);
+const LOCATIVE_LAST_WORDS: ReadonlySet<string> = new Set(
+  STRONG_LOCATIVES.map((p) => p[p.length - 1]),
+);
+/** Nouns that make the capitalized word before them a place: "Montijo bridge". */
+const LANDMARKS: ReadonlySet<string> = new Set(
+  "bridge|airport|harbour|harbor|station|county|province|region|district|city|town|village|river|port|valley|bay".split(
+    "|",
+  ),
+);
+/** Curated places that are also everyday words: places only after a locative. */
+const AMBIGUOUS_PLACES: ReadonlySet<string> = new Set([
+  "nice",
+  "chad",
+  "jordan",
+  "turkey",
+  "cork",
+  "bath",
+  "reading",
+  "mobile",
+  "split",
+  "georgia",
+  "guinea",
+  "niger",
+  "cuba",
+]);
 
-/** The words locative phrases end with: a cheap test before matching whole phrases. */
-const LOCATIVE_LAST_WORDS: ReadonlySet<string> = new Set(LOCATIVES.map((p) => p[p.length - 1]));
-
-export const SUFFIXES =
-  "Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|tér|utca|út|kapu|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista";
-const PREFIXES =
-  "Rue|Avenue|Avenida|Av|Via|Viale|Vicolo|Calle|Carrer|Camino|Paseo|Rua|Praça|Largo|Travessa|Estrada|Piazza|Plac|Aleja|Al|ul|ulica|Boulevard|Bd|Chaussée|Chemin|Place|Allée|Impasse|Quai|Route|Strada|Corso|Ulica|Trg|Odos|Leoforos|Plateia";
-// Compound European street names end in a street word: Hammarvägen, Brixtonlaan, Harjukuja.
-const COMPOUND =
-  "(?:vägen|gatan|gränd|stigen|torget|straße|strasse|str\\.|gasse|weg|allee|platz|ring|damm|ufer|laan|straat|steeg|plein|dreef|kade|singel|gracht|kuja|tie|katu|polku|kaari|gade|vej|stræde|allé|veien|vegen|gata|gate|utca|iela|tee|tänav|gatve|cesta|ulice|náměstí|út|körút)";
-const NAME = "\\p{Lu}[\\p{L}\\p{M}'’.-]{0,30}";
-const LOWER_PARTICLE =
-  "(?:de|du|des|da|do|dos|das|del|della|di|la|le|les|van|von|der|den|y|e|d'|l')";
-const HOUSE = "\\d{1,5}[A-Za-z]?";
-
-/** Words that end a person's name when they follow it (street types, units, organisations). */
+/**
+ * Words that end a person's name when they follow it: common street types and prefixes (not the
+ * rarer USPS suffixes, many of which are surnames: Brook, Mills, Fields), units, organisations.
+ */
 export const NON_NAME_FOLLOWERS: ReadonlySet<string> = new Set(
-  `${SUFFIXES}|${PREFIXES}|Apt|Suite|Unit|Inc|Ltd|LLC|Corp|Co|Orchestra|Band|Group|Company|Partners|Investments|Associates|Foundation|University|College|School|Hospital|Club|Bank|Street|Streets|Squares|Corporation|Incorporated|Solutions|Resources|Technologies|Systems|Services|Consulting|Holdings|Capital|Insurance|Labs|Media|Global|International|Enterprises|Industries|Software|Health|Healthcare|Analytics|Data|Energy|Motors|Airlines|Pharmaceuticals`
+  `Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Gdns|Mews|Row|Walk|Hill|Park|Trail|Trl|Pike|Alley|Plaza|Bridge|Pass|Creek|Lodge|Point|Pt|Crossing|Xing|Heights|Hts|tér|utca|út|kapu|View|Ridge|Loop|Path|Green|Common|Quay|Wharf|Rise|Vale|Port|Mall|Manor|Mount|Route|Rte|Estate|Junction|Landing|Meadow|Meadows|Station|Valley|Village|Well|Wells|Knoll|Harbor|Harbour|Haven|Fort|Falls|Ferry|Ford|Forge|Glen|Shoals|Springs|Spur|Summit|Track|Trace|Turnpike|Underpass|Union|Ville|Vista|${PREFIXES}|Apt|Suite|Unit|Inc|Ltd|LLC|Corp|Co|Orchestra|Band|Group|Company|Partners|Investments|Associates|Foundation|University|College|School|Hospital|Club|Bank|Street|Streets|Squares|Corporation|Incorporated|Solutions|Resources|Technologies|Systems|Services|Consulting|Holdings|Capital|Insurance|Labs|Media|Global|International|Enterprises|Industries|Software|Health|Healthcare|Analytics|Data|Energy|Motors|Airlines|Pharmaceuticals`
     .toLowerCase()
     .split("|"),
 );
 
-const STREET = new RegExp(
-  [
-    // "74 Sikelianou Street", "363 52 Huntly Street", "22 Talga Court"
-    `(?:${HOUSE} ){1,2}(?:${NAME} ){0,3}${NAME} (?:${SUFFIXES})\\.?(?![\\p{L}\\p{N}])`,
-    // "Isaac Lodge", "Eriksson Bridge" (no number): name then suffix, at least 2 words
-    `(?:${NAME} ){1,2}(?:${SUFFIXES})(?![\\p{L}\\p{N}])`,
-    // "Rue de Piétrain 371", "Avenida Otoniel Dutra 1277", "ul. Więckowskiego Stefana 28"
-    `(?:${HOUSE} )?(?:${PREFIXES})\\.?(?: (?:${LOWER_PARTICLE} ?|${NAME})){1,4}(?: ${HOUSE})?`,
-    // "Hammarvägen 15", "Harjukuja 54", "Brixtonlaan 380"
-    `(?:${HOUSE} )?\\p{Lu}[\\p{L}\\p{M}-]{0,30}${COMPOUND}(?![\\p{L}\\p{N}])(?: ${HOUSE})?`,
-    // House number, capitalized street name (any script), number: "20789 Allika 46",
-    // "10252 Μεγάλη Άμμος 184", "86036 Rua do Arenque 1634", "6076 Piroska u. 97"
-    `${HOUSE} \\p{Lu}[\\p{L}\\p{M}'’-]{0,30}(?: (?:${LOWER_PARTICLE}|\\p{L}[\\p{L}\\p{M}'’-]{0,30}\\.?)){0,3} ${HOUSE}(?![\\p{L}\\p{N}]|[.,]\\d)`,
-    // "Apt. 931", "Suite 727", "PSC 0272, Box 1651", "APO AA 94530"
-    `(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|PO Box|P\\.O\\. Box|PSC|Unit|Bldg|Building)\\.? ?#?\\d{1,6}[A-Za-z]?`,
-    `(?:APO|FPO|DPO) (?:AA|AE|AP) \\d{5}`,
-  ]
-    .map((p) => `(?:${p})`)
-    .join("|"),
-  "gu",
-);
+const TOWN_MIN_POPULATION = 1000;
 
-// What may follow an address: unit designators ("Apt. 864") after a space, and on the same line
-// after a comma or on the next lines, town names (Title or upper case, several words), state or
-// country codes and postcodes.
-const UNIT =
-  "(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|Bldg|Building)\\.? ?#?\\d{1,6}[A-Za-z]?";
-const PLACE_WORD = `(?:\\p{Lu}[\\p{L}\\p{M}'’∆-]{0,30}\\.?|${LOWER_PARTICLE})`;
-const POSTCODE = "\\d{4,5}(?:-\\d{4})?";
-const TAIL_UNIT = new RegExp(`^[ \\t]{1,8}${UNIT}(?![\\p{L}\\p{N}])`, "u");
-const TAIL_LINE = new RegExp(
-  `^(?:[ \\t]{0,8}(?:,[ \\t]{0,8}(?:\\r?\\n[ \\t>]{0,8}){0,2}|(?:\\r?\\n[ \\t>]{0,8}){1,2}(?:,[ \\t]{0,8})?))(?:${UNIT}|${PLACE_WORD}(?: ${PLACE_WORD}){0,3}(?: \\(\\p{L}{1,20}\\))?(?:,? ${POSTCODE})?|${POSTCODE})(?![\\p{L}\\p{N}])`,
-  "u",
-);
+/** What stands before a candidate: a phrase that names a place, a preposition, or nothing. */
+type Evidence = "strong" | "in" | "from" | "weak" | "none";
 
-function extendTail(text: string, end: number): number {
-  let e = end;
-  for (let k = 0; k < 8; k++) {
-    const window = text.slice(e, e + 120);
-    const m = TAIL_UNIT.exec(window) ?? TAIL_LINE.exec(window);
-    if (m === null) break;
-    const words = m[0].trim().replace(/^,\s*/, "").split(/\s+/);
-    if (words.some((w) => FUNCTION_WORDS.has(w.toLowerCase().replace(/\.$/, "")))) break;
-    e += m[0].length;
+function locativeBefore(text: string, tokens: readonly Token[], i: number): Evidence {
+  if (i === 0) return "none";
+  const prev = tokens[i - 1];
+  if (prev.end - prev.start > 11 || (prev.shape & (CAPITALIZED | ALL_CAPS)) !== 0) return "none";
+  const lower = prev.lower;
+  const last = LOCATIVE_LAST_WORDS.has(lower);
+  if (!last && !WEAK_LOCATIVES.has(lower)) return "none";
+  // The locative must be the word right before, on the same line.
+  for (let k = prev.end; k < tokens[i].start; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63) return "none";
   }
-  return e;
+  if (last) {
+    const strong = STRONG_LOCATIVES.some(
+      (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
+    );
+    if (strong) return "strong";
+  }
+  if (lower === "in" || lower === "from") return lower;
+  return WEAK_LOCATIVES.has(lower) ? "weak" : "none";
 }
 
-function gazetteerFindings(text: string): RawFinding[] {
-  const tokens = tokenize(text);
+interface Lookup {
+  has(phrase: string): boolean;
+  /** The phrase can still grow into a longer name. */
+  extendable(phrase: string): boolean;
+  readonly maxWords: number;
+}
+
+const CURATED: Lookup = {
+  has: (p) => PLACES.has(p),
+  extendable: (p) => PLACE_PREFIXES.has(p),
+  maxWords: MAX_PLACE_WORDS,
+};
+
+let townLookup: Lookup | undefined;
+function towns(): Lookup {
+  if (townLookup === undefined) {
+    const { population, prefixes, maxWords } = worldTowns();
+    townLookup = {
+      has: (p) => (population.get(p) ?? -1) >= TOWN_MIN_POPULATION,
+      extendable: (p) => prefixes.has(p),
+      maxWords,
+    };
+  }
+  return townLookup;
+}
+
+/** The longest phrase from token i that `lookup` knows, as the index of its last token, or -1. */
+function longestPhrase(text: string, tokens: readonly Token[], i: number, lookup: Lookup): number {
+  let matched = -1;
+  let phrase = tokens[i].lower;
+  for (let j = i; j < tokens.length && j - i < lookup.maxWords; j++) {
+    if (j > i) {
+      if (!adjacent(text, tokens[j - 1], tokens[j])) break;
+      phrase += ` ${tokens[j].lower}`;
+    }
+    if (lookup.has(phrase)) matched = j;
+    if (!lookup.extendable(phrase)) break;
+  }
+  return matched;
+}
+
+/** Words that end organisation names: "stillwater supercomputing inc." is no town. */
+const ORGANISATION_WORDS: ReadonlySet<string> = new Set(
+  "inc|llc|ltd|corp|co|company|group|gmbh|plc|technologies|solutions|systems|labs|research".split(
+    "|",
+  ),
+);
+
+function organisationAfter(tokens: readonly Token[], last: number): boolean {
+  for (let k = last + 1; k < tokens.length && k <= last + 2; k++) {
+    if (ORGANISATION_WORDS.has(tokens[k].lower)) return true;
+  }
+  return false;
+}
+
+/** Token j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
+function nextCapitalized(text: string, tokens: readonly Token[], j: number): boolean {
+  return (
+    j + 1 < tokens.length &&
+    (tokens[j + 1].shape & CAPITALIZED) !== 0 &&
+    adjacent(text, tokens[j], tokens[j + 1])
+  );
+}
+
+/** "Sofia Lima", "Georgia Smith": a first name and another capitalized word make a person. */
+function personLike(text: string, tokens: readonly Token[], i: number, last: number): boolean {
   const names = firstNameSet();
-  const out: RawFinding[] = [];
+  if (last === i && names.has(tokens[i].lower) && nextCapitalized(text, tokens, i)) return true;
+  if (i === 0 || (tokens[i - 1].shape & CAPITALIZED) === 0) return false;
+  const before = tokens[i - 1].lower;
+  return adjacent(text, tokens[i - 1], tokens[i]) && names.has(before) && !COMMON_WORDS.has(before);
+}
+
+function place(text: string, start: number, end: number, score: number): RawFinding {
+  const found: RawFinding = {
+    type: "LOCATION",
+    start,
+    end: withQualifier(text, end),
+    score,
+    recognizer: "location",
+  };
+  // An unknown word after "in" was found through that very word: no second boost for it.
+  if (score === UNKNOWN_AFTER_PREPOSITION) return found;
+  return { ...found, context: ["in", "from", "city", "country", "town", "live", "address"] };
+}
+
+/** "Cyprus (Greek)": a one-word qualifier in brackets belongs to the place. */
+function withQualifier(text: string, end: number): number {
+  if (text.charCodeAt(end) !== 32 || text.charCodeAt(end + 1) !== 40) return end;
+  const m = /^ \(\p{L}{1,20}\)/u.exec(text.slice(end, end + 24));
+  return m === null ? end : end + m[0].length;
+}
+
+interface PlaceScan {
+  readonly places: RawFinding[];
+  /** Offsets of street-type words: triggers for the address patterns. */
+  readonly streetWords: number[];
+}
+
+/**
+ * The place that starts at token i, as [last token, score], or undefined. `anyCase`: the text has
+ * no capitals, so every word is a candidate and a locative is always needed.
+ */
+function placeAt(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  anyCase: boolean,
+): [number, number] | undefined {
+  const lower = tokens[i].lower;
+  const curated = longestPhrase(text, tokens, i, CURATED);
+  if (curated >= 0) {
+    const needsLocative =
+      anyCase ||
+      (curated === i && AMBIGUOUS_PLACES.has(lower)) ||
+      personLike(text, tokens, i, curated);
+    if (needsLocative && locativeBefore(text, tokens, i) === "none") return [curated, 0];
+    return [curated, 0.75];
+  }
+  if (FUNCTION_WORDS.has(lower) || MONTH_AND_DAY_WORDS.has(lower)) return undefined;
+  const locative = locativeBefore(text, tokens, i);
+  const landmark =
+    locative === "none" &&
+    !anyCase &&
+    !(
+      i > 0 &&
+      (tokens[i - 1].shape & CAPITALIZED) !== 0 &&
+      adjacent(text, tokens[i - 1], tokens[i])
+    ) &&
+    i + 1 < tokens.length &&
+    (tokens[i + 1].shape & LOWERCASE) !== 0 &&
+    adjacent(text, tokens[i], tokens[i + 1]) &&
+    LANDMARKS.has(tokens[i + 1].lower);
+  if (locative === "none" && !landmark) return undefined;
+  const town = longestPhrase(text, tokens, i, towns());
+  if (
+    town >= 0 &&
+    (anyCase || town > i || !nextCapitalized(text, tokens, i)) &&
+    !organisationAfter(tokens, town)
+  ) {
+    // One-word towns that are also words or names ("Reading", "Jones") need a strong locative.
+    const ambiguous =
+      town === i &&
+      (englishWordSet().has(lower) ||
+        COMMON_WORDS.has(lower) ||
+        surnameSet().has(lower) ||
+        firstNameSet().has(lower));
+    if (!ambiguous || locative === "strong" || landmark) {
+      return [town, locative === "strong" ? 0.75 : 0.55];
+    }
+  }
+  if (anyCase) return undefined;
+  if (locative === "strong" && !COMMON_WORDS.has(lower)) {
+    let j = i;
+    while (
+      j - i < 2 &&
+      nextCapitalized(text, tokens, j) &&
+      !COMMON_WORDS.has(tokens[j + 1].lower)
+    ) {
+      j++;
+    }
+    // "visit Anna": one word that is a first name is more likely a person.
+    if (j === i && firstNameSet().has(lower)) return undefined;
+    return [j, 0.5];
+  }
+  if ((locative === "in" || locative === "from") && unknownName(text, tokens, i)) {
+    return [i, UNKNOWN_AFTER_PREPOSITION];
+  }
+  return undefined;
+}
+
+/** Below the analyzer's context boost on purpose: see `place`. */
+const UNKNOWN_AFTER_PREPOSITION = 0.45;
+const TITLE_CASE = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+|['’]\p{Lu}?\p{Ll}+)*$/u;
+/** A version or number after the word: "Unicode v13", "Xoroshiro 128". */
+const VERSION_AFTER = /^ v?\d/u;
+
+/**
+ * A word after "in" or "from" that looks like the name of a small town: one Title-case word
+ * that is no English word, first name or surname, not part of a longer name, not code
+ * ("JSON.parse", "`Redis`"), and not a product or company name (CamelCase, all capitals).
+ */
+function unknownName(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  if (t.end - t.start < 4 || (t.shape & CAPITALIZED) === 0 || !TITLE_CASE.test(t.word)) {
+    return false;
+  }
+  const before = text.charCodeAt(t.start - 1);
+  if (before === 96 || before === 91 || before === 40) return false; // ` [ (
+  const after = text.charCodeAt(t.end);
+  if (after === 96 || after === 40 || after === 95 || after === 93) return false; // ` ( _ ]
+  if (after === 46 && /\p{L}/u.test(text[t.end + 1] ?? "")) return false; // "TensorFlow.js"
+  if (VERSION_AFTER.test(text.slice(t.end, t.end + 3))) return false;
+  if (
+    i + 1 < tokens.length &&
+    (tokens[i + 1].shape & (CAPITALIZED | ALL_CAPS)) !== 0 &&
+    adjacent(text, t, tokens[i + 1])
+  ) {
+    return false;
+  }
+  const lower = t.lower;
+  return !(
+    COMMON_WORDS.has(lower) ||
+    englishWordSet().has(lower) ||
+    firstNameSet().has(lower) ||
+    surnameSet().has(lower) ||
+    organisationAfter(tokens, i)
+  );
+}
+
+function scanPlaces(text: string, anyCase: boolean): PlaceScan {
+  const tokens = tokenize(text);
+  const places: RawFinding[] = [];
+  const streetWords: number[] = [];
   let i = 0;
   while (i < tokens.length) {
     const t = tokens[i];
-    if (!isCapitalized(t.word) && !isAllCaps(t.word)) {
+    if (!anyCase && (t.shape & (CAPITALIZED | ALL_CAPS)) === 0) {
       i++;
       continue;
     }
-    // Longest gazetteer match first.
-    let matched = -1;
-    let phrase = t.lower;
-    for (let j = i; j < tokens.length && j - i < MAX_PLACE_WORDS; j++) {
-      if (j > i) {
-        if (!adjacent(text, tokens[j - 1], tokens[j])) break;
-        phrase += ` ${tokens[j].lower}`;
-      }
-      if (PLACES.has(phrase)) matched = j;
-      if (!PLACE_PREFIXES.has(phrase)) break;
-    }
-    if (matched >= 0) {
-      out.push({
-        type: "LOCATION",
-        start: t.start,
-        end: tokens[matched].end,
-        score: 0.75,
-        recognizer: "location",
-        context: ["in", "from", "city", "country", "town", "live", "address"],
-      });
-      i = matched + 1;
+    if (isStreetWord(t.lower)) streetWords.push(t.start);
+    const found = placeAt(text, tokens, i, anyCase);
+    if (found === undefined) {
+      i++;
       continue;
     }
-    const introduced =
-      i > 0 &&
-      LOCATIVE_LAST_WORDS.has(tokens[i - 1].lower) &&
-      LOCATIVES.some(
-        (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
-      );
-    const plain = (w: string) =>
-      !COMMON_WORDS.has(w) && !MONTH_AND_DAY_WORDS.has(w) && !FUNCTION_WORDS.has(w);
-    const shaped = isCapitalized(t.word) || isAllCaps(t.word);
-    if (introduced && shaped && plain(t.lower) && !names.has(t.lower)) {
-      let j = i;
-      while (
-        j + 1 < tokens.length &&
-        j - i < 2 &&
-        adjacent(text, tokens[j], tokens[j + 1]) &&
-        (isCapitalized(tokens[j + 1].word) || isAllCaps(tokens[j + 1].word)) &&
-        plain(tokens[j + 1].lower)
-      ) {
-        j++;
-      }
-      out.push({
-        type: "LOCATION",
-        start: t.start,
-        end: tokens[j].end,
-        score: 0.5,
-        recognizer: "location",
-      });
-      i = j + 1;
-      continue;
-    }
-    i++;
+    const [last, score] = found;
+    if (score > 0) places.push(place(text, t.start, tokens[last].end, score));
+    i = last + 1;
   }
-  return out;
+  return { places, streetWords };
+}
+
+/** Whether the text has no upper-case letter (chat typed in lower case, normalised text). */
+function lowerCaseOnly(text: string): boolean {
+  return !/[A-Z]/.test(text) && !/\p{Lu}/u.test(text);
 }
 
 export const locationRecognizer: Recognizer = {
   name: "location",
   entities: ["LOCATION"],
   detect(text: string): RawFinding[] {
-    const out = gazetteerFindings(text);
-    for (const { start, end } of matches(STREET, text, "")) {
-      let e = end;
-      while (e > start && /[.,\s]/.test(text[e - 1])) e--;
-      e = extendTail(text, e);
-      out.push({
-        type: "LOCATION",
-        start,
-        end: e,
-        score: 0.8,
-        recognizer: "address",
-        context: ["address", "live", "at", "street", "deliver", "sent", "ship"],
-      });
-    }
-    return out;
+    const anyCase = lowerCaseOnly(text);
+    const { places, streetWords } = scanPlaces(text, anyCase);
+    const addresses = findAddresses(text, streetWords, anyCase);
+    // A place inside an address is part of it, not a finding of its own.
+    const outside = places.filter(
+      (p) => !addresses.some((a) => a.start <= p.start && p.end <= a.end),
+    );
+    return [...addresses, ...outside];
   },
 };

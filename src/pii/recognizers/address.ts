@@ -1,0 +1,451 @@
+// Street addresses: house numbers, street names built from the street-type words of postal
+// conventions (USPS Publication 28 appendix C1 suffixes, their UK and European counterparts,
+// Hungarian and other post-name types), unit designators (Apt, Suite, PSC/Box), military
+// addresses (FPO/APO/DPO), intersections ("the corner of A and B"), and the town, region,
+// country and postcode parts that follow on the same line after a comma or on the next lines.
+// Cost: the patterns run only in windows around cheap triggers (a digit, a street-type word,
+// "corner of"), never over whole texts.
+
+import type { RawFinding } from "../types.js";
+import { englishWordSet } from "./names-data.js";
+import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
+import { wordCharAt } from "./util.js";
+
+/** Street types written after the name that make a street without a house number. */
+const STRONG_SUFFIXES =
+  "Street|Streets|St|Str|Avenue|Avenues|Ave|Road|Roads|Rd|Lane|Lanes|Ln|Drive|Drives|Dr|Boulevard|Blvd|Court|Courts|Ct|Place|Pl|Terrace|Ter|Parkway|Parkways|Pkwy|Highway|Hwy|Circle|Circles|Cir|Crescent|Cres|Close|Square|Squares|Sq|Way|Ways|Alley|Plaza|Trail|Trl|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Gardens|Gdns|Mews|Grove|Groves|Crossroad|Crossroads";
+/** Other USPS suffixes (and UK ones): ordinary words too, so they need a number or a partner. */
+const WEAK_SUFFIXES =
+  "Annex|Arcade|Bayou|Beach|Bend|Bluff|Bluffs|Bottom|Branch|Bridge|Brook|Brooks|Burg|Burgs|Bypass|Camp|Canyon|Cape|Causeway|Center|Centers|Cliff|Cliffs|Club|Common|Commons|Corner|Corners|Course|Cove|Coves|Creek|Crest|Crossing|Xing|Curve|Dale|Dam|Divide|Estate|Estates|Extension|Fall|Falls|Ferry|Field|Fields|Flat|Flats|Ford|Fords|Forest|Forge|Forges|Fork|Forks|Fort|Garden|Gateway|Glen|Glens|Green|Greens|Harbor|Harbors|Harbour|Haven|Heights|Hts|Hill|Hills|Hollow|Inlet|Island|Islands|Isle|Junction|Junctions|Key|Keys|Knoll|Knolls|Lake|Lakes|Landing|Light|Lights|Loaf|Lock|Locks|Lodge|Loop|Mall|Manor|Manors|Meadow|Meadows|Mill|Mills|Mission|Motorway|Mount|Mountain|Mountains|Neck|Orchard|Oval|Overpass|Park|Parks|Pass|Passage|Path|Pike|Pine|Pines|Plain|Plains|Point|Points|Pt|Port|Ports|Prairie|Quay|Radial|Ramp|Ranch|Rapid|Rapids|Rest|Ridge|Ridges|Rise|River|Route|Rte|Row|Run|Shoal|Shoals|Shore|Shores|Skyway|Spring|Springs|Spur|Spurs|Station|Stravenue|Stream|Summit|Trace|Track|Trafficway|Tunnel|Underpass|Union|Unions|Vale|Valley|Valleys|Viaduct|View|Views|Village|Villages|Ville|Vista|Walk|Walks|Wall|Well|Wells|Wharf";
+/** Street types written before the name (Romance, Slavic, Greek, French). */
+const PREFIXES =
+  "Rue|Avenue|Avenida|Avda|Avd|Av|Via|Viale|Vicolo|Calle|Carrer|Camino|Paseo|Rua|Rúa|Praça|Largo|Travessa|Estrada|Piazza|Piazzale|Plac|Aleja|Al|ul|ulica|Boulevard|Bd|Chaussée|Chemin|Place|Allée|Impasse|Quai|Route|Strada|Corso|Ulica|Trg|Odos|Leoforos|Plateia|Λεωφόρος|Οδός|C/";
+/** Prefixes that are also ordinary words: a street only with a house number. */
+const AMBIGUOUS_PREFIXES = new Set([
+  "via",
+  "av",
+  "al",
+  "place",
+  "route",
+  "boulevard",
+  "avenue",
+  "bd",
+]);
+// Compound street names end in a street word: Hammarvägen, Brixtonlaan, Harjukuja.
+const COMPOUND =
+  "(?:vägen|gatan|gränd|stigen|torget|straße|strasse|gasse|weg|allee|platz|ring|damm|ufer|laan|straat|steeg|plein|dreef|kade|singel|gracht|hove|kuja|tie|katu|polku|kaari|gade|vej|stræde|allé|veien|vegen|gata|gate|utca|iela|tee|tänav|gatve|cesta|ulice|náměstí|út|körút)";
+/** Street types written after the name in lower case (Hungarian, Estonian, Slovene…). */
+const POSTFIX_TYPES =
+  "utca|u\\.|út|útja|tér|tere|körút|krt\\.|sor|köz|fasor|sétány|rakpart|tee|cesta";
+const PARTICLES =
+  "de|du|des|da|do|dos|das|del|dels|della|delle|dello|degli|dei|di|la|le|les|los|las|el|van|von|der|den|het|ten|ter|te|y|e|i|zu|am|an|op|sur|na|nad|pod";
+const UNIT_WORDS =
+  "Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Box|PO Box|P\\.O\\. Box|Postbox|PSC|Bldg|Building";
+
+const L = "\\p{L}\\p{M}";
+const HOUSE = "\\d{1,5}(?:-\\d{1,5}|[A-Za-rt-z](?![\\p{L}]))?";
+const NAME = `\\p{Lu}[${L}'’.-]{0,30}`;
+const PART = `(?:(?:${PARTICLES})(?![${L}])|[dlDL]['’]${NAME})`;
+const WORD = `(?:${NAME}|${PART})`;
+/** A street's own name: a capitalized word or an ordinal ("5th Avenue", "W 42nd St"). */
+const STREET_NAME = `(?:${NAME}|\\d{1,3}(?:st|nd|rd|th))`;
+const END = "(?![\\p{L}\\p{N}])";
+const anyCase = (list: string) =>
+  list
+    .split("|")
+    .map((w) => (/^\p{Lu}/u.test(w) ? `[${w[0]}${w[0].toLowerCase()}]${w.slice(1)}` : w))
+    .join("|");
+const UNIT = `(?:${UNIT_WORDS})\\.? ?#?\\d{1,6}[A-Za-z]?(?:,? (?:Box|box) \\d{1,6})?`;
+
+const PATTERNS = [
+  // "USNS Bergman\nFPO AP 93757", "APO AA 94530"
+  `(?:(?:USNS|USNV|USS|USCGC) ${NAME}(?: ${NAME})?[ \\t]{0,3}\\r?\\n?[ \\t]{0,3})?(?:APO|FPO|DPO) (?:AA|AE|AP) \\d{5}`,
+
+  // "Apt. 931", "Suite 727", "PSC 0272, Box 1651", "0912 P.O. Box 287"
+  `(?:\\d{1,5} )?${UNIT}`,
+  // "74 Sikelianou Street", "363 52 Huntly Street", "35 Pentelis Str."
+  `${HOUSE}(?: ${HOUSE})? (?:${WORD} ){0,3}${STREET_NAME} (?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})\\.?${END}`,
+  // "Tungata 11 Rott Crossroad", "P.O. Box 149 Monika Union": street, number, estate name
+  `(?:${NAME} ){1,3}${HOUSE} (?:${NAME} ){1,2}(?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})${END}`,
+  // "Rue de Piétrain 371", "Avenida Otoniel Dutra 1277", "ul. Więckowskiego Stefana 28"
+  `(?:${HOUSE}(?: ${HOUSE})? )?(?:${anyCase(PREFIXES)})\\.?(?: ${WORD}){1,6}(?: ${HOUSE}${END})?`,
+  // "Hammarvägen 15", "Brucker Bundesstrasse 31"
+  `(?:${HOUSE}(?: ${HOUSE})? )?(?:${NAME} )?\\p{Lu}[${L}-]{0,30}${COMPOUND}${END}(?: ${HOUSE}${END})?`,
+  // "Rákóczi út 13", "Victor Hugo u. 49", "Árpád fejedelem útja 3"
+  `(?:${HOUSE} )?${NAME}(?: [${L}-]{1,30}){0,2} (?:${POSTFIX_TYPES}) ${HOUSE}${END}`,
+  // "Baker Street", "Isaac Lodge" (weak suffixes are checked in code)
+  `(?:${NAME} )?${STREET_NAME} (?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})${END}(?: ${HOUSE}${END})?`,
+  // House number, street name (any script), number: "20789 Allika 46", "86036 Rua do Arenque 1634"
+  `${HOUSE}(?: ${HOUSE})? \\p{Lu}[${L}'’-]{0,30}(?: (?:${PART}|\\p{L}[${L}'’-]{0,30}\\.?)){0,3} ${HOUSE}(?![\\p{L}\\p{N}]|[.,]\\d)`,
+  // Street name and number after a locative (checked in code): "lives on Joaquin Suarez 2906"
+  `${NAME}(?: ${WORD}){0,3} ${HOUSE}(?![\\p{L}\\p{N}]|[.,]\\d)`,
+];
+const KIND = [
+  "military",
+  "unit",
+  "house",
+  "estate",
+  "prefix",
+  "compound",
+  "postfix",
+  "suffix",
+  "numbered",
+  "named",
+] as const;
+type Kind = (typeof KIND)[number];
+
+// Sticky: tried only at word starts near a trigger.
+const STREET = new RegExp(PATTERNS.map((p) => `(${p})`).join("|"), "yu");
+/** For texts written all in lower case: the same patterns, any letter standing for a capital. */
+const STREET_ANY_CASE = new RegExp(STREET.source, "yiu");
+
+const toSet = (list: string) => new Set(list.toLowerCase().split("|"));
+const WEAK = toSet(WEAK_SUFFIXES);
+const STREET_WORDS: ReadonlySet<string> = new Set([
+  ...toSet(STRONG_SUFFIXES),
+  ...WEAK,
+  ...toSet(PREFIXES),
+]);
+/** Words that make a street without a number (and so trigger the patterns on their own). */
+const TRIGGER_WORDS: ReadonlySet<string> = new Set(
+  [...toSet(STRONG_SUFFIXES), ...toSet(PREFIXES), "usns", "usnv", "uss", "uscgc"].filter(
+    (w) => !AMBIGUOUS_PREFIXES.has(w),
+  ),
+);
+/** Words before a bare "Name 12" that make it a street: "lives on", "at", "corner of". */
+const NAMED_STREET_CUE =
+  /(?:\b(?:at|(?:lives?|living|located|situated|enter|house|flat) on|side of|corner of)|address(?: is)?:?)[ \t]{1,4}$/iu;
+const PARTICLE_SET = toSet(PARTICLES);
+const COMPOUND_WORD = new RegExp(`${COMPOUND}$`, "u");
+
+// Continuations: a unit after a space; after a comma on the same line or on the next lines,
+// town names (Title or upper case), region codes and postcodes. A line continues an address only
+// when it holds nothing else.
+const PLACE_WORD = `(?:[\\p{Lu}∆][${L}'’∆-]{0,30}\\.?|(?:${PARTICLES}|u)(?![${L}])|\\p{Lu}['’])`;
+const POSTCODE =
+  "(?:\\d{4,5}(?:-\\d{4})?|\\d{3} \\d{2}|[A-Z]\\d[A-Z] ?\\d[A-Z]\\d|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})";
+const PLACE_LINE = `(?:${UNIT}|${PLACE_WORD}(?: ${PLACE_WORD}){0,4}(?: \\(\\p{L}{1,20}\\))?(?:,? (?:\\p{Lu}{2,3}|\\d{1,3}))?(?:,? ${POSTCODE})?|(?:\\p{Lu}{2,3} )?${POSTCODE})`;
+// A line ends the part, or a sentence goes on after a postcode: "Belgium 92060 for this card".
+const LINE_END = "(?=[ \\t]{0,8}(?:[\\r\\n.;:?!)]|$)|(?<=\\d) \\p{Ll})";
+const SAME_LINE = new RegExp(
+  `^\\.?(?:[ \\t]{1,4}${UNIT}${END}|[ \\t]{0,4},[ \\t]{0,4}${PLACE_LINE}${END})`,
+  "u",
+);
+const NEXT_LINE = new RegExp(
+  `^\\.?[ \\t,]{0,8}(\\r?\\n(?:[ \\t]{0,8}\\r?\\n)?)([ \\t]{0,8}(?:[^\\p{L}\\p{N}\\s(,]{1,4}[ \\t]{1,4})?)(?:,[ \\t]{0,4})?(${PLACE_LINE})${LINE_END}`,
+  "u",
+);
+/** After a unit designator, the town and country may follow on the same line: "Suite 019 CHARLEROI Victoria". */
+const AFTER_UNIT = new RegExp(`^[ \\t]{1,4}(${PLACE_LINE})${LINE_END}`, "u");
+const SAME_LINE_ANY_CASE = new RegExp(SAME_LINE.source, "iu");
+const NEXT_LINE_ANY_CASE = new RegExp(NEXT_LINE.source, "iu");
+const AFTER_UNIT_ANY_CASE = new RegExp(AFTER_UNIT.source, "iu");
+const AND = /^\.?,? and /iu;
+
+interface Part {
+  start: number;
+  end: number;
+  kind: Kind;
+}
+
+/** Words of a match that are neither names nor particles ("of", "the") make it no street. */
+function plausible(text: string, part: Part): boolean {
+  const words = text.slice(part.start, part.end).split(/[\s,]+/u);
+  for (const w of words) {
+    const lower = w.toLowerCase().replace(/\.$/u, "");
+    if (MONTH_AND_DAY_WORDS.has(lower)) return false; // a date: "01 Aug 2026"
+    if (FUNCTION_WORDS.has(lower) && !PARTICLE_SET.has(lower) && !STREET_WORDS.has(lower)) {
+      return false;
+    }
+  }
+  if (part.kind === "suffix") {
+    // Without a house number a weak suffix ("Union", "Club") needs a partner: dropped here,
+    // intersections and merges bring it back.
+    const named = words.filter((w) => !/^\d/u.test(w));
+    const last = named[named.length - 1].toLowerCase().replace(/\.$/u, "");
+    const afterNumber = /\d[ \t]{1,2}$/u.test(text.slice(Math.max(0, part.start - 3), part.start));
+    if ((WEAK.has(last) && !afterNumber) || COMMON_WORDS.has(words[0].toLowerCase())) return false;
+  }
+  if (part.kind === "prefix" && !/\d/u.test(text.slice(part.start, part.end))) {
+    const first = words[0].toLowerCase().replace(/\.$/u, "");
+    if (AMBIGUOUS_PREFIXES.has(first) || !/^\p{Lu}/u.test(words[0])) return false;
+  }
+  if (part.kind === "compound") {
+    // "Factoring", "Spring", "Committee" end like street words but are English words.
+    const english = englishWordSet();
+    if (words.some((w) => COMPOUND_WORD.test(w) && english.has(w.toLowerCase()))) return false;
+  }
+  if (part.kind === "named" || part.kind === "numbered") {
+    // No street-type word: a short or all-caps name is a code or a unit ("1 Col 1", "ES 2015").
+    const name = words.filter((w) => !/^\d/u.test(w));
+    if (name[0].length < 4 || /^\p{Lu}{2,}$/u.test(name[0])) return false;
+  }
+  if (part.kind === "named") {
+    // Without a house number first, the name must not be English ("Windows 10") and a cue
+    // must come before: "lives on", "at", "the corner of".
+    const before = text.slice(Math.max(0, part.start - 24), part.start);
+    if (!NAMED_STREET_CUE.test(before)) return false;
+    const english = englishWordSet();
+    for (const w of words) {
+      const lower = w.toLowerCase();
+      if (english.has(lower) || COMMON_WORDS.has(lower)) return false;
+    }
+  }
+  return true;
+}
+
+const TRAILING = ".,\t\n\r ";
+
+/** The street part that starts at `p`, if any. */
+function partAt(text: string, p: number, anyCase: boolean): Part | undefined {
+  const re = anyCase ? STREET_ANY_CASE : STREET;
+  re.lastIndex = p;
+  const m = re.exec(text);
+  if (m === null) return undefined;
+  let end = p + m[0].length;
+  while (end > p && TRAILING.includes(text[end - 1])) end--;
+  const kind = KIND[m.findIndex((g, i) => i > 0 && g !== undefined) - 1];
+  const part = { start: p, end, kind };
+  return plausible(text, part) ? part : undefined;
+}
+
+/** Street parts that start at a word in text[from, lastStart]. */
+function streetParts(text: string, from: number, lastStart: number, anyCase: boolean): Part[] {
+  const out: Part[] = [];
+  let p = from;
+  while (p <= lastStart) {
+    if (wordCharAt(text, p) && !wordCharAt(text, p - 1)) {
+      const part = partAt(text, p, anyCase);
+      if (part !== undefined) {
+        out.push(part);
+        p = part.end;
+        continue;
+      }
+    }
+    p++;
+  }
+  return out;
+}
+
+/** Extends an address over units, towns, regions and postcodes; returns the pieces to report. */
+function extend(text: string, part: Part, anyCase: boolean): Part[] {
+  const same = anyCase ? SAME_LINE_ANY_CASE : SAME_LINE;
+  const next = anyCase ? NEXT_LINE_ANY_CASE : NEXT_LINE;
+  const afterUnit = anyCase ? AFTER_UNIT_ANY_CASE : AFTER_UNIT;
+  const pieces: Part[] = [{ ...part }];
+  let current = pieces[0];
+  // Town and country may follow a street or unit number on the same line: "Suite 019 CHARLEROI".
+  let lastWasUnit = /\d[A-Za-z]?$/u.test(text.slice(part.end - 2, part.end));
+  for (let k = 0; k < 8; k++) {
+    const rest = text.slice(current.end, current.end + 160);
+    let m = same.exec(rest);
+    if (m !== null && wordsOk(m[0])) {
+      lastWasUnit = /\d\s*$/u.test(m[0]) && !/,/u.test(m[0]);
+      current.end += m[0].length;
+      continue;
+    }
+    if (lastWasUnit) {
+      m = afterUnit.exec(rest);
+      if (m !== null && wordsOk(m[1])) {
+        current.end += m[0].length;
+        lastWasUnit = false;
+        continue;
+      }
+    }
+    m = next.exec(rest);
+    if (m === null || !wordsOk(m[3])) break;
+    // After a blank line only a postcode line still belongs to the address.
+    if (m[1].length > 2 && !/\d{3}/u.test(m[3])) break;
+    const lineStart = current.end + m[0].length - m[3].length;
+    if (/\S/u.test(m[2])) {
+      // A bulleted list: each line is a field of its own.
+      current = { start: lineStart, end: current.end + m[0].length, kind: part.kind };
+      pieces.push(current);
+    } else current.end += m[0].length;
+    lastWasUnit = /^\D*\d{1,6}[A-Za-z]?$/u.test(m[3]) && !/\d{4,5}$/u.test(m[3]);
+  }
+  return pieces;
+}
+
+/** Labels and sign-offs that start the lines after an address block. */
+const NOT_PLACES: ReadonlySet<string> = new Set(
+  "mobile|phone|tel|fax|desk|email|e-mail|web|website|thanks|regards|cheers|best|sincerely|date|subject|name|note".split(
+    "|",
+  ),
+);
+
+/** A continuation holds no function word or label ("Thanks", "Please call", "Mobile"). */
+function wordsOk(s: string): boolean {
+  for (const w of s.split(/[\s,]+/u)) {
+    const lower = w.toLowerCase().replace(/\.$/u, "");
+    if (lower === "" || PARTICLE_SET.has(lower)) continue;
+    if (FUNCTION_WORDS.has(lower) || NOT_PLACES.has(lower)) return false;
+  }
+  return true;
+}
+
+/** "the corner of A and B": one location from "the" to the end of B. */
+function intersections(text: string, corners: readonly number[], anyCase: boolean): Part[] {
+  const out: Part[] = [];
+  let done = 0;
+  for (const at of corners) {
+    if (at < done) continue;
+    const a = at + "corner of ".length;
+    const the = /\bthe $/iu.test(text.slice(Math.max(0, at - 4), at)) ? 4 : 0;
+    const lineEnd = endOfLine(text, a);
+    const first = partAt(text, a, anyCase);
+    let aEnd = first?.end ?? -1;
+    if (aEnd < 0) {
+      const and = text.slice(a, lineEnd).search(/,? and /iu);
+      if (and <= 0 || and > 60) continue;
+      aEnd = a + and;
+    }
+    const and = AND.exec(text.slice(aEnd, lineEnd));
+    if (and === null) continue;
+    const b = aEnd + and[0].length;
+    const second = partAt(text, b, anyCase);
+    let bEnd = second?.end ?? -1;
+    if (bEnd < 0) {
+      const re = anyCase ? B_SIDE_ANY_CASE : B_SIDE;
+      const tail = re.exec(text.slice(b, lineEnd));
+      if (tail === null) continue;
+      bEnd = b + tail[0].length;
+    }
+    if (first === undefined && second === undefined && !/\d/u.test(text.slice(a, bEnd))) continue;
+    out.push({ start: at - the, end: bEnd, kind: "suffix" });
+    done = bEnd;
+  }
+  return out;
+}
+const B_SIDE_SOURCE = `^(?:${WORD} ){0,3}(?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})${END}`;
+const B_SIDE = new RegExp(B_SIDE_SOURCE, "u");
+const B_SIDE_ANY_CASE = new RegExp(B_SIDE_SOURCE, "iu");
+
+function endOfLine(text: string, i: number): number {
+  const nl = text.indexOf("\n", i);
+  return nl < 0 ? text.length : nl;
+}
+
+function startOfLine(text: string, i: number): number {
+  return text.lastIndexOf("\n", i - 1) + 1;
+}
+
+const BEFORE = 60;
+const DIGITS = /\d{1,6}/g;
+const UPPER = /\p{Lu}/u;
+const POSTFIX_WORDS = new Set(POSTFIX_TYPES.replace(/\\/g, "").split("|"));
+
+const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+const isUpper = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER.test(text[i]);
+};
+const isLetter = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c < 128 ? isAsciiLetter(c) : wordCharAt(text, i) && !(c >= 48 && c <= 57);
+};
+
+/**
+ * Whether the digits text[d, e) can be a house, unit or street number: a capitalized word (any
+ * word in lower-case text, or a post-name street type like "út") stands right after or before.
+ */
+function numberTrigger(text: string, d: number, e: number, anyCase: boolean): boolean {
+  if (wordCharAt(text, d - 1) || wordCharAt(text, e)) return false;
+  if (text.charCodeAt(e) === 32 && (anyCase ? isLetter(text, e + 1) : isUpper(text, e + 1))) {
+    return true;
+  }
+  let w = d - 1;
+  if (text.charCodeAt(w) !== 32) return false;
+  if (text.charCodeAt(w - 1) === 46) w--; // "Apt. 5", "u. 49"
+  const wordEnd = w;
+  while (w > 0 && w > wordEnd - 32 && isLetter(text, w - 1)) w--;
+  if (w === wordEnd) return false;
+  if (anyCase || isUpper(text, w)) return true;
+  return POSTFIX_WORDS.has(text.slice(w, text.charCodeAt(wordEnd) === 46 ? wordEnd + 1 : wordEnd));
+}
+
+/** Offsets of "corner of" (any case of its first letter). */
+function cornerTriggers(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf("orner of "); i >= 0; i = text.indexOf("orner of ", i + 9)) {
+    const c = text.charCodeAt(i - 1);
+    if ((c === 99 || c === 67) && !wordCharAt(text, i - 2)) out.push(i - 1);
+  }
+  return out;
+}
+
+/**
+ * Street addresses in `text`. `streetWordAt` lists offsets of street-type words found by the
+ * caller's token pass (they trigger the patterns on lines without digits).
+ */
+export function findAddresses(
+  text: string,
+  streetWordAt: readonly number[],
+  anyCase: boolean,
+): RawFinding[] {
+  const triggers: number[] = [...streetWordAt];
+  DIGITS.lastIndex = 0;
+  for (let m = DIGITS.exec(text); m !== null; m = DIGITS.exec(text)) {
+    if (numberTrigger(text, m.index, m.index + m[0].length, anyCase)) triggers.push(m.index);
+  }
+  const corners = cornerTriggers(text);
+  if (triggers.length === 0 && corners.length === 0) return [];
+  triggers.sort((a, b) => a - b);
+  // Where parts may start: a few words before each trigger, on its line; merged when they overlap.
+  const windows: [number, number][] = [];
+  for (const at of triggers) {
+    const from = Math.max(startOfLine(text, at), at - BEFORE);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && from <= last[1]) last[1] = Math.max(last[1], at);
+    else windows.push([from, at]);
+  }
+
+  const parts: Part[] = intersections(text, corners, anyCase);
+  for (const [from, lastStart] of windows) {
+    for (const p of streetParts(text, from, lastStart, anyCase)) {
+      if (!parts.some((q) => q.start < p.end && p.start < q.end)) parts.push(p);
+    }
+  }
+  parts.sort((a, b) => a.start - b.start);
+  // Parts separated only by spaces, commas or a period on one line are one address.
+  const merged: Part[] = [];
+  for (const p of parts) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && /^[ \t.,]{0,3}$/u.test(text.slice(last.end, p.start))) {
+      last.end = Math.max(last.end, p.end);
+      if (last.kind === "unit") last.kind = p.kind;
+      continue;
+    }
+    merged.push({ ...p });
+  }
+  const out: RawFinding[] = [];
+  let covered = 0;
+  for (const p of merged) {
+    if (p.start < covered) continue;
+    for (const piece of extend(text, p, anyCase)) {
+      // A unit alone ("Room 12") is weak evidence; the analyzer's context words can raise it.
+      const alone = p.kind === "unit" && piece.end - piece.start === p.end - p.start;
+      out.push({
+        type: "LOCATION",
+        start: piece.start,
+        end: piece.end,
+        score: alone ? 0.35 : 0.8,
+        recognizer: "address",
+        context: ["address", "live", "lives", "at", "street", "deliver", "sent", "ship", "to"],
+      });
+      covered = piece.end;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a lower-cased word names a street without a house number (a trigger for
+ * `findAddresses`; streets with a number, compound names like "Hammarvägen" among them, are
+ * triggered by the number).
+ */
+export function isStreetWord(lower: string): boolean {
+  return TRIGGER_WORDS.has(lower);
+}
+
+export { PREFIXES };
