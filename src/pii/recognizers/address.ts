@@ -209,12 +209,20 @@ function partAt(text: string, p: number, anyCase: boolean): Part | undefined {
   return plausible(text, part) ? part : undefined;
 }
 
+/** Every pattern starts with a digit or a capital, but for the Polish "ul." and lower-case text. */
+function mayStart(text: string, p: number, anyCase: boolean): boolean {
+  const c = text.charCodeAt(p);
+  if (anyCase || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return true;
+  if (c < 128) return c === 117 && text.charCodeAt(p + 1) === 108; // "ul"
+  return UPPER.test(text[p]);
+}
+
 /** Street parts that start at a word in text[from, lastStart]. */
 function streetParts(text: string, from: number, lastStart: number, anyCase: boolean): Part[] {
   const out: Part[] = [];
   let p = from;
   while (p <= lastStart) {
-    if (wordCharAt(text, p) && !wordCharAt(text, p - 1)) {
+    if (wordCharAt(text, p) && !wordCharAt(text, p - 1) && mayStart(text, p, anyCase)) {
       const part = partAt(text, p, anyCase);
       if (part !== undefined) {
         out.push(part);
@@ -400,10 +408,15 @@ export function findAddresses(
     else windows.push([from, at]);
   }
 
-  const parts: Part[] = intersections(text, corners, anyCase);
+  // Intersections first; street parts (in text order) where they overlap none of them.
+  const crossings = intersections(text, corners, anyCase);
+  const parts: Part[] = [...crossings];
+  let c = 0;
   for (const [from, lastStart] of windows) {
     for (const p of streetParts(text, from, lastStart, anyCase)) {
-      if (!parts.some((q) => q.start < p.end && p.start < q.end)) parts.push(p);
+      while (c < crossings.length && crossings[c].end <= p.start) c++;
+      if (c < crossings.length && crossings[c].start < p.end) continue;
+      parts.push(p);
     }
   }
   parts.sort((a, b) => a.start - b.start);

@@ -68,6 +68,7 @@ const LANDMARKS: ReadonlySet<string> = new Set(
     "|",
   ),
 );
+const LONGEST_LANDMARK = Math.max(...[...LANDMARKS].map((w) => w.length));
 /** Curated places that are also everyday words: places only after a locative. */
 const AMBIGUOUS_PLACES: ReadonlySet<string> = new Set([
   "nice",
@@ -253,6 +254,7 @@ function placeAt(
     ) &&
     i + 1 < tokens.length &&
     (tokens[i + 1].shape & LOWERCASE) !== 0 &&
+    tokens[i + 1].end - tokens[i + 1].start <= LONGEST_LANDMARK &&
     adjacent(text, tokens[i], tokens[i + 1]) &&
     LANDMARKS.has(tokens[i + 1].lower);
   if (locative === "none" && !landmark) return undefined;
@@ -343,7 +345,13 @@ function scanPlaces(text: string, anyCase: boolean): PlaceScan {
       i++;
       continue;
     }
-    if (isStreetWord(t.lower)) streetWords.push(t.start);
+    const lower = t.lower;
+    // Sentence-initial "The", "If": no place or street starts with them ("The Hague" aside).
+    if (FUNCTION_WORDS.has(lower) && !PLACE_PREFIXES.has(lower)) {
+      i++;
+      continue;
+    }
+    if (isStreetWord(lower)) streetWords.push(t.start);
     const found = placeAt(text, tokens, i, anyCase);
     if (found === undefined) {
       i++;
@@ -368,10 +376,15 @@ export const locationRecognizer: Recognizer = {
     const anyCase = lowerCaseOnly(text);
     const { places, streetWords } = scanPlaces(text, anyCase);
     const addresses = findAddresses(text, streetWords, anyCase);
-    // A place inside an address is part of it, not a finding of its own.
-    const outside = places.filter(
-      (p) => !addresses.some((a) => a.start <= p.start && p.end <= a.end),
-    );
+    // A place inside an address is part of it, not a finding of its own (both lists are in
+    // text order, and addresses do not overlap).
+    const outside: RawFinding[] = [];
+    let a = 0;
+    for (const p of places) {
+      while (a < addresses.length && addresses[a].end < p.end) a++;
+      if (a < addresses.length && addresses[a].start <= p.start) continue;
+      outside.push(p);
+    }
     return [...addresses, ...outside];
   },
 };
