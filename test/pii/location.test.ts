@@ -93,6 +93,28 @@ describe("places", () => {
     expect(places("Load it from TensorFlow.js or from `Redis` directly.")).toEqual([]);
   });
 
+  it("finds a town before a comma and a known country or state", () => {
+    expect(places("Offices: Tarvastu, Estonia and Oakridge, Oregon.")).toEqual([
+      "Tarvastu",
+      "Estonia",
+      "Oakridge",
+      "Oregon",
+    ]);
+  });
+
+  it("finds English place names by their form", () => {
+    expect(places("We drove to Lake Tekapo and then to Marysburgh.")).toEqual([
+      "Lake Tekapo",
+      "Marysburgh",
+    ]);
+  });
+
+  it("reads region codes that spell words and post-directionals in addresses", () => {
+    expect(places("Mail: 12 King Street West\nToronto, ON M5H 1A1")).toEqual([
+      "12 King Street West\nToronto, ON M5H 1A1",
+    ]);
+  });
+
   it("reads lower-case text with a locative", () => {
     expect(places("we flew to tallinn in may")).toEqual(["tallinn"]);
   });

@@ -48,6 +48,8 @@ const NAME = `\\p{Lu}[${L}'’.-]{0,30}`;
 const PART = `(?:(?:${PARTICLES})(?![${L}])|[dlDL]['’]${NAME})`;
 const WORD = `(?:${NAME}|${PART})`;
 /** A street's own name: a capitalized word or an ordinal ("5th Avenue", "W 42nd St"). */
+/** USPS post-directionals: "Devon Street West", "Main St NW". */
+const DIRECTION = "(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)\\.?";
 const STREET_NAME = `(?:${NAME}|\\d{1,3}(?:st|nd|rd|th))`;
 const END = "(?![\\p{L}\\p{N}])";
 const anyCase = (list: string) =>
@@ -64,7 +66,7 @@ const PATTERNS = [
   // "Apt. 931", "Suite 727", "PSC 0272, Box 1651", "0912 P.O. Box 287"
   `(?:\\d{1,5} )?${UNIT}`,
   // "74 Sikelianou Street", "363 52 Huntly Street", "35 Pentelis Str."
-  `${HOUSE}(?: ${HOUSE})? (?:${WORD} ){0,3}${STREET_NAME} (?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})\\.?${END}`,
+  `${HOUSE}(?: ${HOUSE})? (?:${WORD} ){0,3}${STREET_NAME} (?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})\\.?${END}(?: ${DIRECTION}${END})?`,
   // "Tungata 11 Rott Crossroad", "P.O. Box 149 Monika Union": street, number, estate name
   `(?:${NAME} ){1,3}${HOUSE} (?:${NAME} ){1,2}(?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})${END}`,
   // "Rue de Piétrain 371", "Avenida Otoniel Dutra 1277", "ul. Więckowskiego Stefana 28"
@@ -126,7 +128,7 @@ const POSTCODE =
   "(?:\\d{4,5}(?:-\\d{4})?|\\d{3} \\d{2}|[A-Z]\\d[A-Z] ?\\d[A-Z]\\d|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2})";
 const PLACE_LINE = `(?:${UNIT}|${PLACE_WORD}(?: ${PLACE_WORD}){0,4}(?: \\(\\p{L}{1,20}\\))?(?:,? (?:\\p{Lu}{2,3}|\\d{1,3}))?(?:,? ${POSTCODE})?|(?:\\p{Lu}{2,3} )?${POSTCODE})`;
 // A line ends the part, or a sentence goes on after a postcode: "Belgium 92060 for this card".
-const LINE_END = "(?=[ \\t]{0,8}(?:[\\r\\n.;:?!)]|$)|(?<=\\d) \\p{Ll})";
+const LINE_END = "(?=[ \\t]{0,8}(?:[\\r\\n,.;:?!)]|$)|(?<=\\d) \\p{Ll})";
 const SAME_LINE = new RegExp(
   `^\\.?(?:[ \\t]{1,4}${UNIT}${END}|[ \\t]{0,4},[ \\t]{0,4}${PLACE_LINE}${END})`,
   "u",
@@ -136,7 +138,7 @@ const NEXT_LINE = new RegExp(
   "u",
 );
 /** After a unit designator, the town and country may follow on the same line: "Suite 019 CHARLEROI Victoria". */
-const AFTER_UNIT = new RegExp(`^[ \\t]{1,4}(${PLACE_LINE})${LINE_END}`, "u");
+const AFTER_UNIT = new RegExp(`^[ \\t]{1,4}(${PLACE_LINE})(?:${LINE_END}|(?= \\p{Ll}))`, "u");
 const SAME_LINE_ANY_CASE = new RegExp(SAME_LINE.source, "iu");
 const NEXT_LINE_ANY_CASE = new RegExp(NEXT_LINE.source, "iu");
 const AFTER_UNIT_ANY_CASE = new RegExp(AFTER_UNIT.source, "iu");
@@ -275,6 +277,8 @@ function extend(text: string, part: Part, anyCase: boolean): Part[] {
   return pieces;
 }
 
+const REGION_CODE = /^[A-Z]{2,3}$/u;
+
 /** Labels and sign-offs that start the lines after an address block. */
 const NOT_PLACES: ReadonlySet<string> = new Set(
   "mobile|phone|tel|fax|desk|email|e-mail|web|website|thanks|regards|cheers|best|sincerely|date|subject|name|note".split(
@@ -286,7 +290,8 @@ const NOT_PLACES: ReadonlySet<string> = new Set(
 function wordsOk(s: string): boolean {
   for (const w of s.split(/[\s,]+/u)) {
     const lower = w.toLowerCase().replace(/\.$/u, "");
-    if (lower === "" || PARTICLE_SET.has(lower)) continue;
+    // Region codes may spell function words: ON, OR, IN, ME, OK.
+    if (lower === "" || PARTICLE_SET.has(lower) || REGION_CODE.test(w)) continue;
     if (FUNCTION_WORDS.has(lower) || NOT_PLACES.has(lower)) return false;
   }
   return true;

@@ -48,6 +48,26 @@ const STRONG_LOCATIVES: readonly (readonly string[])[] = [
   ["flew", "to"],
   ["headed", "to"],
   ["returned", "to"],
+  ["went", "to"],
+  ["moving", "to"],
+  ["relocated", "to"],
+  ["lived", "in"],
+  ["stayed", "in"],
+  ["staying", "in"],
+  ["raised", "in"],
+  ["headquartered", "in"],
+  ["holiday", "in"],
+  ["vacation", "in"],
+  ["weather", "in"],
+  ["citizen", "of"],
+  ["capital", "of"],
+  ["mayor", "of"],
+  ["suburb", "of"],
+  ["outskirts", "of"],
+  ["north", "of"],
+  ["south", "of"],
+  ["east", "of"],
+  ["west", "of"],
 ];
 /** Prepositions that often, not always, introduce a place. */
 const WEAK_LOCATIVES: ReadonlySet<string> = new Set([
@@ -58,6 +78,11 @@ const WEAK_LOCATIVES: ReadonlySet<string> = new Set([
   "to",
   "visit",
   "visiting",
+  "around",
+  "across",
+  "outside",
+  "throughout",
+  "towards",
 ]);
 const LOCATIVE_LAST_WORDS: ReadonlySet<string> = new Set(
   STRONG_LOCATIVES.map((p) => p[p.length - 1]),
@@ -178,6 +203,52 @@ function organisationAfter(tokens: readonly Token[], last: number): boolean {
   return false;
 }
 
+/**
+ * "Springfield, Illinois": a run of up to three capitalized words from token i followed by a
+ * comma and a country or US state. Returns the run's last token, or -1.
+ */
+function regionAfter(text: string, tokens: readonly Token[], i: number): number {
+  let last = i;
+  while (last - i < 2 && nextCapitalized(text, tokens, last)) last++;
+  const end = tokens[last].end;
+  if (last + 1 >= tokens.length || text.charCodeAt(end) !== 44) return -1;
+  if (text.charCodeAt(end + 1) !== 32 || tokens[last + 1].start !== end + 2) return -1;
+  if ((tokens[last + 1].shape & (CAPITALIZED | ALL_CAPS)) === 0) return -1;
+  return longestPhrase(text, tokens, last + 1, CURATED) >= 0 ? last : -1;
+}
+
+// Generic parts of English place names (Wikipedia, "List of generic forms in place names"):
+// "Lake Placid", "Port Moresby", "Fort Worth", "Jacksonville", "Pittsburgh", "Greenport".
+const TOPONYM_HEADS: ReadonlySet<string> = new Set(
+  "lake|port|mount|fort|new|north|south|east|west|san|santa|saint|st".split("|"),
+);
+const TOPONYM_ENDING =
+  /\p{Ll}{3}(?:ville|burgh|borough|bury|chester|caster|shire|haven|mouth|stad|furt|town|port|berg|land|ton|ford|field|side|view|fort|dale|wick|worth|thorpe)$/u;
+
+/** A Title-case word that is no English word (nor a listed common word). */
+function properWord(t: Token): boolean {
+  return (
+    (t.shape & CAPITALIZED) !== 0 &&
+    TITLE_CASE.test(t.word) &&
+    !englishWordSet().has(t.lower) &&
+    !COMMON_WORDS.has(t.lower)
+  );
+}
+
+/**
+ * A place name by its form: a generic head and a proper word ("Lake Tekapo"), or one proper
+ * word with a place-name ending that is not a surname ("Marysville"). Last token, or -1.
+ */
+function toponymAt(text: string, tokens: readonly Token[], i: number): number {
+  const t = tokens[i];
+  if (TOPONYM_HEADS.has(t.lower) && nextCapitalized(text, tokens, i) && properWord(tokens[i + 1])) {
+    return i + 1;
+  }
+  if (!properWord(t) || !TOPONYM_ENDING.test(t.lower) || nextCapitalized(text, tokens, i))
+    return -1;
+  return surnameSet().has(t.lower) || firstNameSet().has(t.lower) ? -1 : i;
+}
+
 /** Token j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
 function nextCapitalized(text: string, tokens: readonly Token[], j: number): boolean {
   return (
@@ -257,7 +328,12 @@ function placeAt(
     tokens[i + 1].end - tokens[i + 1].start <= LONGEST_LANDMARK &&
     adjacent(text, tokens[i], tokens[i + 1]) &&
     LANDMARKS.has(tokens[i + 1].lower);
-  if (locative === "none" && !landmark) return undefined;
+  const region = locative === "none" && !landmark ? regionAfter(text, tokens, i) : -1;
+  if (locative === "none" && !landmark && region < 0) {
+    // A place name by its form alone: "Lake Tekapo", "Marysville" (see toponymAt).
+    const toponym = anyCase ? -1 : toponymAt(text, tokens, i);
+    return toponym >= 0 ? [toponym, 0.5] : undefined;
+  }
   const town = longestPhrase(text, tokens, i, towns());
   if (
     town >= 0 &&
@@ -271,11 +347,16 @@ function placeAt(
         COMMON_WORDS.has(lower) ||
         surnameSet().has(lower) ||
         firstNameSet().has(lower));
-    if (!ambiguous || locative === "strong" || landmark) {
-      return [town, locative === "strong" ? 0.75 : 0.55];
+    if (!ambiguous || locative === "strong" || landmark || region === town) {
+      return [town, locative === "strong" || region === town ? 0.75 : 0.55];
     }
   }
   if (anyCase) return undefined;
+  if (region >= 0 && unknownName(text, tokens, i, region)) return [region, 0.5];
+  if (locative !== "none") {
+    const toponym = toponymAt(text, tokens, i);
+    if (toponym >= 0) return [toponym, 0.55];
+  }
   if (locative === "strong" && !COMMON_WORDS.has(lower)) {
     let j = i;
     while (
@@ -289,12 +370,15 @@ function placeAt(
     if (j === i && firstNameSet().has(lower)) return undefined;
     return [j, 0.5];
   }
-  if ((locative === "in" || locative === "from") && unknownName(text, tokens, i)) {
+  // "X is from Y" often names an employer, not a town: unknown names need a plainer "from".
+  const affiliation = locative === "from" && i > 1 && AFFILIATION_VERBS.has(tokens[i - 2].lower);
+  if ((locative === "in" || locative === "from") && !affiliation && unknownName(text, tokens, i)) {
     return [i, UNKNOWN_AFTER_PREPOSITION];
   }
   return undefined;
 }
 
+const AFFILIATION_VERBS: ReadonlySet<string> = new Set(["is", "are", "am", "was", "were"]);
 /** Below the analyzer's context boost on purpose: see `place`. */
 const UNKNOWN_AFTER_PREPOSITION = 0.45;
 const TITLE_CASE = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+|['’]\p{Lu}?\p{Ll}+)*$/u;
@@ -306,7 +390,7 @@ const VERSION_AFTER = /^ v?\d/u;
  * that is no English word, first name or surname, not part of a longer name, not code
  * ("JSON.parse", "`Redis`"), and not a product or company name (CamelCase, all capitals).
  */
-function unknownName(text: string, tokens: readonly Token[], i: number): boolean {
+function unknownName(text: string, tokens: readonly Token[], i: number, last = i): boolean {
   const t = tokens[i];
   if (t.end - t.start < 4 || (t.shape & CAPITALIZED) === 0 || !TITLE_CASE.test(t.word)) {
     return false;
@@ -318,6 +402,7 @@ function unknownName(text: string, tokens: readonly Token[], i: number): boolean
   if (after === 46 && /\p{L}/u.test(text[t.end + 1] ?? "")) return false; // "TensorFlow.js"
   if (VERSION_AFTER.test(text.slice(t.end, t.end + 3))) return false;
   if (
+    last === i &&
     i + 1 < tokens.length &&
     (tokens[i + 1].shape & (CAPITALIZED | ALL_CAPS)) !== 0 &&
     adjacent(text, t, tokens[i + 1])
