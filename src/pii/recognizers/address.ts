@@ -346,6 +346,11 @@ function startOfLine(text: string, i: number): number {
 const BEFORE = 60;
 const DIGITS = /\d{1,6}/g;
 const UPPER = /\p{Lu}/u;
+const LOWER_PREFIXES: ReadonlySet<string> = new Set(
+  PREFIXES.toLowerCase()
+    .split("|")
+    .filter((w) => /^\p{L}+$/u.test(w)),
+);
 const POSTFIX_WORDS = new Set(POSTFIX_TYPES.replace(/\\/g, "").split("|"));
 
 const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
@@ -364,8 +369,11 @@ const isLetter = (text: string, i: number) => {
  */
 function numberTrigger(text: string, d: number, e: number, anyCase: boolean): boolean {
   if (wordCharAt(text, d - 1) || wordCharAt(text, e)) return false;
-  if (text.charCodeAt(e) === 32 && (anyCase ? isLetter(text, e + 1) : isUpper(text, e + 1))) {
-    return true;
+  if (text.charCodeAt(e) === 32) {
+    if (anyCase ? isLetter(text, e + 1) : isUpper(text, e + 1)) return true;
+    // "33 avenue de Provence": a street-type prefix in lower case after the number.
+    const next = /^[\p{Ll}]{2,9}/u.exec(text.slice(e + 1, e + 11));
+    if (next !== null && LOWER_PREFIXES.has(next[0])) return true;
   }
   let w = d - 1;
   if (text.charCodeAt(w) !== 32) return false;

@@ -124,7 +124,7 @@ export const NON_NAME_FOLLOWERS: ReadonlySet<string> = new Set(
 const TOWN_MIN_POPULATION = 1000;
 
 /** What stands before a candidate: a phrase that names a place, a preposition, or nothing. */
-type Evidence = "strong" | "in" | "from" | "weak" | "none";
+type Evidence = "strong" | "in" | "from" | "near" | "weak" | "none";
 
 function locativeBefore(text: string, tokens: readonly Token[], i: number): Evidence {
   if (i === 0) return "none";
@@ -144,7 +144,7 @@ function locativeBefore(text: string, tokens: readonly Token[], i: number): Evid
     );
     if (strong) return "strong";
   }
-  if (lower === "in" || lower === "from") return lower;
+  if (lower === "in" || lower === "from" || lower === "near") return lower;
   return WEAK_LOCATIVES.has(lower) ? "weak" : "none";
 }
 
@@ -372,8 +372,11 @@ function placeAt(
   }
   // "X is from Y" often names an employer, not a town: unknown names need a plainer "from".
   const affiliation = locative === "from" && i > 1 && AFFILIATION_VERBS.has(tokens[i - 2].lower);
-  if ((locative === "in" || locative === "from") && !affiliation && unknownName(text, tokens, i)) {
-    return [i, UNKNOWN_AFTER_PREPOSITION];
+  if ((locative === "in" || locative === "from" || locative === "near") && !affiliation) {
+    // Up to two unknown words: "in Vahastu", "from Kõrve Küla".
+    const last =
+      nextCapitalized(text, tokens, i) && !nextCapitalized(text, tokens, i + 1) ? i + 1 : i;
+    if (unknownName(text, tokens, i, last)) return [last, UNKNOWN_AFTER_PREPOSITION];
   }
   return undefined;
 }
@@ -386,9 +389,10 @@ const TITLE_CASE = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+|['’]\p{Lu}?\p{Ll}+)*$/u;
 const VERSION_AFTER = /^ v?\d/u;
 
 /**
- * A word after "in" or "from" that looks like the name of a small town: one Title-case word
- * that is no English word, first name or surname, not part of a longer name, not code
- * ("JSON.parse", "`Redis`"), and not a product or company name (CamelCase, all capitals).
+ * Words after "in", "from" or "near" that look like the name of a small town: one or two
+ * Title-case words (from token i to `last`) that are no English words, first names or surnames,
+ * not part of a longer name, not code ("JSON.parse", "`Redis`"), and not a product or company
+ * name (CamelCase, all capitals, "Inc" after).
  */
 function unknownName(text: string, tokens: readonly Token[], i: number, last = i): boolean {
   const t = tokens[i];
@@ -401,6 +405,8 @@ function unknownName(text: string, tokens: readonly Token[], i: number, last = i
   if (after === 96 || after === 40 || after === 95 || after === 93) return false; // ` ( _ ]
   if (after === 46 && /\p{L}/u.test(text[t.end + 1] ?? "")) return false; // "TensorFlow.js"
   if (VERSION_AFTER.test(text.slice(t.end, t.end + 3))) return false;
+  // "the verses from Ayna Khadzhiyev's poems": a possessive is more often a person's.
+  if (/^['’]s\b/u.test(text.slice(tokens[last].end, tokens[last].end + 3))) return false;
   if (
     last === i &&
     i + 1 < tokens.length &&
@@ -409,14 +415,20 @@ function unknownName(text: string, tokens: readonly Token[], i: number, last = i
   ) {
     return false;
   }
-  const lower = t.lower;
-  return !(
-    COMMON_WORDS.has(lower) ||
-    englishWordSet().has(lower) ||
-    firstNameSet().has(lower) ||
-    surnameSet().has(lower) ||
-    organisationAfter(tokens, i)
-  );
+  for (let k = i; k <= last; k++) {
+    const w = tokens[k];
+    if (k > i && !TITLE_CASE.test(w.word)) return false;
+    const lower = w.lower;
+    if (
+      COMMON_WORDS.has(lower) ||
+      englishWordSet().has(lower) ||
+      firstNameSet().has(lower) ||
+      surnameSet().has(lower)
+    ) {
+      return false;
+    }
+  }
+  return !organisationAfter(tokens, last);
 }
 
 function scanPlaces(text: string, anyCase: boolean): PlaceScan {
