@@ -222,8 +222,13 @@ function regionAfter(text: string, tokens: readonly Token[], i: number): number 
 const TOPONYM_HEADS: ReadonlySet<string> = new Set(
   "lake|port|mount|fort|new|north|south|east|west|san|santa|saint|st".split("|"),
 );
-const TOPONYM_ENDING =
-  /\p{Ll}{3}(?:ville|burgh|borough|bury|chester|caster|shire|haven|mouth|stad|furt|town|port|berg|land|ton|ford|field|side|view|fort|dale|wick|worth|thorpe)$/u;
+const TOPONYM_ENDINGS =
+  "ville|burgh|borough|bury|chester|caster|shire|haven|mouth|stad|furt|town|port|berg|land|ton|ford|field|side|view|fort|dale|wick|worth|thorpe";
+const TOPONYM_ENDING = new RegExp(`\\p{Ll}{3}(?:${TOPONYM_ENDINGS})$`, "u");
+/** The endings' last two letters: a cheap test before the regex. */
+const TOPONYM_TAILS: ReadonlySet<string> = new Set(
+  TOPONYM_ENDINGS.split("|").map((e) => e.slice(-2)),
+);
 
 /** A Title-case word that is no English word (nor a listed common word). */
 function properWord(t: Token): boolean {
@@ -244,9 +249,10 @@ function toponymAt(text: string, tokens: readonly Token[], i: number): number {
   if (TOPONYM_HEADS.has(t.lower) && nextCapitalized(text, tokens, i) && properWord(tokens[i + 1])) {
     return i + 1;
   }
-  if (!properWord(t) || !TOPONYM_ENDING.test(t.lower) || nextCapitalized(text, tokens, i))
-    return -1;
-  return surnameSet().has(t.lower) || firstNameSet().has(t.lower) ? -1 : i;
+  const lower = t.lower;
+  if (!TOPONYM_TAILS.has(lower.slice(-2)) || !TOPONYM_ENDING.test(lower)) return -1;
+  if (!properWord(t) || nextCapitalized(text, tokens, i)) return -1;
+  return surnameSet().has(lower) || firstNameSet().has(lower) ? -1 : i;
 }
 
 /** Token j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
