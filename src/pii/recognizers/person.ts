@@ -9,15 +9,16 @@ import { PLACES } from "./gazetteer.js";
 import { NON_NAME_FOLLOWERS } from "./location.js";
 import { englishWordSet, firstNameSet, surnameSet } from "./names-data.js";
 import {
-  adjacent,
+  adjacentWords,
   CAPITALIZED,
   COMMON_WORDS,
   FUNCTION_WORDS,
   INITIAL,
+  LOWER_CASE_LINE,
   LOWERCASE,
   MONTH_AND_DAY_WORDS,
-  type Token,
-  tokenize,
+  scanWords,
+  type Words,
 } from "./tokens.js";
 
 const TITLES = new Set(
@@ -73,12 +74,20 @@ const INTRODUCERS: readonly (readonly string[])[] = [
 /** The words introducing phrases end with: a cheap test before matching whole phrases. */
 const INTRODUCER_LAST_WORDS: ReadonlySet<string> = new Set(INTRODUCERS.map((p) => p[p.length - 1]));
 
-function precededBy(tokens: readonly Token[], i: number, phrase: readonly string[]): boolean {
+function precededBy(w: Words, i: number, phrase: readonly string[]): boolean {
   if (i < phrase.length) return false;
   for (let k = 0; k < phrase.length; k++) {
-    if (tokens[i - phrase.length + k].lower !== phrase[k]) return false;
+    if (w.lower(i - phrase.length + k) !== phrase[k]) return false;
   }
   return true;
+}
+
+function introducedAt(w: Words, i: number): boolean {
+  return (
+    i > 0 &&
+    INTRODUCER_LAST_WORDS.has(w.lower(i - 1)) &&
+    INTRODUCERS.some((p) => precededBy(w, i, p))
+  );
 }
 
 /** Words after a name that mark it as a person ("Tomomi Nishiyama lives at", "Asya spent"). */
@@ -112,23 +121,47 @@ const SURNAME = 2;
 const ENGLISH = 4;
 const PLACE = 8;
 
-interface Lexicon {
-  readonly first: ReadonlySet<string>;
-  readonly surname: ReadonlySet<string>;
-  readonly english: ReadonlySet<string>;
+/** A function word, month or weekday: never a name. */
+const STOP = 16;
+const UNKNOWN = 128;
+
+let wordKinds: Map<string, number> | undefined;
+
+/** Every listed word → what the lists say about it: one lookup per word instead of five. */
+function wordKindMap(): Map<string, number> {
+  if (wordKinds !== undefined) return wordKinds;
+  const kinds = new Map<string, number>();
+  const add = (words: Iterable<string>, bit: number) => {
+    for (const w of words) kinds.set(w, (kinds.get(w) ?? 0) | bit);
+  };
+  add(firstNameSet(), FIRST);
+  add(surnameSet(), SURNAME);
+  add(englishWordSet(), ENGLISH);
+  add(COMMON_WORDS, ENGLISH);
+  add(PLACES, PLACE);
+  add(FUNCTION_WORDS, STOP);
+  add(MONTH_AND_DAY_WORDS, STOP);
+  // Common words that are also first names ("Will", "Grace") are no evidence of a name.
+  for (const w of COMMON_WORDS) kinds.set(w, (kinds.get(w) ?? 0) & ~FIRST);
+  wordKinds = kinds;
+  return kinds;
 }
 
-function lexicon(): Lexicon {
-  return { first: firstNameSet(), surname: surnameSet(), english: englishWordSet() };
-}
-
-function kindOf(lex: Lexicon, lower: string): number {
-  let k = 0;
-  if (lex.first.has(lower) && !COMMON_WORDS.has(lower)) k |= FIRST;
-  if (lex.surname.has(lower)) k |= SURNAME;
-  if (lex.english.has(lower) || COMMON_WORDS.has(lower)) k |= ENGLISH;
-  if (PLACES.has(lower)) k |= PLACE;
-  return k;
+/** What the word lists say about each word of one text (looked up once per word). */
+class Lexicon {
+  readonly #map = wordKindMap();
+  readonly #kinds: Uint8Array;
+  constructor(readonly words: Words) {
+    this.#kinds = new Uint8Array(words.count).fill(UNKNOWN);
+  }
+  kind(i: number): number {
+    let k = this.#kinds[i];
+    if (k === UNKNOWN) {
+      k = this.#map.get(this.words.lower(i)) ?? 0;
+      this.#kinds[i] = k;
+    }
+    return k;
+  }
 }
 
 /** Not a word of everyday English nor a known place: a proper noun of some kind. */
@@ -136,20 +169,15 @@ const proper = (k: number) => (k & (ENGLISH | PLACE)) === 0;
 /** Evidence that a word is a name rather than a common word. */
 const namely = (k: number) => proper(k) || ((k & (FIRST | SURNAME)) !== 0 && (k & ENGLISH) === 0);
 
-function candidate(t: Token): boolean {
-  return (
-    (t.shape & CAPITALIZED) !== 0 &&
-    !FUNCTION_WORDS.has(t.lower) &&
-    !MONTH_AND_DAY_WORDS.has(t.lower)
-  );
+function candidate(w: Words, lex: Lexicon, i: number): boolean {
+  return (w.shapes[i] & CAPITALIZED) !== 0 && (lex.kind(i) & STOP) === 0;
 }
 
-/** Whether token i opens a sentence (or a line, a quotation, a list item). */
-function sentenceStart(text: string, tokens: readonly Token[], i: number): boolean {
+/** Whether word i opens a sentence (or a line, a quotation, a list item). */
+function sentenceStart(w: Words, i: number): boolean {
   if (i === 0) return true;
-  const from = tokens[i - 1].end;
-  for (let k = from; k < tokens[i].start; k++) {
-    const c = text.charCodeAt(k);
+  for (let k = w.ends[i - 1]; k < w.starts[i]; k++) {
+    const c = w.text.charCodeAt(k);
     // . ! ? : ; newline " “ ( >
     if (c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 10) return true;
     if (c === 34 || c === 0x201c || c === 40 || c === 62) return true;
@@ -157,56 +185,75 @@ function sentenceStart(text: string, tokens: readonly Token[], i: number): boole
   return false;
 }
 
+/** The text between words a and a + 1. */
+const gapAfter = (w: Words, a: number) => w.text.slice(w.ends[a], w.starts[a + 1]);
+
 interface NameRun {
-  /** Last token of the name. */
+  /** Last word of the name. */
   readonly last: number;
   /** Indices of the name words (not initials or particles). */
   readonly words: readonly number[];
   readonly initialInside: boolean;
 }
 
-/** Extends a name from token i over name words, initials and particles: "Vanessa P. Hertzog". */
-function nameRun(text: string, tokens: readonly Token[], i: number, lex: Lexicon): NameRun {
+/** Extends a name from word i over name words, initials and particles: "Vanessa P. Hertzog". */
+function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
   const words = [i];
   let initialInside = false;
   let j = i;
-  while (j + 1 < tokens.length && j - i < 4 && adjacent(text, tokens[j], tokens[j + 1])) {
-    const next = tokens[j + 1];
-    if (PARTICLES.has(next.lower) && next.shape & LOWERCASE) {
-      const after = tokens[j + 2];
-      if (after === undefined || !adjacent(text, next, after) || !(after.shape & CAPITALIZED)) {
+  while (j + 1 < w.count && j - i < 4 && adjacentWords(w, j, j + 1)) {
+    const next = j + 1;
+    if (w.shapes[next] & LOWERCASE && PARTICLES.has(w.lower(next))) {
+      const after = j + 2;
+      if (after >= w.count || !adjacentWords(w, next, after) || !(w.shapes[after] & CAPITALIZED)) {
         break;
       }
       j += 2;
       words.push(j);
       continue;
     }
-    if (next.shape & INITIAL) {
+    if (w.shapes[next] & INITIAL) {
       j++;
       continue;
     }
-    if (!candidate(next) || NON_NAME_FOLLOWERS.has(next.lower)) break;
-    const k = kindOf(lex, next.lower);
+    if (!candidate(w, lex, next) || NON_NAME_FOLLOWERS.has(w.lower(next))) break;
+    const k = lex.kind(next);
     if (k & PLACE && !(k & SURNAME)) break;
-    if (tokens[j].shape === INITIAL) initialInside = true;
+    if (w.shapes[j] === INITIAL) initialInside = true;
     j++;
     words.push(j);
   }
   // A trailing initial belongs to the next sentence ("… Smith. A new …").
-  while (j > i && tokens[j].shape === INITIAL) j--;
-  return { last: j, words: words.filter((w) => w <= j), initialInside };
+  while (j > i && w.shapes[j] === INITIAL) j--;
+  return { last: j, words: words.filter((k) => k <= j), initialInside };
+}
+
+/**
+ * A cheap test before `nameRun` and `scoreRun`: a lone everyday word with no title or
+ * introducing phrase before it can not score.
+ */
+function mayBeName(w: Words, lex: Lexicon, i: number): boolean {
+  const k = lex.kind(i);
+  if (k & FIRST || namely(k)) return true;
+  if (i > 0) {
+    const prev = w.lower(i - 1);
+    if (TITLES.has(prev) || INTRODUCER_LAST_WORDS.has(prev)) return true;
+  }
+  const next = i + 1;
+  if (next >= w.count || !adjacentWords(w, i, next)) return false;
+  if (w.shapes[next] & (CAPITALIZED | INITIAL)) return true;
+  return (w.shapes[next] & LOWERCASE) !== 0 && PARTICLES.has(w.lower(next));
 }
 
 /** Verbs that say what something is or has; "X is a design agency" defines a thing. */
 const COPULAS = new Set(["is", "was", "has", "had"]);
 const ARTICLES = new Set(["a", "an", "the"]);
 
-function nextIsPersonVerb(text: string, tokens: readonly Token[], j: number): boolean {
-  const next = tokens[j + 1];
-  if (next === undefined || !PERSON_VERBS.has(next.lower)) return false;
-  const gap = text.slice(tokens[j].end, next.start);
+function nextIsPersonVerb(w: Words, j: number): boolean {
+  if (j + 1 >= w.count || !PERSON_VERBS.has(w.lower(j + 1))) return false;
+  const gap = gapAfter(w, j);
   if (gap !== " " && gap !== "'s " && gap !== "’s ") return false;
-  return !(COPULAS.has(next.lower) && ARTICLES.has(tokens[j + 2]?.lower ?? ""));
+  return !(COPULAS.has(w.lower(j + 1)) && j + 2 < w.count && ARTICLES.has(w.lower(j + 2)));
 }
 
 /**
@@ -225,86 +272,86 @@ const POSTAL_TAIL =
   /^,? (?:\p{Lu}{2} )?\d{4,5}\b|^, \p{Lu}{2}\b|^,? [A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b/u;
 
 /** The score a run of capitalized words earns as a person's name, or 0. */
-function scoreRun(text: string, tokens: readonly Token[], i: number, run: NameRun, lex: Lexicon) {
-  const prev = i > 0 ? tokens[i - 1] : undefined;
-  const gapBefore = prev === undefined ? "" : text.slice(prev.end, tokens[i].start);
-  const kinds = run.words.map((w) => kindOf(lex, tokens[w].lower));
+function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
+  const prev = i > 0 ? w.lower(i - 1) : undefined;
+  const kinds = run.words.map((k) => lex.kind(k));
   const head = kinds[0];
   const tail = kinds[kinds.length - 1];
   const multi = kinds.length > 1;
-  if (prev !== undefined && TITLES.has(prev.lower) && (gapBefore === " " || gapBefore === ". ")) {
-    return 0.9;
+  if (prev !== undefined && TITLES.has(prev)) {
+    const gap = gapAfter(w, i - 1);
+    if (gap === " " || gap === ". ") return 0.9;
   }
-  const introduced =
-    prev !== undefined &&
-    INTRODUCER_LAST_WORDS.has(prev.lower) &&
-    INTRODUCERS.some((p) => precededBy(tokens, i, p));
   const first = (head & FIRST) !== 0;
-  if (introduced) return multi || first ? 0.85 : 0.7;
+  if (introducedAt(w, i)) return multi || first ? 0.85 : 0.7;
   if (head & PLACE && !(head & (FIRST | SURNAME))) return 0;
   const located =
-    (prev !== undefined &&
-      (LOCATIVE_WORDS.has(prev.lower) || NON_NAME_FOLLOWERS.has(prev.lower))) ||
-    inAddress(text, tokens[i].start, tokens[run.last].end);
+    (prev !== undefined && (LOCATIVE_WORDS.has(prev) || NON_NAME_FOLLOWERS.has(prev))) ||
+    inAddress(w.text, w.starts[i], w.ends[run.last]);
   if (multi) {
     const surnameLike = namely(tail);
     if (run.initialInside && (first || namely(head)) && surnameLike) return 0.85;
     if (first) return located ? 0.45 : surnameLike ? 0.8 : 0.6;
     if (kinds.every(namely)) {
       if (located) return 0;
-      return tail & SURNAME || nextIsPersonVerb(text, tokens, run.last) ? 0.7 : 0.55;
+      return tail & SURNAME || nextIsPersonVerb(w, run.last) ? 0.7 : 0.55;
     }
     return 0;
   }
   if (first) return located ? 0.45 : 0.6;
-  if (!namely(head) || located || DEMONYMS.has(tokens[i].lower)) return 0;
-  if (nextIsPersonVerb(text, tokens, run.last)) return 0.55;
+  if (!namely(head) || located || DEMONYMS.has(w.lower(i))) return 0;
+  if (nextIsPersonVerb(w, run.last)) return 0.55;
   // A lone surname inside a sentence: "the Jensen novel", "Becker and Vasquez".
-  if (head & SURNAME && !sentenceStart(text, tokens, i)) return 0.45;
+  if (head & SURNAME && !sentenceStart(w, i)) return 0.45;
   return 0;
 }
+
+const CONTEXT = ["name", "mr", "mrs", "ms", "dr", "called", "dear", "patient", "person"];
 
 export const personRecognizer: Recognizer = {
   name: "person",
   entities: ["PERSON"],
   detect(text: string): RawFinding[] {
-    const lex = lexicon();
-    const tokens = tokenize(text);
+    const w = scanWords(text);
+    const lex = new Lexicon(w);
     const out: RawFinding[] = [];
-    const context = ["name", "mr", "mrs", "ms", "dr", "called", "dear", "patient", "person"];
     let i = 0;
-    while (i < tokens.length) {
-      if (!candidate(tokens[i])) {
+    while (i < w.count) {
+      if (!candidate(w, lex, i)) {
         i++;
         continue;
       }
-      const run = nameRun(text, tokens, i, lex);
+      if (!mayBeName(w, lex, i)) {
+        i++;
+        continue;
+      }
+      const run = nameRun(w, i, lex);
       // "Russell Investments", "Rand Corporation": an organisation word right after ends it all.
-      const after = tokens[run.last + 1];
+      const after = run.last + 1;
       if (
-        after !== undefined &&
-        adjacent(text, tokens[run.last], after) &&
-        NON_NAME_FOLLOWERS.has(after.lower)
+        after < w.count &&
+        adjacentWords(w, run.last, after) &&
+        NON_NAME_FOLLOWERS.has(w.lower(after))
       ) {
         i = run.last + 2;
         continue;
       }
-      const score = scoreRun(text, tokens, i, run, lex);
+      const score = scoreRun(w, i, run, lex);
       if (score > 0) {
         out.push({
           type: "PERSON",
-          start: tokens[i].start,
-          end: tokens[run.last].end,
+          start: w.starts[i],
+          end: w.ends[run.last],
           score,
           recognizer: "person",
-          context,
+          context: CONTEXT,
         });
       }
       i = run.last + 1;
     }
-    const listed = nameLists(text, tokens, out, lex);
-    const found = [...listed.kept, ...listed.added, ...speakerLabels(text, tokens)];
-    return [...found, ...lowerCaseNames(text, tokens, lex), ...propagate(tokens, found)];
+    const listed = nameLists(w, out, lex);
+    const found = [...listed.kept, ...listed.added, ...speakerLabels(w)];
+    return [...found, ...lowerCaseNames(w, lex), ...propagate(w, found)];
   },
 };
 
@@ -313,8 +360,7 @@ export const personRecognizer: Recognizer = {
  * others are too; when the list ends in a company word ("Orchestra", "LLP"), none is a person.
  */
 function nameLists(
-  text: string,
-  tokens: readonly Token[],
+  w: Words,
   found: readonly RawFinding[],
   lex: Lexicon,
 ): { kept: RawFinding[]; added: RawFinding[] } {
@@ -322,69 +368,64 @@ function nameLists(
   const dropped = new Set<RawFinding>();
   const added: RawFinding[] = [];
   let i = 0;
-  while (i < tokens.length) {
-    const items = listAt(text, tokens, i);
+  while (i < w.count) {
+    const items = listAt(w, lex, i);
     if (items.length < 2) {
       i++;
       continue;
     }
-    const lastItem = tokens[items[items.length - 1]];
-    const after = tokens[items[items.length - 1] + 1];
-    const followed = after !== undefined && adjacent(text, lastItem, after);
+    const lastItem = items[items.length - 1];
+    const followed = lastItem + 1 < w.count && adjacentWords(w, lastItem, lastItem + 1);
     const company =
-      followed && (NON_NAME_FOLLOWERS.has(after.lower) || ORGANISATION_ENDINGS.has(after.lower));
+      followed &&
+      (NON_NAME_FOLLOWERS.has(w.lower(lastItem + 1)) ||
+        ORGANISATION_ENDINGS.has(w.lower(lastItem + 1)));
     // Otherwise a capitalized word after the last item makes it a longer name, not a list.
-    if (!company && followed && after.shape & CAPITALIZED) {
-      i = items[items.length - 1] + 1;
+    if (!company && followed && w.shapes[lastItem + 1] & CAPITALIZED) {
+      i = lastItem + 1;
       continue;
     }
-    const hits = items.filter((k) => byStart.has(tokens[k].start));
+    const hits = items.filter((k) => byStart.has(w.starts[k]));
     if (company) {
-      for (const k of hits) dropped.add(byStart.get(tokens[k].start) as RawFinding);
-    } else if (
-      hits.length > 0 ||
-      items.some((k) => kindOf(lex, tokens[k].lower) & (FIRST | SURNAME))
-    ) {
+      for (const k of hits) dropped.add(byStart.get(w.starts[k]) as RawFinding);
+    } else if (hits.length > 0 || items.some((k) => lex.kind(k) & (FIRST | SURNAME))) {
       for (const k of items) {
-        if (byStart.has(tokens[k].start) || !namely(kindOf(lex, tokens[k].lower))) continue;
-        const t = tokens[k];
+        if (byStart.has(w.starts[k]) || !namely(lex.kind(k))) continue;
         added.push({
           type: "PERSON",
-          start: t.start,
-          end: t.end,
+          start: w.starts[k],
+          end: w.ends[k],
           score: 0.5,
           recognizer: "person",
         });
       }
     }
-    i = items[items.length - 1] + 1;
+    i = lastItem + 1;
   }
   return { kept: found.filter((f) => !dropped.has(f)), added };
 }
 
-/** Token indices of a list "A, B and C" (or "A and B") of single capitalized words at i. */
-function listAt(text: string, tokens: readonly Token[], i: number): number[] {
-  if (!candidate(tokens[i])) return [];
+/** Word indices of a list "A, B and C" (or "A and B") of single capitalized words at i. */
+function listAt(w: Words, lex: Lexicon, i: number): number[] {
+  if (!candidate(w, lex, i)) return [];
   const items = [i];
   let k = i;
   while (
     items.length < 8 &&
-    tokens[k + 1] !== undefined &&
-    text.slice(tokens[k].end, tokens[k + 1].start) === ", " &&
-    candidate(tokens[k + 1])
+    k + 1 < w.count &&
+    gapAfter(w, k) === ", " &&
+    candidate(w, lex, k + 1)
   ) {
     k++;
     items.push(k);
   }
-  const gap = tokens[k + 1] === undefined ? "" : text.slice(tokens[k].end, tokens[k + 1].start);
-  const conj = tokens[k + 1];
-  const last = tokens[k + 2];
+  if (k + 2 >= w.count) return [];
+  const gap = gapAfter(w, k);
   const joined =
     (gap === " " || gap === ", ") &&
-    conj?.lower === "and" &&
-    last !== undefined &&
-    text.slice(conj.end, last.start) === " " &&
-    candidate(last);
+    w.lower(k + 1) === "and" &&
+    gapAfter(w, k + 1) === " " &&
+    candidate(w, lex, k + 2);
   return joined ? [...items, k + 2] : [];
 }
 
@@ -392,56 +433,48 @@ function listAt(text: string, tokens: readonly Token[], i: number): number[] {
  * Names in lines written without capitals ("follow up with patricia desrosiers"): a first name
  * that is not an English word, then a surname or another word that is not English.
  */
-function lowerCaseNames(text: string, tokens: readonly Token[], lex: Lexicon): RawFinding[] {
+function lowerCaseNames(w: Words, lex: Lexicon): RawFinding[] {
   const out: RawFinding[] = [];
-  let lineFirst = 0;
-  while (lineFirst < tokens.length) {
-    const lineEnd = text.indexOf("\n", tokens[lineFirst].start);
-    let lineLast = lineFirst;
-    let capitals = tokens[lineFirst].shape & ~LOWERCASE;
-    while (lineLast + 1 < tokens.length && (lineEnd < 0 || tokens[lineLast + 1].start < lineEnd)) {
-      lineLast++;
-      capitals |= tokens[lineLast].shape & ~LOWERCASE;
+  let i = 0;
+  while (i < w.count) {
+    if (!(w.shapes[i] & LOWER_CASE_LINE)) {
+      i++;
+      continue;
     }
-    if (!capitals && lineLast > lineFirst)
-      out.push(...namesInLowerLine(text, tokens, lineFirst, lineLast, lex));
-    lineFirst = lineLast + 1;
+    const lineEnd = w.text.indexOf("\n", w.starts[i]);
+    let last = i;
+    while (
+      last + 1 < w.count &&
+      w.shapes[last + 1] & LOWER_CASE_LINE &&
+      (lineEnd < 0 || w.starts[last + 1] < lineEnd)
+    ) {
+      last++;
+    }
+    if (last > i) out.push(...namesInLowerLine(w, i, last, lex));
+    i = last + 1;
   }
   return out;
 }
 
-function namesInLowerLine(
-  text: string,
-  tokens: readonly Token[],
-  from: number,
-  to: number,
-  lex: Lexicon,
-): RawFinding[] {
+function namesInLowerLine(w: Words, from: number, to: number, lex: Lexicon): RawFinding[] {
   const out: RawFinding[] = [];
   for (let i = from; i <= to; i++) {
-    const t = tokens[i];
-    const k = kindOf(lex, t.lower);
-    const introduced =
-      INTRODUCER_LAST_WORDS.has(tokens[i - 1]?.lower ?? "") &&
-      INTRODUCERS.some((p) => precededBy(tokens, i, p));
+    const introduced = introducedAt(w, i);
+    if (!introduced && !(lex.kind(i) & FIRST)) continue;
+    const k = lex.kind(i);
     if (!(k & FIRST && !(k & ENGLISH)) && !(introduced && proper(k))) continue;
     let j = i;
     // "benjamin a seiler", "eric g. samoylova": an initial, then the surname.
-    if (
-      j + 2 <= to &&
-      tokens[j + 1].word.length === 1 &&
-      adjacent(text, tokens[j], tokens[j + 1])
-    ) {
-      if (adjacent(text, tokens[j + 1], tokens[j + 2]) && namely(kindOf(lex, tokens[j + 2].lower)))
-        j += 2;
-    } else if (j + 1 <= to && adjacent(text, tokens[j], tokens[j + 1])) {
-      if (namely(kindOf(lex, tokens[j + 1].lower))) j++;
+    if (j + 2 <= to && w.ends[j + 1] - w.starts[j + 1] === 1 && adjacentWords(w, j, j + 1)) {
+      if (adjacentWords(w, j + 1, j + 2) && namely(lex.kind(j + 2))) j += 2;
+    } else if (j + 1 <= to && adjacentWords(w, j, j + 1)) {
+      if (namely(lex.kind(j + 1))) j++;
     }
-    if (j === i && !introduced && !nextIsPersonVerb(text, tokens, i)) continue;
+    if (j === i && !introduced && !nextIsPersonVerb(w, i)) continue;
     out.push({
       type: "PERSON",
-      start: t.start,
-      end: tokens[j].end,
+      start: w.starts[i],
+      end: w.ends[j],
       score: introduced ? 0.85 : j > i ? 0.6 : 0.5,
       recognizer: "person",
     });
@@ -451,14 +484,22 @@ function namesInLowerLine(
 }
 
 /** "Nicole: Remember me?" — a capitalized word opening a line and followed by a colon. */
-function speakerLabels(text: string, tokens: readonly Token[]): RawFinding[] {
+function speakerLabels(w: Words): RawFinding[] {
   const out: RawFinding[] = [];
-  for (const t of tokens) {
-    if (text[t.end] !== ":" || !(t.shape & CAPITALIZED) || COMMON_WORDS.has(t.lower)) continue;
-    if (LABEL_WORDS.has(t.lower) || PLACES.has(t.lower)) continue;
-    const lineStart = text.lastIndexOf("\n", t.start - 1) + 1;
-    if (text.slice(lineStart, t.start).trim() !== "") continue;
-    out.push({ type: "PERSON", start: t.start, end: t.end, score: 0.5, recognizer: "person" });
+  const text = w.text;
+  for (let i = 0; i < w.count; i++) {
+    if (text.charCodeAt(w.ends[i]) !== 58 || !(w.shapes[i] & CAPITALIZED)) continue;
+    const lower = w.lower(i);
+    if (COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower) || PLACES.has(lower)) continue;
+    const lineStart = text.lastIndexOf("\n", w.starts[i] - 1) + 1;
+    if (text.slice(lineStart, w.starts[i]).trim() !== "") continue;
+    out.push({
+      type: "PERSON",
+      start: w.starts[i],
+      end: w.ends[i],
+      score: 0.5,
+      recognizer: "person",
+    });
   }
   return out;
 }
@@ -474,23 +515,28 @@ const LABEL_WORDS = new Set(
  * Document-level consistency: once a word is part of a name found with evidence, its other
  * capitalized occurrences in the same text are that person too ("… Bonifacy Kaczmarek … Kaczmarek").
  */
-function propagate(tokens: readonly Token[], found: readonly RawFinding[]): RawFinding[] {
+function propagate(w: Words, found: readonly RawFinding[]): RawFinding[] {
   const known = new Set<string>();
-  // `found` and `tokens` are both sorted by start: one merge pass.
+  const strong = found.filter((f) => f.score >= 0.6).sort((a, b) => a.start - b.start);
+  // `strong` and the words are both sorted by start: one merge pass.
   let k = 0;
-  for (const f of found) {
-    if (f.score < 0.6) continue;
-    while (k < tokens.length && tokens[k].start < f.start) k++;
-    for (let j = k; j < tokens.length && tokens[j].end <= f.end; j++) {
-      const t = tokens[j];
-      if (t.word.length > 2 && !COMMON_WORDS.has(t.lower)) known.add(t.word);
+  for (const f of strong) {
+    while (k < w.count && w.starts[k] < f.start) k++;
+    for (let j = k; j < w.count && w.ends[j] <= f.end; j++) {
+      if (w.ends[j] - w.starts[j] > 2 && !COMMON_WORDS.has(w.lower(j))) known.add(w.word(j));
     }
   }
   if (known.size === 0) return [];
   const out: RawFinding[] = [];
-  for (const t of tokens) {
-    if (known.has(t.word)) {
-      out.push({ type: "PERSON", start: t.start, end: t.end, score: 0.45, recognizer: "person" });
+  for (let i = 0; i < w.count; i++) {
+    if (w.shapes[i] & CAPITALIZED && known.has(w.word(i))) {
+      out.push({
+        type: "PERSON",
+        start: w.starts[i],
+        end: w.ends[i],
+        score: 0.45,
+        recognizer: "person",
+      });
     }
   }
   return out;

@@ -69,28 +69,68 @@ const HYPHEN = 45;
 /** At most this many UTF-16 units per token (as the regex `\p{L}[\p{L}\p{M}'’-]{0,39}`). */
 const MAX_TOKEN = 40;
 
-class WordToken implements Token {
-  #word: string | undefined;
-  #lower: string | undefined;
+/**
+ * The words of a text as parallel arrays (no object per word): offsets, shape flags, and the
+ * word's string and lower-case form made on demand.
+ */
+export class Words {
+  readonly #lower: (string | undefined)[];
   constructor(
-    private readonly text: string,
-    readonly start: number,
-    readonly end: number,
-    readonly dot: boolean,
-    readonly shape: number,
+    readonly text: string,
+    readonly count: number,
+    readonly starts: Int32Array,
+    readonly ends: Int32Array,
+    readonly shapes: Uint8Array,
+    /** 1 where the word is followed by a period (kept outside its end). */
+    readonly dots: Uint8Array,
+  ) {
+    this.#lower = new Array(count);
+  }
+  word(i: number): string {
+    return this.text.slice(this.starts[i], this.ends[i]);
+  }
+  lower(i: number): string {
+    let l = this.#lower[i];
+    if (l === undefined) {
+      l = this.word(i).toLowerCase();
+      this.#lower[i] = l;
+    }
+    return l;
+  }
+  dot(i: number): boolean {
+    return this.dots[i] === 1;
+  }
+}
+
+class WordToken implements Token {
+  constructor(
+    private readonly words: Words,
+    private readonly index: number,
   ) {}
+  get start(): number {
+    return this.words.starts[this.index];
+  }
+  get end(): number {
+    return this.words.ends[this.index];
+  }
   get word(): string {
-    if (this.#word === undefined) this.#word = this.text.slice(this.start, this.end);
-    return this.#word;
+    return this.words.word(this.index);
   }
   get lower(): string {
-    if (this.#lower === undefined) this.#lower = this.word.toLowerCase();
-    return this.#lower;
+    return this.words.lower(this.index);
+  }
+  get dot(): boolean {
+    return this.words.dot(this.index);
+  }
+  get shape(): number {
+    return this.words.shapes[this.index] & ~LOWER_CASE_LINE;
   }
 }
 
 /** The shape flags of text[start, end), a word that starts with a letter. */
 function shapeOf(text: string, start: number, end: number): number {
+  const code = text.charCodeAt(start);
+  if (code >= 97 && code <= 122) return LOWERCASE;
   const first = classOf(text, start);
   if (first & LOWER) return LOWERCASE;
   if (!(first & UPPER)) return 0;
@@ -108,19 +148,70 @@ function shapeOf(text: string, start: number, end: number): number {
   return lower ? CAPITALIZED : allUpper ? ALL_CAPS : 0;
 }
 
-let lastText: string | undefined;
-let lastTokens: Token[] = [];
+/** Growable parallel arrays that `scanWords` fills. */
+class WordSink {
+  count = 0;
+  starts: Int32Array;
+  ends: Int32Array;
+  shapes: Uint8Array;
+  dots: Uint8Array;
+  constructor(capacity: number) {
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.shapes = new Uint8Array(capacity);
+    this.dots = new Uint8Array(capacity);
+  }
+  push(start: number, end: number, shape: number, dot: boolean): void {
+    if (this.count === this.starts.length) {
+      const capacity = this.count * 2;
+      this.starts = grow(this.starts, new Int32Array(capacity));
+      this.ends = grow(this.ends, new Int32Array(capacity));
+      this.shapes = grow(this.shapes, new Uint8Array(capacity));
+      this.dots = grow(this.dots, new Uint8Array(capacity));
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.shapes[this.count] = shape;
+    this.dots[this.count] = dot ? 1 : 0;
+    this.count++;
+  }
+}
 
-/** Word tokens of `text` (the last result is reused: person and location scan the same text). */
-export function tokenize(text: string): Token[] {
-  if (text === lastText) return lastTokens;
-  const out: Token[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
+function grow<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** Whether the unit before i is a letter or a mark, or (with `joiners`) an apostrophe or hyphen. */
+function wordUnitBefore(text: string, i: number, joiners: boolean): boolean {
+  if (i <= 0) return false;
+  const c = text.charCodeAt(i - 1);
+  if (c === APOSTROPHE || c === RIGHT_QUOTE || c === HYPHEN) return joiners;
+  return (
+    (classOf(text, c >= 0xdc00 && c <= 0xdfff && i >= 2 ? i - 2 : i - 1) & (LETTER | MARK)) !== 0
+  );
+}
+
+/**
+ * Tokenizes text[from, to) from a position where no word continues. With `anchor` set, it stops
+ * after that position at a line break or once `WORDS_AFTER` words in a row did not start with a
+ * capital. Returns where it stopped.
+ */
+function scanFrom(
+  text: string,
+  from: number,
+  to: number,
+  sink: WordSink,
+  anchor: number,
+  flags: number,
+): number {
+  let sinceCapital = 0;
+  let i = from;
+  while (i < to) {
     const code = text.charCodeAt(i);
     if (code < 128) {
       if (!(classes[code] & LETTER)) {
+        if (code === 10 && i > anchor) return i;
         i++;
         continue;
       }
@@ -128,9 +219,10 @@ export function tokenize(text: string): Token[] {
       i += unitsOf(text, i);
       continue;
     }
+    if (sinceCapital >= WORDS_AFTER && i > anchor) return i;
     const start = i;
     i += code < 128 ? 1 : unitsOf(text, i);
-    while (i < n) {
+    while (i < to) {
       const c = text.charCodeAt(i);
       if (c < 128) {
         if (!(classes[c] & LETTER) && c !== APOSTROPHE && c !== HYPHEN) break;
@@ -154,13 +246,110 @@ export function tokenize(text: string): Token[] {
       if (last !== APOSTROPHE && last !== RIGHT_QUOTE && last !== HYPHEN) break;
       end--;
     }
-    out.push(
-      new WordToken(text, start, end, text.charCodeAt(end) === 46, shapeOf(text, start, end)),
-    );
+    sinceCapital = classOf(text, start) & UPPER ? 0 : sinceCapital + 1;
+    sink.push(start, end, shapeOf(text, start, end) | flags, text.charCodeAt(end) === 46);
   }
+  return i;
+}
+
+/** Where a scan must start to take in the `count` words before position p. */
+function wordsBack(text: string, p: number, count: number, floor: number): number {
+  let i = p;
+  for (let k = 0; k < count && i > floor; k++) {
+    while (i > floor && !wordUnitBefore(text, i, false)) i--;
+    while (i > floor && wordUnitBefore(text, i, true)) i--;
+  }
+  return i;
+}
+
+/** Capital letters (and any non-ASCII unit, checked by the table). */
+const CAPITAL_CANDIDATE = /[A-Z\u00C0-\uFFFF]/g;
+/** Lines with these characters are code or markup, not sentences written in lower case. */
+const CODE_CHARACTERS = /[{}()[\];=<>`$|\\/_*#@]/;
+
+/** Words before and after a capitalized word that the name and place rules look at. */
+const WORDS_BEFORE = 3;
+const WORDS_AFTER = 4;
+
+/** Bit of `Words.shapes` beside the shape flags: the word is in a line without capitals. */
+export const LOWER_CASE_LINE = 16;
+
+/**
+ * Scans the lines of text[from, to), which hold no capital, unless they hold code. Returns the
+ * end of the last line scanned, or -1.
+ */
+function scanLowerCaseLines(text: string, from: number, to: number, sink: WordSink): number {
+  let scannedTo = -1;
+  let lineStart = from;
+  while (lineStart < to) {
+    const nl = text.indexOf("\n", lineStart);
+    const lineEnd = nl < 0 || nl > to ? to : nl;
+    if (!CODE_CHARACTERS.test(text.slice(lineStart, lineEnd))) {
+      scanFrom(text, lineStart, lineEnd, sink, Infinity, LOWER_CASE_LINE);
+      scannedTo = lineEnd;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return scannedTo;
+}
+
+let lastText: string | undefined;
+let lastWords: Words | undefined;
+let lastTokens: Token[] | undefined;
+
+/**
+ * The words of `text` that names and places can involve: every word within WORDS_BEFORE /
+ * WORDS_AFTER words of a word starting with a capital letter, and every word of a line written
+ * without capitals that is not code. Capitals are found by a native regex scan, so lower-case
+ * prose between them is skipped. Words come in text order, as `\p{L}[\p{L}\p{M}'’-]{0,39}` cuts
+ * them (the last result is reused: person and location scan the same text).
+ */
+export function scanWords(text: string): Words {
+  if (text === lastText && lastWords !== undefined) return lastWords;
+  const sink = new WordSink(16 + (text.length >> 5));
+  let scanned = 0; // the text before this is scanned or skipped
+  let windows = 0;
+  let lineBreak = -1; // the first line break at or after `scanned`, once known
+  /** Scans the lines after the last window that end before `limit`; returns the new floor. */
+  const lowerCaseLinesBefore = (limit: number): number => {
+    const from = windows === 0 ? 0 : text.indexOf("\n", scanned) + 1 || text.length;
+    if (from >= limit) return scanned;
+    return Math.max(scanned, scanLowerCaseLines(text, from, limit, sink));
+  };
+  CAPITAL_CANDIDATE.lastIndex = 0;
+  for (let m = CAPITAL_CANDIDATE.exec(text); m !== null; m = CAPITAL_CANDIDATE.exec(text)) {
+    const at = m.index;
+    if (!(classOf(text, at) & UPPER)) continue;
+    // Lines without capitals lie between the last window and this capital only if a line break
+    // does.
+    if (lineBreak < scanned) {
+      const nl = text.indexOf("\n", scanned);
+      lineBreak = nl < 0 ? text.length : nl;
+    }
+    const floor =
+      windows > 0 && lineBreak > at
+        ? scanned
+        : lowerCaseLinesBefore(text.lastIndexOf("\n", at) + 1);
+    const from = wordsBack(text, at, WORDS_BEFORE, floor);
+    scanned = scanFrom(text, from, text.length, sink, at, 0);
+    windows++;
+    CAPITAL_CANDIDATE.lastIndex = scanned;
+  }
+  lowerCaseLinesBefore(text.length);
   lastText = text;
-  lastTokens = out;
-  return out;
+  lastWords = new Words(text, sink.count, sink.starts, sink.ends, sink.shapes, sink.dots);
+  lastTokens = undefined;
+  return lastWords;
+}
+
+/** Word tokens of `text`, as objects (a view of `scanWords`). */
+export function tokenize(text: string): Token[] {
+  const words = scanWords(text);
+  if (lastTokens === undefined) {
+    lastTokens = [];
+    for (let i = 0; i < words.count; i++) lastTokens.push(new WordToken(words, i));
+  }
+  return lastTokens;
 }
 
 // The shape tests run on every token: ASCII is decided by char codes, other text by the
@@ -206,6 +395,19 @@ export function adjacent(text: string, a: Token, b: Token): boolean {
     a.dot &&
     text.charCodeAt(a.end + 1) === 32 &&
     (a.word.length === 1 || ABBREVIATIONS.has(a.lower))
+  );
+}
+
+/** `adjacent` for words a and b of `words`. */
+export function adjacentWords(words: Words, a: number, b: number): boolean {
+  const gap = words.starts[b] - words.ends[a];
+  const text = words.text;
+  if (gap === 1) return text.charCodeAt(words.ends[a]) === 32;
+  return (
+    gap === 2 &&
+    words.dot(a) &&
+    text.charCodeAt(words.ends[a] + 1) === 32 &&
+    (words.ends[a] - words.starts[a] === 1 || ABBREVIATIONS.has(words.lower(a)))
   );
 }
 
