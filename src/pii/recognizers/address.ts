@@ -150,11 +150,15 @@ interface Part {
   kind: Kind;
 }
 
+const SEPARATORS = /[\s,]+/;
+
 /** Words of a match that are neither names nor particles ("of", "the") make it no street. */
 function plausible(text: string, part: Part): boolean {
-  const words = text.slice(part.start, part.end).split(/[\s,]+/u);
+  const words = text.slice(part.start, part.end).split(SEPARATORS);
   for (const w of words) {
-    const lower = w.toLowerCase().replace(/\.$/u, "");
+    const c = w.charCodeAt(0);
+    if (c >= 48 && c <= 57) continue; // numbers
+    const lower = (w.endsWith(".") ? w.slice(0, -1) : w).toLowerCase();
     if (MONTH_AND_DAY_WORDS.has(lower)) return false; // a date: "01 Aug 2026"
     if (FUNCTION_WORDS.has(lower) && !PARTICLE_SET.has(lower) && !STREET_WORDS.has(lower)) {
       return false;
