@@ -2,13 +2,8 @@
 // libphonenumber metadata): international numbers by their country code, national numbers
 // against the numbering plans of a list of regions.
 
-import type { CountryCode } from "libphonenumber-js/max";
-import {
-  getCountryCallingCode,
-  isPossiblePhoneNumber,
-  isValidPhoneNumber,
-  Metadata,
-} from "libphonenumber-js/max";
+import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
+import { getCountryCallingCode, Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { RawFinding, Recognizer } from "../types.js";
 import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
@@ -57,8 +52,12 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
 
 // An optional + or 00 prefix, an optional "(0)" trunk marker, then 6–17 digits separated by
 // single spaces, dots, dashes or parentheses, and an optional extension. Bounded length.
+// Between two digits: up to two separators, or an opening parenthesis with at most one
+// separator on each side — written so that each gap can be read only one way (as
+// `[ .-]?\(?[ .-]?` it could put a lone separator in either slot, and a run such as "1-1-1-…"
+// cost 2^16 backtracking paths per start).
 const CANDIDATE =
-  /(?:\+|00)?\(?\d(?:[ .-]?\(?[ .-]?\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
+  /(?:\+|00)?\(?\d(?:(?:[ .-]{0,2}|[ .-]?\([ .-]?)\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
 
 /** How many of the regions a bare digit run (no separators, no +) is validated against. */
 const BARE_REGIONS = 4;
@@ -186,28 +185,78 @@ export function mayBeValidNational(digits: string, region: CountryCode): boolean
  */
 const MEMO_LIMIT = 4096;
 
+/**
+ * libphonenumber's parse of the whole string, as isValidPhoneNumber and isPossiblePhoneNumber
+ * make it (`extract: false`); one parse answers both questions.
+ */
+function parseWhole(text: string, region?: CountryCode): PhoneNumber | undefined {
+  return parsePhoneNumberFromString(
+    text,
+    region === undefined ? { extract: false } : { defaultCountry: region, extract: false },
+  );
+}
+
+/**
+ * Valid in some region (0.6 shaped, 0.4 bare), else possible in some region (0.4 / 0.2), else
+ * 0.2 for a shaped number of seven or more digits. Each region is parsed at most once: first
+ * for validity where the metadata allows it, then (reusing those parses) for possibility.
+ */
+/**
+ * The regions a recognizer tries, in the order it tries them: the outcome of scoreCandidate does
+ * not depend on the order (any valid region, else any possible one), so the region that last
+ * validated a number moves to the front, where the next number from the same text most likely
+ * validates too. Bare digit runs keep to the first BARE_REGIONS of the configured list.
+ */
+class RegionOrder {
+  readonly all: CountryCode[];
+  readonly bare: CountryCode[];
+
+  constructor(regions: readonly CountryCode[]) {
+    this.all = [...regions];
+    this.bare = regions.slice(0, BARE_REGIONS);
+  }
+
+  promote(region: CountryCode): void {
+    for (const list of [this.all, this.bare]) {
+      const i = list.indexOf(region);
+      if (i > 0) {
+        list.splice(i, 1);
+        list.unshift(region);
+      }
+    }
+  }
+}
+
 function scoreCandidate(
   normalized: string,
   main: string,
   digitCount: number,
-  regions: readonly CountryCode[],
+  regions: RegionOrder,
 ): number {
   if (normalized.startsWith("+")) {
-    if (isValidPhoneNumber(normalized)) return 0.75;
-    return isPossiblePhoneNumber(normalized) ? 0.4 : 0;
+    const number = parseWhole(normalized);
+    if (number?.isValid()) return 0.75;
+    return number?.isPossible() ? 0.4 : 0;
   }
   const shaped = separatorsLookLikePhone(main);
   // A bare digit run is far more often an ID or amount than a phone number: it is tried
   // against the first few regions only (also the expensive case for libphonenumber).
   const national = normalized.replace(/\D/g, "");
-  const tried = (shaped ? regions : regions.slice(0, BARE_REGIONS)).filter((r) =>
-    mayBeNational(national, r),
+  const tried = (shaped ? regions.all : regions.bare).filter((r) => mayBeNational(national, r));
+  const parsed = new Map<CountryCode, PhoneNumber | undefined>();
+  for (const region of tried) {
+    if (!mayBeValidNational(national, region)) continue;
+    const number = parseWhole(normalized, region);
+    if (number?.isValid()) {
+      regions.promote(region);
+      return shaped ? 0.6 : 0.4;
+    }
+    parsed.set(region, number);
+  }
+  const possible = tried.some((region) =>
+    (parsed.has(region) ? parsed.get(region) : parseWhole(normalized, region))?.isPossible(),
   );
-  const valid = tried.some(
-    (r) => mayBeValidNational(national, r) && isValidPhoneNumber(normalized, r),
-  );
-  if (valid) return shaped ? 0.6 : 0.4;
-  if (tried.some((r) => isPossiblePhoneNumber(normalized, r))) return shaped ? 0.4 : 0.2;
+  if (possible) return shaped ? 0.4 : 0.2;
   return shaped && digitCount >= 7 ? 0.2 : 0;
 }
 
@@ -215,6 +264,7 @@ export function makePhoneRecognizer(
   regions: readonly CountryCode[] = DEFAULT_PHONE_REGIONS,
 ): Recognizer {
   const memo = new Map<string, number>();
+  const order = new RegionOrder(regions);
   return {
     name: "phone",
     entities: ["PHONE_NUMBER"],
@@ -239,7 +289,7 @@ export function makePhoneRecognizer(
         const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
         let score = memo.get(main);
         if (score === undefined) {
-          score = scoreCandidate(normalized, main, digits.length, regions);
+          score = scoreCandidate(normalized, main, digits.length, order);
           if (memo.size >= MEMO_LIMIT) memo.clear();
           memo.set(main, score);
         }
