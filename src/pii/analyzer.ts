@@ -49,31 +49,56 @@ function contextChar(text: string, i: number): boolean {
   return (c >= 0xd800 && c <= 0xdfff) || LETTER_OR_DIGIT.test(text[i]);
 }
 
-/** The last `count` lower-cased words before `end`, nearest first (a backward scan, no split). */
-function wordsBefore(text: string, end: number, count: number): string[] {
-  // Look back at most 20 characters per word: bounded work per finding.
+/** Word boundaries found by the last backward scan: [start, end] per word, nearest first. */
+let wordBounds = new Int32Array(16);
+
+/**
+ * Scans back from `end` for the last `count` words (nearest first) and stores their bounds in
+ * `wordBounds`; returns how many. Looks back at most 20 characters per word (bounded work per
+ * finding); the first word of that window is dropped, as it is probably cut in half.
+ */
+function scanWordsBefore(text: string, end: number, count: number): number {
+  if (wordBounds.length < 2 * (count + 1)) wordBounds = new Int32Array(2 * (count + 1));
   const from = Math.max(0, end - count * 20);
-  const words: string[] = [];
+  let n = 0;
   let i = end;
-  while (words.length <= count) {
+  while (n <= count) {
     while (i > from && !contextChar(text, i - 1)) i--;
     if (i <= from) break;
-    const wordEnd = i;
+    wordBounds[2 * n + 1] = i;
     while (i > from && contextChar(text, i - 1)) i--;
-    words.push(text.slice(i, wordEnd).toLowerCase());
+    wordBounds[2 * n] = i;
+    n++;
   }
-  // One word too many, or the first word of the window, which is probably cut in half.
-  if (words.length > count || (from > 0 && i <= from)) words.pop();
-  return words;
+  return n > count || (n > 0 && from > 0 && i <= from) ? n - 1 : n;
+}
+
+/** Whether one of the scanned words, lower-cased, is in `list`. */
+function anyWordIn(text: string, words: number, list: readonly string[] | undefined): boolean {
+  if (list === undefined) return false;
+  for (let w = 0; w < words; w++) {
+    const start = wordBounds[2 * w];
+    const end = wordBounds[2 * w + 1];
+    // Words of lower-case ASCII need no toLowerCase (the common case).
+    let lower = true;
+    for (let i = start; i < end && lower; i++) {
+      const c = text.charCodeAt(i);
+      lower = c < 128 && !(c >= 65 && c <= 90);
+    }
+    const word = text.slice(start, end);
+    if (list.includes(lower ? word : word.toLowerCase())) return true;
+  }
+  return false;
 }
 
 function contextScore(text: string, f: RawFinding, window: number): number {
   if (f.context === undefined && f.negativeContext === undefined) return f.score;
-  const before = wordsBefore(text, f.start, window);
+  const words = scanWordsBefore(text, f.start, window);
+  if (words === 0) return f.score;
   let score = f.score;
-  if (f.negativeContext?.some((w) => before.includes(w))) {
+  if (anyWordIn(text, words, f.negativeContext)) {
     score = Math.max(0, score - NEGATIVE_PENALTY);
-  } else if (f.context?.some((w) => before.includes(w))) {
+  } else if (anyWordIn(text, words, f.context)) {
     score = Math.max(CONTEXT_FLOOR, f.scoreWithContext ?? 0, Math.min(1, score + CONTEXT_BOOST));
   }
   return score;
@@ -87,6 +112,7 @@ export function resolveOverlaps<T extends RawFinding>(
   findings: readonly T[],
   priority: (f: T) => number = () => 0,
 ): T[] {
+  // Array.prototype.sort is stable: findings equal on all keys stay in input order.
   const order = [...findings].sort(
     (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || priority(a) - priority(b),
   );
@@ -147,16 +173,18 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
     (r) => wanted === undefined || r.entities.some((e) => wanted.has(e)),
   );
   const window = options.contextWindow ?? 5;
-  const rank = new Map(recognizers.map((r, i) => [r.name, i]));
   const raw: RawFinding[] = [];
   for (const r of recognizers) {
     for (const f of r.detect(text)) {
       if (wanted !== undefined && !wanted.has(f.type)) continue;
       const score = contextScore(text, f, window);
-      if (score >= minScore) raw.push({ ...f, score });
+      if (score >= minScore) raw.push(score === f.score ? f : { ...f, score });
     }
   }
-  const kept = resolveOverlaps(raw, (f) => rank.get(f.recognizer) ?? 0);
+  // `raw` is in recognizer order and the sort is stable, so equal findings keep that priority
+  // without a rank lookup per comparison.
+  const kept = resolveOverlaps(raw);
+  if (kept.length === 0) return [];
   const toOffset = options.offsets === "utf16" ? (i: number) => i : codePointOffsets(text);
   return kept.map((f) => ({
     type: f.type,

@@ -1,31 +1,42 @@
 // UTF-16 code-unit offsets (JavaScript strings) to Unicode code-point offsets (Python, Presidio).
 
-/** A converter from UTF-16 offsets to code-point offsets of one string; O(1) per lookup. */
+/** A high surrogate followed by a low one: the two units of one astral code point. */
+const SURROGATE_PAIR = /[\uD800-\uDBFF](?=[\uDC00-\uDFFF])/g;
+
+/** UTF-16 offsets of the high halves of the surrogate pairs in `text`, ascending. */
+function surrogatePairStarts(text: string): number[] {
+  const starts: number[] = [];
+  SURROGATE_PAIR.lastIndex = 0;
+  for (let m = SURROGATE_PAIR.exec(text); m !== null; m = SURROGATE_PAIR.exec(text)) {
+    starts.push(m.index);
+  }
+  return starts;
+}
+
+/**
+ * A converter from UTF-16 offsets to code-point offsets of one string; O(log pairs) per lookup.
+ * Offset i counts one code point less for every pair starting before it, so the low half of a
+ * pair maps to the same code point as its high half. One regex pass finds the pairs; text
+ * without astral characters costs no table at all.
+ */
 export function codePointOffsets(text: string): (utf16: number) => number {
-  let astral = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      astral = true;
-      break;
+  const pairs = surrogatePairStarts(text);
+  if (pairs.length === 0) return (i) => i;
+  return (i) => {
+    let lo = 0;
+    let hi = pairs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[mid] < i) lo = mid + 1;
+      else hi = mid;
     }
-  }
-  if (!astral) return (i) => i;
-  const table = new Uint32Array(text.length + 1);
-  let cp = 0;
-  for (let i = 0; i < text.length; i++) {
-    table[i] = cp;
-    const c = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    // The low half of a surrogate pair maps to the same code point as its high half.
-    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      table[i + 1] = cp;
-      i++;
-    }
-    cp++;
-  }
-  table[text.length] = cp;
-  return (i) => table[i];
+    return i - lo;
+  };
+}
+
+/** How many code points `text` holds (its length in Python, Presidio's unit). */
+export function codePointLength(text: string): number {
+  return text.length - surrogatePairStarts(text).length;
 }
 
 /** Code-point offsets to UTF-16 offsets (for callers holding Presidio-style offsets). */

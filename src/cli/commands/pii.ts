@@ -276,6 +276,7 @@ interface DetectResult {
 
 async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions): Promise<number> {
   const { analyze } = await import("../../pii/index.js");
+  const { codePointLength } = await import("../../pii/offsets.js");
   const format = formatOf(file, opts);
   const text = await readInput(file, opts.maxBytes);
   const analyzeOptions = {
@@ -325,7 +326,7 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
       for (const f of analyze(piece, analyzeOptions)) {
         all.push({ ...shape(f), start: f.start + base, end: f.end + base });
       }
-      base += opts.offsets === "utf16" ? piece.length : Array.from(piece).length;
+      base += opts.offsets === "utf16" ? piece.length : codePointLength(piece);
     }
     if (all.length > 0) results.push({ record: 1, findings: all });
   }
