@@ -3,7 +3,7 @@
 
 import { createHash } from "node:crypto";
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches } from "./util.js";
+import { asciiSet, finding, longTokens, matches, wordCharAt } from "./util.js";
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -84,8 +84,49 @@ export function segwitAddressValid(address: string): boolean {
   return version === 0 ? variant === "bech32" : version <= 16 && variant === "bech32m";
 }
 
-const LEGACY = /[13mn2][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/gu;
-const SEGWIT = /(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/gu;
+// An address is a whole word of ASCII letters and digits (no letter or digit before or after
+// it), so the patterns are tried (sticky) only at the start of words that may hold one: legacy
+// ones at words of 26–35 characters (found in util's longTokens), segwit ones at their literal
+// prefixes.
+const LEGACY = /[13mn2][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/uy;
+const LEGACY_LENGTH = { min: 26, max: 35 };
+const ALNUM = asciiSet(/[A-Za-z0-9]/);
+const SEGWIT = /(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/uy;
+const SEGWIT_PREFIX = /(?:bc|tb|bcrt|BC|TB|BCRT)1/g;
+
+type Address = { start: number; end: number; address: string };
+
+function addressAt(re: RegExp, text: string, start: number): Address | undefined {
+  if (wordCharAt(text, start - 1)) return undefined;
+  re.lastIndex = start;
+  const m = re.exec(text);
+  return m === null ? undefined : { start, end: start + m[0].length, address: m[0] };
+}
+
+/** Legacy addresses: the letter/digit runs of 26–35 characters inside long base64 tokens. */
+function* legacyAddresses(text: string): Generator<Address> {
+  for (const [tokenStart, tokenEnd] of longTokens(text)) {
+    let start = tokenStart;
+    while (start < tokenEnd) {
+      let end = start;
+      while (end < tokenEnd && ALNUM[text.charCodeAt(end)] === 1) end++;
+      if (end - start >= LEGACY_LENGTH.min && end - start <= LEGACY_LENGTH.max) {
+        const found = addressAt(LEGACY, text, start);
+        if (found !== undefined) yield found;
+      }
+      start = end + 1; // past the "/" or "+"
+    }
+  }
+}
+
+function* segwitAddresses(text: string): Generator<Address> {
+  for (const { start } of matches(SEGWIT_PREFIX, text)) {
+    const found = addressAt(SEGWIT, text, start);
+    if (found === undefined) continue;
+    SEGWIT_PREFIX.lastIndex = found.end;
+    yield found;
+  }
+}
 
 export const cryptoRecognizer: Recognizer = {
   name: "crypto",
@@ -93,13 +134,13 @@ export const cryptoRecognizer: Recognizer = {
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
     const context = ["wallet", "btc", "bitcoin", "crypto", "address", "send"];
-    for (const { start, end, match } of matches(LEGACY, text, "")) {
-      if (base58CheckValid(match[0])) {
+    for (const { start, end, address } of legacyAddresses(text)) {
+      if (base58CheckValid(address)) {
         out.push(finding("CRYPTO", start, end, 1, "crypto", { context, detail: "base58check" }));
       }
     }
-    for (const { start, end, match } of matches(SEGWIT, text, "")) {
-      if (segwitAddressValid(match[0])) {
+    for (const { start, end, address } of segwitAddresses(text)) {
+      if (segwitAddressValid(address)) {
         out.push(finding("CRYPTO", start, end, 1, "crypto", { context, detail: "bech32" }));
       }
     }

@@ -3,7 +3,7 @@
 // the Gregorian calendar (month 1–12, day within the month, leap years).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { digitRuns, finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
 
 export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -31,11 +31,107 @@ const SLASH = new RegExp(
   `${B}(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?: ${TIME})?(?![\\p{L}\\p{N}]|[/.-]\\d)`,
   "giu",
 );
+// Written dates and weekdays are tried (sticky) only at word starts next to a trigger found by a
+// cheap scan (a digit run, or "day") instead of scanning with alternations of names that start
+// with most letters of the alphabet.
 const WRITTEN = new RegExp(
   `${B}(?:${DAYS},? )?(?:${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTHS}\\.?(?:,? \\d{4})?|${MONTHS} \\d{4})${E}`,
-  "giu",
+  "iuy",
 );
-const WEEKDAY = new RegExp(`${B}${DAYS}${E}`, "giu");
+const WEEKDAY = new RegExp(`${B}${DAYS}${E}`, "iuy");
+const DAY_SUFFIX = /day(?![\p{L}\p{N}])/giu;
+/** Weekday names end in "day"; what comes before it is 3 ("mon") to 6 ("wednes") long. */
+const WEEKDAY_STEMS = [6, 5, 4, 3] as const;
+/** First three letters of the month and weekday names, lower case. */
+const NAME_PREFIXES = new Set(
+  "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun".split(" "),
+);
+
+/** Whether a month or weekday name may start at `i`: a known prefix, or a non-ASCII letter
+ * among the first three (case-insensitive Unicode matching folds some of those to ASCII). */
+function namePrefixAt(text: string, i: number): boolean {
+  const a = text.charCodeAt(i);
+  const b = text.charCodeAt(i + 1);
+  const c = text.charCodeAt(i + 2);
+  if (a >= 128 || b >= 128 || c >= 128) return true;
+  return NAME_PREFIXES.has(String.fromCharCode(a | 32, b | 32, c | 32));
+}
+
+const wordStartAt = (text: string, i: number) => wordCharAt(text, i) && !wordCharAt(text, i - 1);
+
+/** Start of the word (letters and digits) ending at `end`, looking back at most `max`. */
+function wordStartBefore(text: string, end: number, max: number): number {
+  let i = end;
+  while (i > 0 && end - i < max && wordCharAt(text, i - 1)) i--;
+  return i;
+}
+
+const LONGEST_NAME = 9; // "september", "wednesday"
+
+/**
+ * Where a written date whose first digit run starts at `digit` can start, ascending: that run
+ * itself (a day of one or two digits), or, after "name ", "name. " or "name, ", the name (a
+ * month, or a weekday before a day) and the weekday before a month ("name, name ").
+ */
+function writtenStarts(text: string, digit: number, runLength: number): number[] {
+  const starts: number[] = [];
+  if (text[digit - 1] === " ") {
+    const nameEnd = text[digit - 2] === "." || text[digit - 2] === "," ? digit - 2 : digit - 1;
+    const name = wordStartBefore(text, nameEnd, LONGEST_NAME + 1);
+    if (name < nameEnd) {
+      let gap = name;
+      if (text[gap - 1] === " ") gap--;
+      if (gap < name && text[gap - 1] === ",") gap--;
+      const day = wordStartBefore(text, gap, LONGEST_NAME + 1);
+      if (gap < name && day < gap) starts.push(day);
+      starts.push(name);
+    }
+  }
+  if (runLength <= 2) starts.push(digit);
+  return starts;
+}
+
+/**
+ * The matches `matches(WRITTEN-as-global, text, "")` would yield, left to right. A written date
+ * holds a digit run of one, two or four digits, the first of which starts the date or follows a
+ * name and a space (see writtenStarts); WRITTEN is tried only at those starts.
+ */
+function* writtenDates(text: string): Generator<{ start: number; end: number }> {
+  const runs = digitRuns(text);
+  let next = 0; // positions before this were tried or lie in a match
+  for (let r = 0; r < runs.length; r += 2) {
+    const digit = runs[r];
+    const length = runs[r + 1] - digit;
+    if (digit < next || length === 3 || length > 4) continue;
+    for (const s of writtenStarts(text, digit, length)) {
+      if (s < next || !wordStartAt(text, s)) continue;
+      if (s < digit && !namePrefixAt(text, s)) continue;
+      next = s + 1;
+      WRITTEN.lastIndex = s;
+      const m = WRITTEN.exec(text);
+      if (m === null) continue;
+      next = s + m[0].length;
+      yield { start: s, end: next };
+      break;
+    }
+  }
+}
+
+/** The matches of WEEKDAY as a global scan with matches(…, ""), found from each "day". */
+function* weekdays(text: string): Generator<{ start: number; end: number }> {
+  let next = 0;
+  for (const { start: day, end } of matches(DAY_SUFFIX, text)) {
+    for (const stem of WEEKDAY_STEMS) {
+      const s = day - stem;
+      if (s < next || !wordStartAt(text, s)) continue;
+      WEEKDAY.lastIndex = s;
+      if (WEEKDAY.exec(text) === null) continue;
+      next = end;
+      yield { start: s, end };
+      break;
+    }
+  }
+}
 const CLOCK = new RegExp(`${B}${TIME}${E}`, "giu");
 const YEAR = new RegExp(`${B}(?:1[89]|20)\\d{2}(?:s)?(?![\\p{L}\\p{N}]|[-/.:,]\\d)`, "gu");
 
@@ -70,8 +166,8 @@ export const dateTimeRecognizer: Recognizer = {
         }),
       );
     }
-    for (const { start, end } of matches(WRITTEN, text, "")) add(start, end, 0.7);
-    for (const { start, end } of matches(WEEKDAY, text, "")) add(start, end, 0.6);
+    for (const { start, end } of writtenDates(text)) add(start, end, 0.7);
+    for (const { start, end } of weekdays(text)) add(start, end, 0.6);
     for (const { start, end, match: m } of matches(CLOCK, text, "")) {
       const [h, min] = m[0].split(":").map((v) => Number.parseInt(v, 10));
       if (validTime(h, min)) add(start, end, /[ap]/i.test(m[0]) ? 0.6 : 0.4);

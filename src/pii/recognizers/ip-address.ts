@@ -3,13 +3,40 @@
 
 import { isIP } from "node:net";
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches } from "./util.js";
+import { finding, matches, wordCharAt } from "./util.js";
 
 const V4 = /\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\p{L}\p{N}]|\.\d)/gu;
 // Hex groups and colons (and a trailing dotted quad); at most 45 characters (RFC 4291 max).
 // Hex groups around at least two colons; ASCII classes only, bounded (RFC 4291 max 45 chars).
 const V6 =
-  /(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}:])/gu;
+  /(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}:])/uy;
+/** Two colons at most four hex digits apart: every IPv6 candidate's first two. */
+const COLON_PAIR = /:[0-9A-Fa-f]{0,4}:/g;
+const NOT_AFTER_V6 = ":.";
+
+/**
+ * What `matches(V6-as-global, text, ":.")` yields. A candidate starts at most four hex digits
+ * before its first colon, not after a letter, digit, colon or dot; so V6 is tried (sticky) only
+ * there, for each colon pair, instead of at every hex letter of the text. (A colon that a pair
+ * took as its second one is never a candidate's first: a colon or hex digits precede it.)
+ */
+function* v6Candidates(text: string): Generator<RegExpExecArray> {
+  let next = 0;
+  COLON_PAIR.lastIndex = 0;
+  for (let pair = COLON_PAIR.exec(text); pair !== null; pair = COLON_PAIR.exec(text)) {
+    const colon = pair.index;
+    for (let s = Math.max(next, colon - 4); s <= colon; s++) {
+      if (s > 0 && (wordCharAt(text, s - 1) || NOT_AFTER_V6.includes(text[s - 1]))) continue;
+      V6.lastIndex = s;
+      const m = V6.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      next = s + m[0].length;
+      if (COLON_PAIR.lastIndex < next) COLON_PAIR.lastIndex = next;
+      yield m;
+      break;
+    }
+  }
+}
 
 export const ipAddressRecognizer: Recognizer = {
   name: "ip-address",
@@ -26,7 +53,8 @@ export const ipAddressRecognizer: Recognizer = {
       out.push(finding("IP_ADDRESS", start, end, 0.6, "ip-address", { ...extra, detail: "v4" }));
     }
     if (text.includes(":")) {
-      for (const { start, match } of matches(V6, text, ":.")) {
+      for (const match of v6Candidates(text)) {
+        const start = match.index;
         let addr = match[0];
         while (addr.endsWith(".")) addr = addr.slice(0, -1);
         // Needs at least two colons and a hex digit: rules out times (10:30) and "::".

@@ -2,7 +2,7 @@
 // digits whose last is a check digit: (d1 + d3 + d5) + 2 × (d2 + d4 + d6), last digit (21 CFR 1301).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches } from "./util.js";
+import { digitAnchoredMatches, finding } from "./util.js";
 
 export function deaValid(value: string): boolean {
   const m = /^[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}$/.exec(value.toUpperCase());
@@ -12,14 +12,15 @@ export function deaValid(value: string): boolean {
   return sum % 10 === d[6];
 }
 
-const CANDIDATE = /[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/gu;
+// Tried (sticky) just before each run of seven or more digits.
+const CANDIDATE = /[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/uy;
 
 export const medicalLicenseRecognizer: Recognizer = {
   name: "medical-license",
   entities: ["MEDICAL_LICENSE"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end, match } of matches(CANDIDATE, text, "")) {
+    for (const { start, end, match } of digitAnchoredMatches(CANDIDATE, text, 7, 2, "")) {
       if (!deaValid(match[0])) continue;
       out.push(
         finding("MEDICAL_LICENSE", start, end, 0.4, "medical-license", {

@@ -3,13 +3,37 @@
 // 2021), PEM private-key blocks (RFC 7468 §2) and JSON Web Tokens (RFC 7519 §3, header decoded).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches } from "./util.js";
+import { asciiSet, finding, longTokens, matches, matchesNotAfter } from "./util.js";
 
-const AWS_KEY_ID =
-  /(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z2-7]{16}(?![A-Z0-9])/g;
-const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
-const GITHUB =
-  /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/g;
+// Patterns start with a literal and check the character before them in code (util's
+// matchesNotAfter): a leading lookbehind would make the engine try every position.
+const AWS_KEY_ID = /A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA)[A-Z2-7]{16}(?![A-Z0-9])/g;
+const NOT_AFTER_AWS_KEY_ID = asciiSet(/[A-Z0-9]/);
+/** AWS secret keys: exactly 40 base64 characters, not followed by padding. */
+const AWS_SECRET_LENGTH = 40;
+// GitHub tokens end in a run of letters and digits that starts a long base64 token (util's
+// longTokens): the patterns are tried (sticky) only that far before such runs.
+const GITHUB_CLASSIC = { re: /gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/y, prefix: 4, run: 36 };
+const GITHUB_FINE_GRAINED = {
+  re: /github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])/y,
+  prefix: 34,
+  run: 59,
+};
+const NOT_AFTER_GITHUB = asciiSet(/[A-Za-z0-9_]/);
+
+function* githubTokens(text: string): Generator<{ start: number; end: number }> {
+  for (const [runStart, runEnd] of longTokens(text)) {
+    for (const { re, prefix, run } of [GITHUB_FINE_GRAINED, GITHUB_CLASSIC]) {
+      const start = runStart - prefix;
+      if (runEnd - runStart < run || start < 0) continue;
+      const prev = start > 0 ? text.charCodeAt(start - 1) : 128;
+      if (prev < 128 && NOT_AFTER_GITHUB[prev] === 1) continue;
+      re.lastIndex = start;
+      const m = re.exec(text);
+      if (m !== null) yield { start, end: start + m[0].length };
+    }
+  }
+}
 const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----/g;
 const JWT =
   /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{2,16384}\.[A-Za-z0-9_-]{0,4096}(?![A-Za-z0-9_-])/g;
@@ -28,11 +52,12 @@ export const secretsRecognizer: Recognizer = {
   entities: ["SECRET"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end } of matches(AWS_KEY_ID, text)) {
+    for (const { start, end } of matchesNotAfter(AWS_KEY_ID, text, NOT_AFTER_AWS_KEY_ID)) {
       out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "aws-access-key-id" }));
     }
-    for (const { start, end, match } of matches(AWS_SECRET, text)) {
-      const s = match[0];
+    for (const [start, end] of longTokens(text)) {
+      if (end - start !== AWS_SECRET_LENGTH || text[end] === "=") continue;
+      const s = text.slice(start, end);
       // Real keys mix cases and digits; hex digests and words do not.
       if (!/[a-z]/.test(s) || !/[A-Z]/.test(s) || !/\d/.test(s)) continue;
       out.push(
@@ -43,7 +68,7 @@ export const secretsRecognizer: Recognizer = {
         }),
       );
     }
-    for (const { start, end } of matches(GITHUB, text)) {
+    for (const { start, end } of githubTokens(text)) {
       out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "github-token" }));
     }
     if (text.includes("-----BEGIN ")) {

@@ -3,20 +3,21 @@
 // ordinary numbers): both are weak patterns that need context words to pass a threshold.
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { digitAnchoredMatches, finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
-const PASSPORT = /[A-Z]?\d{9}(?![\p{L}\p{N}]|-\d)/gu;
+// Both patterns are tried (sticky) only just before runs of digits (util's digitAnchoredMatches).
+const PASSPORT = /[A-Z]?\d{9}(?![\p{L}\p{N}]|-\d)/uy;
 // Common shapes across states: letter + 3–14 digits, 1–2 letters + 5–8 digits, 7–12 digits,
 // and the dashed 4-2-4 form.
 const DRIVER =
-  /(?:[A-Z]\d{3,14}|[A-Z]{2}\d{5,8}|\d{7,12}|\d{4}-\d{2}-\d{4}|\d{3}-\d{3}-\d{3})(?![\p{L}\p{N}]|-\d)/gu;
+  /(?:[A-Z]\d{3,14}|[A-Z]{2}\d{5,8}|\d{7,12}|\d{4}-\d{2}-\d{4}|\d{3}-\d{3}-\d{3})(?![\p{L}\p{N}]|-\d)/uy;
 
 export const usPassportRecognizer: Recognizer = {
   name: "us-passport",
   entities: ["US_PASSPORT"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end } of matches(PASSPORT, text, "-")) {
+    for (const { start, end } of digitAnchoredMatches(PASSPORT, text, 9, 1, "-")) {
       out.push(
         finding("US_PASSPORT", start, end, 0.05, "us-passport", {
           context: ["passport", "passports", "passport#"],
@@ -34,7 +35,7 @@ export const usDriverLicenseRecognizer: Recognizer = {
   entities: ["US_DRIVER_LICENSE"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end } of matches(DRIVER, text, "-")) {
+    for (const { start, end } of digitAnchoredMatches(DRIVER, text, 3, 2, "-")) {
       out.push(
         finding("US_DRIVER_LICENSE", start, end, 0.05, "us-driver-license", {
           context: ["driver", "drivers", "driver's", "license", "licence", "dl", "permit", "lic"],

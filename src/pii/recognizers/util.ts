@@ -45,6 +45,137 @@ export function* matches(re: RegExp, text: string, notAfter?: string): Generator
   }
 }
 
+/** Membership table of the ASCII characters matching a one-character class regex. */
+export function asciiSet(charClass: RegExp): Uint8Array {
+  const set = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) set[c] = charClass.test(String.fromCharCode(c)) ? 1 : 0;
+  return set;
+}
+
+/**
+ * Maximal runs of characters from an ASCII `set` that are at least `minLength` long, as
+ * [start, end) pairs. Probes every `minLength`-th character: a probe outside the set rules out
+ * a run through it, one inside costs a walk over its stretch, so prose costs a few character
+ * tests per `minLength` characters, far less than a regex trying a class at every position.
+ */
+export function longRuns(text: string, set: Uint8Array, minLength: number): [number, number][] {
+  const out: [number, number][] = [];
+  const inSet = (i: number) => {
+    const c = text.charCodeAt(i);
+    return c < 128 && set[c] === 1;
+  };
+  let probe = minLength - 1;
+  let scannedTo = 0; // no run starts before this (everything before it is decided)
+  while (probe < text.length) {
+    if (!inSet(probe)) {
+      scannedTo = probe + 1;
+      probe += minLength;
+      continue;
+    }
+    // The stretch around the probe: each character is visited at most twice overall.
+    let start = probe;
+    while (start > scannedTo && inSet(start - 1)) start--;
+    let end = probe + 1;
+    while (end < text.length && inSet(end)) end++;
+    if (end - start >= minLength) out.push([start, end]);
+    scannedTo = end + 1;
+    probe = end + minLength;
+  }
+  return out;
+}
+
+/**
+ * Matches of a global regex whose first character must not follow a character of `before`
+ * (an ASCII set): the check a leading lookbehind would make, done here so the regex engine can
+ * skip ahead to the pattern's first character.
+ */
+export function* matchesNotAfter(
+  re: RegExp,
+  text: string,
+  before: Uint8Array,
+): Generator<Candidate> {
+  for (const c of matches(re, text)) {
+    const prev = c.start > 0 ? text.charCodeAt(c.start - 1) : 128;
+    if (prev < 128 && before[prev] === 1) {
+      re.lastIndex = c.start + 1;
+      continue;
+    }
+    yield c;
+  }
+}
+
+/** Base64 characters (RFC 4648 §4 alphabet without padding). */
+export const BASE64_CHARS = asciiSet(/[A-Za-z0-9/+]/);
+/** The shortest token `longTokens` reports. */
+export const LONG_TOKEN_LENGTH = 26;
+let tokensText: string | undefined;
+let tokensCache: [number, number][] = [];
+
+/**
+ * Maximal runs of at least LONG_TOKEN_LENGTH base64 characters: where keys, tokens and wallet
+ * addresses can be. Kept for the last text, like `digitRuns`.
+ */
+export function longTokens(text: string): readonly [number, number][] {
+  if (text !== tokensText) {
+    tokensCache = longRuns(text, BASE64_CHARS, LONG_TOKEN_LENGTH);
+    tokensText = text;
+  }
+  return tokensCache;
+}
+
+const DIGIT_RUN = /\d+/g;
+let runsText: string | undefined;
+let runsCache: number[] = [];
+
+/**
+ * The maximal runs of ASCII digits in `text`, as flat [start, end, start, end, …]. Several
+ * recognizers anchor on them; the last text's runs are kept, as the analyzer hands the same
+ * string to every recognizer in turn.
+ */
+export function digitRuns(text: string): readonly number[] {
+  if (text !== runsText) {
+    const runs: number[] = [];
+    DIGIT_RUN.lastIndex = 0;
+    for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
+      runs.push(m.index, m.index + m[0].length);
+    }
+    runsText = text;
+    runsCache = runs;
+  }
+  return runsCache;
+}
+
+/**
+ * What `matches(re-as-global, text, notAfter)` yields, for a sticky `re` whose every match has a
+ * run of at least `minDigits` digits starting at most `lead` characters after the match start,
+ * with no digit before it in the match. The regex is tried only at those
+ * positions before each run instead of at every position of the text.
+ */
+export function* digitAnchoredMatches(
+  re: RegExp,
+  text: string,
+  minDigits: number,
+  lead: number,
+  notAfter: string,
+): Generator<Candidate> {
+  if (!re.sticky) throw new Error(`anchored recognizer regex ${re} must be sticky`);
+  const runs = digitRuns(text);
+  let next = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const run = runs[r];
+    if (runs[r + 1] - run < minDigits) continue;
+    for (let s = Math.max(next, run - lead); s <= run; s++) {
+      if (s > 0 && (wordCharAt(text, s - 1) || notAfter.includes(text[s - 1]))) continue;
+      re.lastIndex = s;
+      const m = re.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      next = s + m[0].length;
+      yield { start: s, end: next, match: m };
+      break;
+    }
+  }
+}
+
 export function finding(
   type: EntityType,
   start: number,
