@@ -109,6 +109,9 @@ const AMBIGUOUS_PLACES: ReadonlySet<string> = new Set([
   "guinea",
   "niger",
   "cuba",
+  "jersey",
+  "guernsey",
+  "korea",
 ]);
 
 /**
