@@ -115,7 +115,14 @@ describe("places", () => {
     ]);
   });
 
+  it("reads a town that is also a surname after 'in', not after 'from'", () => {
+    expect(places("The company opened an office in Lincoln last year.")).toEqual(["Lincoln"]);
+    expect(places("The letter came from Lincoln yesterday.")).toEqual([]);
+    expect(places("It serves as the bundler in [Vite](https://example.org/) now.")).toEqual([]);
+  });
+
   it("reads lower-case text with a locative", () => {
+    expect(places("she was born in vahastu and stayed")).toEqual(["vahastu"]);
     expect(places("we flew to tallinn in may")).toEqual(["tallinn"]);
   });
 });

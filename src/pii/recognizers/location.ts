@@ -349,18 +349,24 @@ function placeAt(
     (anyCase || town > i || !nextCapitalized(text, tokens, i)) &&
     !organisationAfter(tokens, town)
   ) {
-    // One-word towns that are also words or names ("Reading", "Jones") need a strong locative.
+    // One-word towns that are also words ("Reading") need a strong locative; so do towns that
+    // are also names ("Jones") unless "in" or "near" comes before: "from Jones" is a person.
+    const namelike =
+      locative !== "in" &&
+      locative !== "near" &&
+      (surnameSet().has(lower) || firstNameSet().has(lower));
     const ambiguous =
-      town === i &&
-      (englishWordSet().has(lower) ||
-        COMMON_WORDS.has(lower) ||
-        surnameSet().has(lower) ||
-        firstNameSet().has(lower));
-    if (!ambiguous || locative === "strong" || landmark || region === town) {
+      town === i && (englishWordSet().has(lower) || COMMON_WORDS.has(lower) || namelike);
+    const weak = locative !== "strong" && !landmark && region !== town;
+    if ((!ambiguous || !weak) && !(weak && codeLike(text, tokens[i].start, tokens[town].end))) {
       return [town, locative === "strong" || region === town ? 0.75 : 0.55];
     }
   }
-  if (anyCase) return undefined;
+  if (anyCase) {
+    // Lower-case text: after "born in", "moved to"… a word that is no English word is a name.
+    const word = locative === "strong" && lower.length > 3 && !englishWordSet().has(lower);
+    return word && !COMMON_WORDS.has(lower) && !FUNCTION_WORDS.has(lower) ? [i, 0.5] : undefined;
+  }
   if (region >= 0 && unknownName(text, tokens, i, region)) return [region, 0.5];
   if (locative !== "none") {
     const toponym = toponymAt(text, tokens, i);
@@ -391,6 +397,15 @@ function placeAt(
 }
 
 const AFFILIATION_VERBS: ReadonlySet<string> = new Set(["is", "are", "am", "was", "were"]);
+/** A word written as code or a link: "`Redis`", "[Vite](…)", "TensorFlow.js". */
+function codeLike(text: string, start: number, end: number): boolean {
+  const before = text.charCodeAt(start - 1);
+  if (before === 96 || before === 91 || before === 40) return true; // ` [ (
+  const after = text.charCodeAt(end);
+  if (after === 96 || after === 40 || after === 95 || after === 93) return true; // ` ( _ ]
+  return after === 46 && /\p{L}/u.test(text[end + 1] ?? "");
+}
+
 /** Below the analyzer's context boost on purpose: see `place`. */
 const UNKNOWN_AFTER_PREPOSITION = 0.45;
 const TITLE_CASE = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+|['’]\p{Lu}?\p{Ll}+)*$/u;
@@ -408,12 +423,10 @@ function unknownName(text: string, tokens: readonly Token[], i: number, last = i
   if (t.end - t.start < 4 || (t.shape & CAPITALIZED) === 0 || !TITLE_CASE.test(t.word)) {
     return false;
   }
-  const before = text.charCodeAt(t.start - 1);
-  if (before === 96 || before === 91 || before === 40) return false; // ` [ (
-  const after = text.charCodeAt(t.end);
-  if (after === 96 || after === 40 || after === 95 || after === 93) return false; // ` ( _ ]
-  if (after === 46 && /\p{L}/u.test(text[t.end + 1] ?? "")) return false; // "TensorFlow.js"
-  if (VERSION_AFTER.test(text.slice(t.end, t.end + 3))) return false;
+  // A known town may have a postcode after it, an unknown word a version: "Unicode v13".
+  if (codeLike(text, t.start, t.end) || VERSION_AFTER.test(text.slice(t.end, t.end + 3))) {
+    return false;
+  }
   // "the verses from Ayna Khadzhiyev's poems": a possessive is more often a person's.
   if (/^['’]s\b/u.test(text.slice(tokens[last].end, tokens[last].end + 3))) return false;
   if (
