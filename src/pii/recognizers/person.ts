@@ -7,7 +7,7 @@
 import type { RawFinding, Recognizer } from "../types.js";
 import { PLACES } from "./gazetteer.js";
 import { NON_NAME_FOLLOWERS } from "./location.js";
-import { englishWordSet, firstNameSet, surnameSet } from "./names-data.js";
+import { englishWordSet, everydayWordSet, firstNameSet, surnameSet } from "./names-data.js";
 import {
   adjacentWords,
   CAPITALIZED,
@@ -82,12 +82,46 @@ function precededBy(w: Words, i: number, phrase: readonly string[]): boolean {
   return true;
 }
 
-function introducedAt(w: Words, i: number): boolean {
-  return (
-    i > 0 &&
-    INTRODUCER_LAST_WORDS.has(w.lower(i - 1)) &&
-    INTRODUCERS.some((p) => precededBy(w, i, p))
-  );
+/** The introducing phrase before word i, if any, in the same sentence. */
+function introducerAt(w: Words, i: number): readonly string[] | undefined {
+  if (i === 0 || !INTRODUCER_LAST_WORDS.has(w.lower(i - 1))) return undefined;
+  const gap = gapAfter(w, i - 1);
+  // "What's your name? Ann Lee" answers the question.
+  const answer = gap === "? " && w.lower(i - 1) === "name";
+  if (gap !== " " && gap !== ", " && gap !== ": " && !answer) return undefined;
+  return INTRODUCERS.find((p) => precededBy(w, i, p));
+}
+
+const introducedAt = (w: Words, i: number) => introducerAt(w, i) !== undefined;
+
+/** Introducing phrases that name the next word outright ("my name is", "call me"). */
+const NAMING_WORDS = new Set(["name", "am", "i'm", "me", "called", "named", "dear"]);
+
+/** Prefixes after which a capital inside a name is usual: "McNeil", "DeLuca", "O'Neil". */
+const NAME_PREFIXES = new Set([
+  "mc",
+  "mac",
+  "de",
+  "di",
+  "da",
+  "la",
+  "le",
+  "van",
+  "von",
+  "du",
+  "fitz",
+]);
+
+/** "JavaScript", "GitHub": a capital after a lower-case letter, not after a name prefix. */
+function camelCase(word: string): boolean {
+  for (let k = 2; k < word.length; k++) {
+    const c = word.charCodeAt(k);
+    const before = word.charCodeAt(k - 1);
+    if (c >= 65 && c <= 90 && before >= 97 && before <= 122) {
+      return !NAME_PREFIXES.has(word.slice(0, k).toLowerCase());
+    }
+  }
+  return false;
 }
 
 /** Words after a name that mark it as a person ("Tomomi Nishiyama lives at", "Asya spent"). */
@@ -104,6 +138,8 @@ const PARTICLES = new Set(
 
 /** Words before a capitalized word that make it a place or an organisation, not a person. */
 const LOCATIVE_WORDS = new Set(["in", "at", "near", "from", "of"]);
+/** Of those, the ones that seldom precede a person ("a letter from Ann Lee" is common). */
+const PLACE_ONLY_WORDS = new Set(["in", "at", "near"]);
 
 /** Nationality adjectives, capitalized in English but not in its common-word lists. */
 const DEMONYMS = new Set(
@@ -123,6 +159,8 @@ const PLACE = 8;
 
 /** A function word, month or weekday: never a name. */
 const STOP = 16;
+/** One of the most common English words: as a first name it needs more evidence. */
+const EVERYDAY = 32;
 const UNKNOWN = 128;
 
 let wordKinds: Map<string, number> | undefined;
@@ -138,6 +176,7 @@ function wordKindMap(): Map<string, number> {
   add(surnameSet(), SURNAME);
   add(englishWordSet(), ENGLISH);
   add(COMMON_WORDS, ENGLISH);
+  add(everydayWordSet(), EVERYDAY);
   add(PLACES, PLACE);
   add(FUNCTION_WORDS, STOP);
   add(MONTH_AND_DAY_WORDS, STOP);
@@ -170,7 +209,7 @@ const proper = (k: number) => (k & (ENGLISH | PLACE)) === 0;
 const namely = (k: number) => proper(k) || ((k & (FIRST | SURNAME)) !== 0 && (k & ENGLISH) === 0);
 
 function candidate(w: Words, lex: Lexicon, i: number): boolean {
-  return (w.shapes[i] & CAPITALIZED) !== 0 && (lex.kind(i) & STOP) === 0;
+  return (w.shapes[i] & CAPITALIZED) !== 0 && (lex.kind(i) & STOP) === 0 && !camelCase(w.word(i));
 }
 
 /** Whether word i opens a sentence (or a line, a quotation, a list item). */
@@ -204,11 +243,24 @@ function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
   while (j + 1 < w.count && j - i < 4 && adjacentWords(w, j, j + 1)) {
     const next = j + 1;
     if (w.shapes[next] & LOWERCASE && PARTICLES.has(w.lower(next))) {
-      const after = j + 2;
-      if (after >= w.count || !adjacentWords(w, next, after) || !(w.shapes[after] & CAPITALIZED)) {
+      // One or two particles, then a capitalized word: "van Pas", "van de Noort".
+      let after = j + 2;
+      if (
+        after < w.count &&
+        w.shapes[after] & LOWERCASE &&
+        PARTICLES.has(w.lower(after)) &&
+        adjacentWords(w, next, after)
+      ) {
+        after++;
+      }
+      if (
+        after >= w.count ||
+        !adjacentWords(w, after - 1, after) ||
+        !(w.shapes[after] & CAPITALIZED)
+      ) {
         break;
       }
-      j += 2;
+      j = after;
       words.push(j);
       continue;
     }
@@ -249,11 +301,31 @@ function mayBeName(w: Words, lex: Lexicon, i: number): boolean {
 const COPULAS = new Set(["is", "was", "has", "had"]);
 const ARTICLES = new Set(["a", "an", "the"]);
 
+/** Adverbs that may stand between a name and its verb: "Ann just left". */
+const ADVERBS = new Set(["just", "also", "never", "always", "still", "then", "really", "finally"]);
+
 function nextIsPersonVerb(w: Words, j: number): boolean {
-  if (j + 1 >= w.count || !PERSON_VERBS.has(w.lower(j + 1))) return false;
-  const gap = gapAfter(w, j);
+  let v = j + 1;
+  if (v < w.count && ADVERBS.has(w.lower(v)) && gapAfter(w, j) === " ") v++;
+  if (v >= w.count || !PERSON_VERBS.has(w.lower(v))) return false;
+  const gap = gapAfter(w, v - 1);
   if (gap !== " " && gap !== "'s " && gap !== "’s ") return false;
-  return !(COPULAS.has(w.lower(j + 1)) && j + 2 < w.count && ARTICLES.has(w.lower(j + 2)));
+  return !(COPULAS.has(w.lower(v)) && v + 1 < w.count && ARTICLES.has(w.lower(v + 1)));
+}
+
+/** Words that follow a name someone is addressed by: "Ann, can you …", "Ann, please …". */
+const AFTER_VOCATIVE = new Set(
+  "can|could|would|will|please|do|did|are|have|i|you|we|thank|thanks".split("|"),
+);
+
+/** A name opening a sentence to address someone: "Kuba, can I speak to your manager?" */
+function vocative(w: Words, i: number): boolean {
+  return (
+    sentenceStart(w, i) &&
+    i + 1 < w.count &&
+    gapAfter(w, i) === ", " &&
+    AFTER_VOCATIVE.has(w.lower(i + 1))
+  );
 }
 
 /**
@@ -283,24 +355,35 @@ function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
     if (gap === " " || gap === ". ") return 0.9;
   }
   const first = (head & FIRST) !== 0;
-  if (introducedAt(w, i)) return multi || first ? 0.85 : 0.7;
+  const introducer = introducerAt(w, i);
+  if (introducer !== undefined) {
+    if (multi || first) return 0.85;
+    if (namely(head)) return 0.7;
+    return NAMING_WORDS.has(introducer[introducer.length - 1]) ? 0.6 : 0;
+  }
   if (head & PLACE && !(head & (FIRST | SURNAME))) return 0;
-  const located =
-    (prev !== undefined && (LOCATIVE_WORDS.has(prev) || NON_NAME_FOLLOWERS.has(prev))) ||
+  const addressed =
+    (prev !== undefined && NON_NAME_FOLLOWERS.has(prev)) ||
     inAddress(w.text, w.starts[i], w.ends[run.last]);
+  const located = addressed || (prev !== undefined && LOCATIVE_WORDS.has(prev));
   if (multi) {
     const surnameLike = namely(tail);
     if (run.initialInside && (first || namely(head)) && surnameLike) return 0.85;
-    if (first) return located ? 0.45 : surnameLike ? 0.8 : 0.6;
+    if (first) {
+      // "Many Thanks", "Long Term": an everyday word that is also a first name needs a surname.
+      if (head & EVERYDAY && !(tail & SURNAME)) return 0;
+      if (addressed || (prev !== undefined && PLACE_ONLY_WORDS.has(prev))) return 0.45;
+      return surnameLike ? 0.8 : 0.6;
+    }
     if (kinds.every(namely)) {
       if (located) return 0;
       return tail & SURNAME || nextIsPersonVerb(w, run.last) ? 0.7 : 0.55;
     }
     return 0;
   }
-  if (first) return located ? 0.45 : 0.6;
+  if (first && !(head & EVERYDAY)) return located ? 0.45 : 0.6;
   if (!namely(head) || located || DEMONYMS.has(w.lower(i))) return 0;
-  if (nextIsPersonVerb(w, run.last)) return 0.55;
+  if (nextIsPersonVerb(w, run.last) || vocative(w, i)) return 0.55;
   // A lone surname inside a sentence: "the Jensen novel", "Becker and Vasquez".
   if (head & SURNAME && !sentenceStart(w, i)) return 0.45;
   return 0;
@@ -390,7 +473,8 @@ function nameLists(
       for (const k of hits) dropped.add(byStart.get(w.starts[k]) as RawFinding);
     } else if (hits.length > 0 || items.some((k) => lex.kind(k) & (FIRST | SURNAME))) {
       for (const k of items) {
-        if (byStart.has(w.starts[k]) || !namely(lex.kind(k))) continue;
+        const kind = lex.kind(k);
+        if (byStart.has(w.starts[k]) || !(namely(kind) || kind & SURNAME)) continue;
         added.push({
           type: "PERSON",
           start: w.starts[k],
@@ -517,7 +601,7 @@ const LABEL_WORDS = new Set(
  */
 function propagate(w: Words, found: readonly RawFinding[]): RawFinding[] {
   const known = new Set<string>();
-  const strong = found.filter((f) => f.score >= 0.6).sort((a, b) => a.start - b.start);
+  const strong = found.filter((f) => f.score >= 0.7).sort((a, b) => a.start - b.start);
   // `strong` and the words are both sorted by start: one merge pass.
   let k = 0;
   for (const f of strong) {
