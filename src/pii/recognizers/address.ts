@@ -108,8 +108,12 @@ const STREET_WORDS: ReadonlySet<string> = new Set([
   ...WEAK,
   ...toSet(PREFIXES),
 ]);
-/** Words that make a street without a number (and so trigger the patterns on their own). */
-const TRIGGER_WORDS: ReadonlySet<string> = new Set(
+/**
+ * Lower-cased words that name a street without a house number: the caller's token pass reports
+ * them to `findAddresses` as triggers (streets with a number, compound names like "Hammarvägen"
+ * among them, are triggered by the number).
+ */
+export const STREET_TRIGGER_WORDS: ReadonlySet<string> = new Set(
   [...toSet(STRONG_SUFFIXES), ...toSet(PREFIXES), "usns", "usnv", "uss", "uscgc"].filter(
     (w) => !AMBIGUOUS_PREFIXES.has(w),
   ),
@@ -467,15 +471,6 @@ export function findAddresses(
     }
   }
   return out;
-}
-
-/**
- * Whether a lower-cased word names a street without a house number (a trigger for
- * `findAddresses`; streets with a number, compound names like "Hammarvägen" among them, are
- * triggered by the number).
- */
-export function isStreetWord(lower: string): boolean {
-  return TRIGGER_WORDS.has(lower);
 }
 
 export { PREFIXES };

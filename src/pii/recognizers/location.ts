@@ -5,7 +5,7 @@
 // after a phrase that must name a place ("born in", "city of").
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { findAddresses, isStreetWord, PREFIXES } from "./address.js";
+import { findAddresses, PREFIXES, STREET_TRIGGER_WORDS } from "./address.js";
 import { MAX_PLACE_WORDS, PLACE_PREFIXES, PLACES } from "./gazetteer.js";
 import { englishWordSet, firstNameSet, surnameSet } from "./names-data.js";
 import { worldTowns } from "./places-data.js";
@@ -233,6 +233,25 @@ const TOPONYM_TAILS: ReadonlySet<string> = new Set(
   TOPONYM_ENDINGS.split("|").map((e) => e.slice(-2)),
 );
 
+// What the word lists say about a word, in one lookup per capitalized token (bits).
+const CURATED_START = 1; // a curated place, or the first words of one
+const FUNCTION = 2; // a function word, month or weekday
+const TOPONYM_HEAD = 4;
+const STREET_TRIGGER = 8;
+const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
+  const flags = new Map<string, number>();
+  const mark = (words: Iterable<string>, bit: number) => {
+    for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
+  };
+  mark(PLACES, CURATED_START);
+  mark(PLACE_PREFIXES, CURATED_START);
+  mark(FUNCTION_WORDS, FUNCTION);
+  mark(MONTH_AND_DAY_WORDS, FUNCTION);
+  mark(TOPONYM_HEADS, TOPONYM_HEAD);
+  mark(STREET_TRIGGER_WORDS, STREET_TRIGGER);
+  return flags;
+})();
+
 /** A Title-case word that is no English word (nor a listed common word). */
 function properWord(t: Token): boolean {
   return (
@@ -247,9 +266,10 @@ function properWord(t: Token): boolean {
  * A place name by its form: a generic head and a proper word ("Lake Tekapo"), or one proper
  * word with a place-name ending that is not a surname ("Marysville"). Last token, or -1.
  */
-function toponymAt(text: string, tokens: readonly Token[], i: number): number {
+function toponymAt(text: string, tokens: readonly Token[], i: number, flags: number): number {
   const t = tokens[i];
-  if (TOPONYM_HEADS.has(t.lower) && nextCapitalized(text, tokens, i) && properWord(tokens[i + 1])) {
+  const head = (flags & TOPONYM_HEAD) !== 0;
+  if (head && nextCapitalized(text, tokens, i) && properWord(tokens[i + 1])) {
     return i + 1;
   }
   const lower = t.lower;
@@ -311,9 +331,10 @@ function placeAt(
   tokens: readonly Token[],
   i: number,
   anyCase: boolean,
+  flags: number,
 ): [number, number] | undefined {
   const lower = tokens[i].lower;
-  const curated = longestPhrase(text, tokens, i, CURATED);
+  const curated = (flags & CURATED_START) !== 0 ? longestPhrase(text, tokens, i, CURATED) : -1;
   if (curated >= 0) {
     const needsLocative =
       anyCase ||
@@ -322,7 +343,7 @@ function placeAt(
     if (needsLocative && locativeBefore(text, tokens, i) === "none") return [curated, 0];
     return [curated, 0.75];
   }
-  if (FUNCTION_WORDS.has(lower) || MONTH_AND_DAY_WORDS.has(lower)) return undefined;
+  if ((flags & FUNCTION) !== 0) return undefined;
   const locative = locativeBefore(text, tokens, i);
   const landmark =
     locative === "none" &&
@@ -340,7 +361,7 @@ function placeAt(
   const region = locative === "none" && !landmark ? regionAfter(text, tokens, i) : -1;
   if (locative === "none" && !landmark && region < 0) {
     // A place name by its form alone: "Lake Tekapo", "Marysville" (see toponymAt).
-    const toponym = anyCase ? -1 : toponymAt(text, tokens, i);
+    const toponym = anyCase ? -1 : toponymAt(text, tokens, i, flags);
     return toponym >= 0 ? [toponym, 0.5] : undefined;
   }
   const town = longestPhrase(text, tokens, i, towns());
@@ -369,7 +390,7 @@ function placeAt(
   }
   if (region >= 0 && unknownName(text, tokens, i, region)) return [region, 0.5];
   if (locative !== "none") {
-    const toponym = toponymAt(text, tokens, i);
+    const toponym = toponymAt(text, tokens, i, flags);
     if (toponym >= 0) return [toponym, 0.55];
   }
   if (locative === "strong" && !COMMON_WORDS.has(lower)) {
@@ -464,14 +485,14 @@ function scanPlaces(text: string, anyCase: boolean): PlaceScan {
       i++;
       continue;
     }
-    const lower = t.lower;
+    const flags = WORD_FLAGS.get(t.lower) ?? 0;
     // Sentence-initial "The", "If": no place or street starts with them ("The Hague" aside).
-    if (FUNCTION_WORDS.has(lower) && !PLACE_PREFIXES.has(lower)) {
+    if ((flags & (FUNCTION | CURATED_START)) === FUNCTION) {
       i++;
       continue;
     }
-    if (isStreetWord(lower)) streetWords.push(t.start);
-    const found = placeAt(text, tokens, i, anyCase);
+    if ((flags & STREET_TRIGGER) !== 0) streetWords.push(t.start);
+    const found = placeAt(text, tokens, i, anyCase, flags);
     if (found === undefined) {
       i++;
       continue;
