@@ -85,10 +85,10 @@ function precededBy(w: Words, i: number, phrase: readonly string[]): boolean {
 /** The introducing phrase before word i, if any, in the same sentence. */
 function introducerAt(w: Words, i: number): readonly string[] | undefined {
   if (i === 0 || !INTRODUCER_LAST_WORDS.has(w.lower(i - 1))) return undefined;
-  const gap = gapAfter(w, i - 1);
+  const a = i - 1;
   // "What's your name? Ann Lee" answers the question.
-  const answer = gap === "? " && w.lower(i - 1) === "name";
-  if (gap !== " " && gap !== ", " && gap !== ": " && !answer) return undefined;
+  const answer = gapIs(w, a, "? ") && w.lower(a) === "name";
+  if (!gapIs(w, a, " ") && !gapIs(w, a, ", ") && !gapIs(w, a, ": ") && !answer) return undefined;
   return INTRODUCERS.find((p) => precededBy(w, i, p));
 }
 
@@ -189,6 +189,8 @@ function wordKindMap(): Map<string, number> {
 /** What the word lists say about each word of one text (looked up once per word). */
 class Lexicon {
   readonly #map = wordKindMap();
+  /** The kinds of this text's distinct words: a small, hot table in front of the big one. */
+  readonly #seen = new Map<string, number>();
   readonly #kinds: Uint8Array;
   constructor(readonly words: Words) {
     this.#kinds = new Uint8Array(words.count).fill(UNKNOWN);
@@ -196,7 +198,13 @@ class Lexicon {
   kind(i: number): number {
     let k = this.#kinds[i];
     if (k === UNKNOWN) {
-      k = this.#map.get(this.words.lower(i)) ?? 0;
+      const lower = this.words.lower(i);
+      let known = this.#seen.get(lower);
+      if (known === undefined) {
+        known = this.#map.get(lower) ?? 0;
+        this.#seen.set(lower, known);
+      }
+      k = known;
       this.#kinds[i] = k;
     }
     return k;
@@ -225,7 +233,10 @@ function sentenceStart(w: Words, i: number): boolean {
 }
 
 /** The text between words a and a + 1. */
-const gapAfter = (w: Words, a: number) => w.text.slice(w.ends[a], w.starts[a + 1]);
+/** Whether exactly `gap` separates words a and a + 1 (compared in place, no substring). */
+function gapIs(w: Words, a: number, gap: string): boolean {
+  return w.starts[a + 1] - w.ends[a] === gap.length && w.text.startsWith(gap, w.ends[a]);
+}
 
 interface NameRun {
   /** Last word of the name. */
@@ -306,10 +317,9 @@ const ADVERBS = new Set(["just", "also", "never", "always", "still", "then", "re
 
 function nextIsPersonVerb(w: Words, j: number): boolean {
   let v = j + 1;
-  if (v < w.count && ADVERBS.has(w.lower(v)) && gapAfter(w, j) === " ") v++;
+  if (v < w.count && ADVERBS.has(w.lower(v)) && gapIs(w, j, " ")) v++;
   if (v >= w.count || !PERSON_VERBS.has(w.lower(v))) return false;
-  const gap = gapAfter(w, v - 1);
-  if (gap !== " " && gap !== "'s " && gap !== "’s ") return false;
+  if (!gapIs(w, v - 1, " ") && !gapIs(w, v - 1, "'s ") && !gapIs(w, v - 1, "’s ")) return false;
   return !(COPULAS.has(w.lower(v)) && v + 1 < w.count && ARTICLES.has(w.lower(v + 1)));
 }
 
@@ -323,7 +333,7 @@ function vocative(w: Words, i: number): boolean {
   return (
     sentenceStart(w, i) &&
     i + 1 < w.count &&
-    gapAfter(w, i) === ", " &&
+    gapIs(w, i, ", ") &&
     AFTER_VOCATIVE.has(w.lower(i + 1))
   );
 }
@@ -351,8 +361,7 @@ function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
   const tail = kinds[kinds.length - 1];
   const multi = kinds.length > 1;
   if (prev !== undefined && TITLES.has(prev)) {
-    const gap = gapAfter(w, i - 1);
-    if (gap === " " || gap === ". ") return 0.9;
+    if (gapIs(w, i - 1, " ") || gapIs(w, i - 1, ". ")) return 0.9;
   }
   const first = (head & FIRST) !== 0;
   const introducer = introducerAt(w, i);
@@ -494,21 +503,15 @@ function listAt(w: Words, lex: Lexicon, i: number): number[] {
   if (!candidate(w, lex, i)) return [];
   const items = [i];
   let k = i;
-  while (
-    items.length < 8 &&
-    k + 1 < w.count &&
-    gapAfter(w, k) === ", " &&
-    candidate(w, lex, k + 1)
-  ) {
+  while (items.length < 8 && k + 1 < w.count && gapIs(w, k, ", ") && candidate(w, lex, k + 1)) {
     k++;
     items.push(k);
   }
   if (k + 2 >= w.count) return [];
-  const gap = gapAfter(w, k);
   const joined =
-    (gap === " " || gap === ", ") &&
+    (gapIs(w, k, " ") || gapIs(w, k, ", ")) &&
     w.lower(k + 1) === "and" &&
-    gapAfter(w, k + 1) === " " &&
+    gapIs(w, k + 1, " ") &&
     candidate(w, lex, k + 2);
   return joined ? [...items, k + 2] : [];
 }
@@ -607,13 +610,13 @@ function propagate(w: Words, found: readonly RawFinding[]): RawFinding[] {
   for (const f of strong) {
     while (k < w.count && w.starts[k] < f.start) k++;
     for (let j = k; j < w.count && w.ends[j] <= f.end; j++) {
-      if (w.ends[j] - w.starts[j] > 2 && !COMMON_WORDS.has(w.lower(j))) known.add(w.word(j));
+      if (w.ends[j] - w.starts[j] > 2 && !COMMON_WORDS.has(w.lower(j))) known.add(w.lower(j));
     }
   }
   if (known.size === 0) return [];
   const out: RawFinding[] = [];
   for (let i = 0; i < w.count; i++) {
-    if (w.shapes[i] & CAPITALIZED && known.has(w.word(i))) {
+    if (w.shapes[i] & CAPITALIZED && known.has(w.lower(i))) {
       out.push({
         type: "PERSON",
         start: w.starts[i],
