@@ -32,18 +32,16 @@ const NEGATIVE_PENALTY = 0.35;
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
-/** Letters, digits, apostrophe, '#' and '_' make up context words (ASCII decided by code). */
+/** ASCII characters of context words: letters, digits, apostrophe, '#' and '_'. */
+const ASCII_CONTEXT_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_CONTEXT_CHAR[c] = /[A-Za-z0-9'#_]/.test(String.fromCharCode(c)) ? 1 : 0;
+}
+
+/** Letters, digits, apostrophe, '#' and '_' make up context words (ASCII by table). */
 function contextChar(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
-  if (c < 128) {
-    return (
-      (c >= 48 && c <= 57) ||
-      ((c | 32) >= 97 && (c | 32) <= 122) ||
-      c === 39 ||
-      c === 35 ||
-      c === 95
-    );
-  }
+  if (c < 128) return ASCII_CONTEXT_CHAR[c] === 1;
   // Surrogate halves: astral letters are rare; treating both halves as word characters keeps
   // a character's two units together.
   return (c >= 0xd800 && c <= 0xdfff) || LETTER_OR_DIGIT.test(text[i]);

@@ -186,7 +186,18 @@ export function finding(
     Pick<RawFinding, "context" | "negativeContext" | "detail" | "scoreWithContext">
   > = {},
 ): RawFinding {
-  return { type, start, end, score, recognizer, ...extra };
+  // One object shape for every finding keeps the analyzer's property reads monomorphic.
+  return {
+    type,
+    start,
+    end,
+    score,
+    recognizer,
+    context: extra.context,
+    scoreWithContext: extra.scoreWithContext,
+    negativeContext: extra.negativeContext,
+    detail: extra.detail,
+  };
 }
 
 /** Digits only. */
