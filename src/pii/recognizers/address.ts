@@ -9,7 +9,7 @@
 import type { RawFinding } from "../types.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
-import { wordCharAt } from "./util.js";
+import { finding, wordCharAt } from "./util.js";
 
 /** Street types written after the name that make a street without a house number. */
 const STRONG_SUFFIXES =
@@ -352,6 +352,7 @@ function startOfLine(text: string, i: number): number {
 }
 
 const BEFORE = 60;
+const CONTEXT = ["address", "live", "lives", "at", "street", "deliver", "sent", "ship", "to"];
 const DIGITS = /\d{1,6}/g;
 const UPPER = /\p{Lu}/u;
 const LOWER_PREFIXES: ReadonlySet<string> = new Set(
@@ -459,14 +460,8 @@ export function findAddresses(
     for (const piece of extend(text, p, anyCase)) {
       // A unit alone ("Room 12") is weak evidence; the analyzer's context words can raise it.
       const alone = p.kind === "unit" && piece.end - piece.start === p.end - p.start;
-      out.push({
-        type: "LOCATION",
-        start: piece.start,
-        end: piece.end,
-        score: alone ? 0.35 : 0.8,
-        recognizer: "address",
-        context: ["address", "live", "lives", "at", "street", "deliver", "sent", "ship", "to"],
-      });
+      const score = alone ? 0.35 : 0.8;
+      out.push(finding("LOCATION", piece.start, piece.end, score, "address", { context: CONTEXT }));
       covered = piece.end;
     }
   }

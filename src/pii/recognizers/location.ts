@@ -20,6 +20,7 @@ import {
   type Token,
   tokenize,
 } from "./tokens.js";
+import { finding } from "./util.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
 const STRONG_LOCATIVES: readonly (readonly string[])[] = [
@@ -227,11 +228,26 @@ const TOPONYM_HEADS: ReadonlySet<string> = new Set(
 );
 const TOPONYM_ENDINGS =
   "ville|burgh|borough|bury|chester|caster|shire|haven|mouth|stad|furt|town|port|berg|land|ton|ford|field|side|view|fort|dale|wick|worth|thorpe";
-const TOPONYM_ENDING = new RegExp(`\\p{Ll}{3}(?:${TOPONYM_ENDINGS})$`, "u");
-/** The endings' last two letters: a cheap test before the regex. */
-const TOPONYM_TAILS: ReadonlySet<string> = new Set(
-  TOPONYM_ENDINGS.split("|").map((e) => e.slice(-2)),
-);
+/** The endings by their last two letters: a word is tested only against endings it could have. */
+const TOPONYM_TAILS: ReadonlyMap<string, readonly string[]> = (() => {
+  const tails = new Map<string, string[]>();
+  for (const e of TOPONYM_ENDINGS.split("|")) {
+    const tail = e.slice(-2);
+    tails.set(tail, [...(tails.get(tail) ?? []), e]);
+  }
+  return tails;
+})();
+
+/** "Marysville": a generic place-name ending after at least three lower-case letters. */
+function toponymEnding(lower: string): boolean {
+  const endings = TOPONYM_TAILS.get(lower.slice(-2));
+  if (endings === undefined) return false;
+  for (const e of endings) {
+    if (lower.endsWith(e) && /^\p{Ll}{3}$/u.test(lower.slice(-e.length - 3, -e.length)))
+      return true;
+  }
+  return false;
+}
 
 // What the word lists say about a word, in one lookup per capitalized token (bits).
 const CURATED_START = 1; // a curated place, or the first words of one
@@ -273,7 +289,7 @@ function toponymAt(text: string, tokens: readonly Token[], i: number, flags: num
     return i + 1;
   }
   const lower = t.lower;
-  if (!TOPONYM_TAILS.has(lower.slice(-2)) || !TOPONYM_ENDING.test(lower)) return -1;
+  if (!toponymEnding(lower)) return -1;
   if (!properWord(t) || nextCapitalized(text, tokens, i)) return -1;
   return surnameSet().has(lower) || firstNameSet().has(lower) ? -1 : i;
 }
@@ -296,17 +312,12 @@ function personLike(text: string, tokens: readonly Token[], i: number, last: num
   return adjacent(text, tokens[i - 1], tokens[i]) && names.has(before) && !COMMON_WORDS.has(before);
 }
 
+const PLACE_CONTEXT = ["in", "from", "city", "country", "town", "live", "address"];
+
 function place(text: string, start: number, end: number, score: number): RawFinding {
-  const found: RawFinding = {
-    type: "LOCATION",
-    start,
-    end: withQualifier(text, end),
-    score,
-    recognizer: "location",
-  };
   // An unknown word after "in" was found through that very word: no second boost for it.
-  if (score === UNKNOWN_AFTER_PREPOSITION) return found;
-  return { ...found, context: ["in", "from", "city", "country", "town", "live", "address"] };
+  const context = score === UNKNOWN_AFTER_PREPOSITION ? undefined : PLACE_CONTEXT;
+  return finding("LOCATION", start, withQualifier(text, end), score, "location", { context });
 }
 
 /** "Cyprus (Greek)": a one-word qualifier in brackets belongs to the place. */
