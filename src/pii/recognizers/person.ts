@@ -20,6 +20,7 @@ import {
   scanWords,
   type Words,
 } from "./tokens.js";
+import { finding } from "./util.js";
 
 const TITLES = new Set(
   "mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|madam|lady|lord|rev|reverend|fr|sr|sra|herr|frau|mme|mlle|monsieur|madame|señor|señora".split(
@@ -430,14 +431,9 @@ export const personRecognizer: Recognizer = {
       }
       const score = scoreRun(w, i, run, lex);
       if (score > 0) {
-        out.push({
-          type: "PERSON",
-          start: w.starts[i],
-          end: w.ends[run.last],
-          score,
-          recognizer: "person",
-          context: CONTEXT,
-        });
+        out.push(
+          finding("PERSON", w.starts[i], w.ends[run.last], score, "person", { context: CONTEXT }),
+        );
       }
       i = run.last + 1;
     }
@@ -484,13 +480,7 @@ function nameLists(
       for (const k of items) {
         const kind = lex.kind(k);
         if (byStart.has(w.starts[k]) || !(namely(kind) || kind & SURNAME)) continue;
-        added.push({
-          type: "PERSON",
-          start: w.starts[k],
-          end: w.ends[k],
-          score: 0.5,
-          recognizer: "person",
-        });
+        added.push(finding("PERSON", w.starts[k], w.ends[k], 0.5, "person"));
       }
     }
     i = lastItem + 1;
@@ -558,13 +548,9 @@ function namesInLowerLine(w: Words, from: number, to: number, lex: Lexicon): Raw
       if (namely(lex.kind(j + 1))) j++;
     }
     if (j === i && !introduced && !nextIsPersonVerb(w, i)) continue;
-    out.push({
-      type: "PERSON",
-      start: w.starts[i],
-      end: w.ends[j],
-      score: introduced ? 0.85 : j > i ? 0.6 : 0.5,
-      recognizer: "person",
-    });
+    out.push(
+      finding("PERSON", w.starts[i], w.ends[j], introduced ? 0.85 : j > i ? 0.6 : 0.5, "person"),
+    );
     i = j;
   }
   return out;
@@ -580,13 +566,7 @@ function speakerLabels(w: Words): RawFinding[] {
     if (COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower) || PLACES.has(lower)) continue;
     const lineStart = text.lastIndexOf("\n", w.starts[i] - 1) + 1;
     if (text.slice(lineStart, w.starts[i]).trim() !== "") continue;
-    out.push({
-      type: "PERSON",
-      start: w.starts[i],
-      end: w.ends[i],
-      score: 0.5,
-      recognizer: "person",
-    });
+    out.push(finding("PERSON", w.starts[i], w.ends[i], 0.5, "person"));
   }
   return out;
 }
@@ -617,13 +597,7 @@ function propagate(w: Words, found: readonly RawFinding[]): RawFinding[] {
   const out: RawFinding[] = [];
   for (let i = 0; i < w.count; i++) {
     if (w.shapes[i] & CAPITALIZED && known.has(w.lower(i))) {
-      out.push({
-        type: "PERSON",
-        start: w.starts[i],
-        end: w.ends[i],
-        score: 0.45,
-        recognizer: "person",
-      });
+      out.push(finding("PERSON", w.starts[i], w.ends[i], 0.45, "person"));
     }
   }
   return out;
