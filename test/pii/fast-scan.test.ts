@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyze, codePointOffsets, DEFAULT_RECOGNIZERS } from "../../src/pii/index.js";
+import {
+  analyze,
+  codePointOffsets,
+  DEFAULT_RECOGNIZERS,
+  type RawFinding,
+  resolveOverlaps,
+} from "../../src/pii/index.js";
 import { codePointLength } from "../../src/pii/offsets.js";
 import {
   asciiSet,
@@ -73,6 +79,50 @@ describe("scan helpers agree with the regex pass they replace", () => {
         const expected = spans(matches(/(?<![A-Z0-9])AKIA[A-Z2-7]{2}/g, text));
         expect(spans(matchesNotAfter(/AKIA[A-Z2-7]{2}/g, text, before))).toEqual(expected);
       }),
+    );
+  });
+});
+
+/** The overlap resolution resolveOverlaps replaced: binary search and insertion into a sorted list. */
+function resolveBySortedList(findings: readonly RawFinding[]): RawFinding[] {
+  const order = [...findings].sort(
+    (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start),
+  );
+  const kept: RawFinding[] = [];
+  for (const f of order) {
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid].end <= f.start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < kept.length && kept[lo].start < f.end) continue;
+    kept.splice(lo, 0, f);
+  }
+  return kept;
+}
+
+describe("overlap resolution", () => {
+  it("keeps what insertion into a sorted list keeps, empty findings included", () => {
+    const raw = fc
+      .tuple(
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 0, max: 70 }),
+        fc.constantFrom(0.1, 0.4, 0.5, 0.9),
+      )
+      .map(([start, length, score]) => ({
+        type: "URL" as const,
+        start,
+        end: start + (length > 40 ? 0 : length),
+        score,
+        recognizer: "test",
+      }));
+    fc.assert(
+      fc.property(fc.array(raw, { maxLength: 40 }), (findings) => {
+        expect(resolveOverlaps(findings)).toEqual(resolveBySortedList(findings));
+      }),
+      { numRuns: 500 },
     );
   });
 });
