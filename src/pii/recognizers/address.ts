@@ -96,10 +96,46 @@ const KIND = [
 ] as const;
 type Kind = (typeof KIND)[number];
 
-// Sticky: tried only at word starts near a trigger.
-const STREET = new RegExp(PATTERNS.map((p) => `(${p})`).join("|"), "yu");
-/** For texts written all in lower case: the same patterns, any letter standing for a capital. */
-const STREET_ANY_CASE = new RegExp(STREET.source, "yiu");
+interface Patterns {
+  readonly re: RegExp;
+  /** The kind of each capture group, in order. */
+  readonly kinds: readonly Kind[];
+}
+
+/**
+ * The patterns that can start with a digit, or with a letter, as one sticky regex each (tried
+ * only at word starts near a trigger); "i" for texts written all in lower case, where any letter
+ * stands for a capital.
+ */
+function patterns(first: readonly Kind[], flags: string): Patterns {
+  const used = KIND.filter((k) => first.includes(k));
+  const re = new RegExp(used.map((k) => `(${PATTERNS[KIND.indexOf(k)]})`).join("|"), flags);
+  return { re, kinds: used };
+}
+const DIGIT_FIRST: readonly Kind[] = [
+  "unit",
+  "house",
+  "prefix",
+  "compound",
+  "postfix",
+  "suffix",
+  "numbered",
+];
+const LETTER_FIRST: readonly Kind[] = [
+  "military",
+  "unit",
+  "estate",
+  "prefix",
+  "compound",
+  "postfix",
+  "suffix",
+  "named",
+];
+const STREET = { digit: patterns(DIGIT_FIRST, "yu"), letter: patterns(LETTER_FIRST, "yu") };
+const STREET_ANY_CASE = {
+  digit: patterns(DIGIT_FIRST, "yiu"),
+  letter: patterns(LETTER_FIRST, "yiu"),
+};
 
 const toSet = (list: string) => new Set(list.toLowerCase().split("|"));
 const WEAK = toSet(WEAK_SUFFIXES);
@@ -208,13 +244,17 @@ const TRAILING = ".,\t\n\r ";
 
 /** The street part that starts at `p`, if any. */
 function partAt(text: string, p: number, anyCase: boolean): Part | undefined {
-  const re = anyCase ? STREET_ANY_CASE : STREET;
+  const c = text.charCodeAt(p);
+  const set = anyCase ? STREET_ANY_CASE : STREET;
+  const { re, kinds } = c >= 48 && c <= 57 ? set.digit : set.letter;
   re.lastIndex = p;
   const m = re.exec(text);
   if (m === null) return undefined;
   let end = p + m[0].length;
   while (end > p && TRAILING.includes(text[end - 1])) end--;
-  const kind = KIND[m.findIndex((g, i) => i > 0 && g !== undefined) - 1];
+  let group = 1;
+  while (m[group] === undefined) group++;
+  const kind = kinds[group - 1];
   const part = { start: p, end, kind };
   return plausible(text, part) ? part : undefined;
 }
