@@ -96,6 +96,17 @@ const KIND = [
 ] as const;
 type Kind = (typeof KIND)[number];
 
+/**
+ * A pattern for text that has no capital letter at all (see location.ts): literal words in lower
+ * case and any letter where a capital was asked for. Equivalent there to the "i" flag, which V8
+ * compiles very slowly (milliseconds per use) for Unicode property classes.
+ */
+function lowerCased(source: string): string {
+  return source.replace(/\\p\{Lu\}|\\p\{[^}]*\}|\\.|[A-Z]+/gu, (m) =>
+    m === "\\p{Lu}" ? "\\p{L}" : m.startsWith("\\") ? m : m.toLowerCase(),
+  );
+}
+
 interface Patterns {
   readonly re: RegExp;
   /** The kind of each capture group, in order. */
@@ -107,10 +118,10 @@ interface Patterns {
  * only at word starts near a trigger); "i" for texts written all in lower case, where any letter
  * stands for a capital.
  */
-function patterns(first: readonly Kind[], flags: string): Patterns {
+function patterns(first: readonly Kind[], anyCase: boolean): Patterns {
   const used = KIND.filter((k) => first.includes(k));
-  const re = new RegExp(used.map((k) => `(${PATTERNS[KIND.indexOf(k)]})`).join("|"), flags);
-  return { re, kinds: used };
+  const source = used.map((k) => `(${PATTERNS[KIND.indexOf(k)]})`).join("|");
+  return { re: new RegExp(anyCase ? lowerCased(source) : source, "yu"), kinds: used };
 }
 const DIGIT_FIRST: readonly Kind[] = [
   "unit",
@@ -131,10 +142,10 @@ const LETTER_FIRST: readonly Kind[] = [
   "suffix",
   "named",
 ];
-const STREET = { digit: patterns(DIGIT_FIRST, "yu"), letter: patterns(LETTER_FIRST, "yu") };
+const STREET = { digit: patterns(DIGIT_FIRST, false), letter: patterns(LETTER_FIRST, false) };
 const STREET_ANY_CASE = {
-  digit: patterns(DIGIT_FIRST, "yiu"),
-  letter: patterns(LETTER_FIRST, "yiu"),
+  digit: patterns(DIGIT_FIRST, true),
+  letter: patterns(LETTER_FIRST, true),
 };
 
 const toSet = (list: string) => new Set(list.toLowerCase().split("|"));
@@ -179,9 +190,9 @@ const NEXT_LINE = new RegExp(
 );
 /** After a unit designator, the town and country may follow on the same line: "Suite 019 CHARLEROI Victoria". */
 const AFTER_UNIT = new RegExp(`^[ \\t]{1,4}(${PLACE_LINE})(?:${LINE_END}|(?= \\p{Ll}))`, "u");
-const SAME_LINE_ANY_CASE = new RegExp(SAME_LINE.source, "iu");
-const NEXT_LINE_ANY_CASE = new RegExp(NEXT_LINE.source, "iu");
-const AFTER_UNIT_ANY_CASE = new RegExp(AFTER_UNIT.source, "iu");
+const SAME_LINE_ANY_CASE = new RegExp(lowerCased(SAME_LINE.source), "u");
+const NEXT_LINE_ANY_CASE = new RegExp(lowerCased(NEXT_LINE.source), "u");
+const AFTER_UNIT_ANY_CASE = new RegExp(lowerCased(AFTER_UNIT.source), "u");
 const AND = /^\.?,? and /iu;
 
 interface Part {
@@ -380,7 +391,7 @@ function intersections(text: string, corners: readonly number[], anyCase: boolea
 }
 const B_SIDE_SOURCE = `^(?:${WORD} ){0,3}(?:${STRONG_SUFFIXES}|${WEAK_SUFFIXES})${END}`;
 const B_SIDE = new RegExp(B_SIDE_SOURCE, "u");
-const B_SIDE_ANY_CASE = new RegExp(B_SIDE_SOURCE, "iu");
+const B_SIDE_ANY_CASE = new RegExp(lowerCased(B_SIDE_SOURCE), "u");
 
 function endOfLine(text: string, i: number): number {
   const nl = text.indexOf("\n", i);
