@@ -44,6 +44,27 @@ describe("phone-number prefilter", () => {
       { numRuns: 3000 },
     );
   });
+  it("never rules out a region for digits after an international dialling prefix", () => {
+    // Prefixes of the default regions ("00", "011", "0011", "010", "001…"), then a 0 or not.
+    const regions = DEFAULT_PHONE_REGIONS as readonly CountryCode[];
+    fc.assert(
+      fc.property(
+        fc.constantFrom("00", "000", "011", "0011", "0010", "010", "001", "0"),
+        fc.stringMatching(/^[0-9]{3,12}$/),
+        fc.constantFrom(...regions),
+        (prefix, rest, region) => {
+          const digits = prefix + rest;
+          if (isValidPhoneNumber(digits, region) || isPossiblePhoneNumber(digits, region)) {
+            expect(mayBeNational(digits, region)).toBe(true);
+          }
+          if (isValidPhoneNumber(digits, region)) {
+            expect(mayBeValidNational(digits, region)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
   it("every region's example number passes, written nationally and as bare digits", () => {
     for (const region of DEFAULT_PHONE_REGIONS as readonly CountryCode[]) {
       const example = getExampleNumber(region, examples)!;

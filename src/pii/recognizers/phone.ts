@@ -153,9 +153,21 @@ function significantNumbers(rule: LengthRule, digits: string): string[] {
   return m && m[0].length > 0 ? [digits, digits.slice(m[0].length)] : [digits];
 }
 
+/**
+ * libphonenumber reads digits after the region's international dialling prefix as an
+ * international number, unless nothing or a 0 follows the prefix (stripIddPrefix: no calling
+ * code starts with 0).
+ */
+function readsAsInternational(rule: LengthRule, digits: string): boolean {
+  const idd = rule.idd.exec(digits);
+  if (idd === null || idd[0].length === 0) return false;
+  const rest = digits.slice(idd[0].length);
+  return rest.length > 0 && rest[0] !== "0";
+}
+
 /** Shortcuts are off when libphonenumber would read the digits another way. */
 function undecidable(rule: LengthRule, digits: string): boolean {
-  return rule.rewrites || rule.idd.test(digits) || digits.startsWith(rule.callingCode);
+  return rule.rewrites || readsAsInternational(rule, digits) || digits.startsWith(rule.callingCode);
 }
 
 /** A necessary condition for `isPossiblePhoneNumber(digits, region)`: a possible length. */
