@@ -4,13 +4,20 @@
 //               baseline is Presidio's published result on the same file (default spaCy engine:
 //               P 0.685 / R 0.603 / F2 0.618; transformers setup: 0.870 / 0.839 / 0.845),
 //               ratio = mlsec F2 / baseline F2.
+//               Next to the overall scores, heldOut: the same on the records of odd template_id
+//               (the half never looked at while writing rules).
 //   throughput-*: `analyze` over the same texts (docs/s) and over BENCH_MB MiB of English text
 //               built from them (MB/s), vs a plain regex pass (email + digit runs) over the same
 //               text in the same run; ratio = mlsec MB/s / baseline MB/s. Best of BENCH_REPS,
-//               in CPU time of the process.
+//               in CPU time of the process (mlsecMBs, baselineMBs) and in wall time
+//               (mlsecWallMBs, baselineWallMBs).
 //   throughput-readmes: the same over ordinary English prose — the README.md files of the installed
 //               packages (node_modules, sorted by path, up to BENCH_MB MiB).
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
+//   recognizers-{text,readmes}: CPU ms per MB of each recognizer's detect() alone (a scan it
+//               shares with others through a per-text cache counted in each), the phone
+//               recognizer also with a cold number memo, and the analyzer's own work (context
+//               words, overlaps, offsets: analyze over replayed findings).
 // BENCH_BEFORE=path/to/an/older/dist/pii/index.js also times that build on the same text in the
 // same run, interleaved with this one (afterMBs, beforeMBs, speedup = after / before).
 // The long texts are not one text repeated: every copy shifts its digits, so per-value caches
@@ -21,8 +28,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   analyze,
   anonymizeText,
+  DEFAULT_RECOGNIZERS,
   evaluateSpans,
   fromPresidioDataset,
+  makePhoneRecognizer,
   PRESIDIO_LABEL_MAP,
 } from "../dist/pii/index.js";
 
@@ -38,8 +47,11 @@ const dataPath = fileURLToPath(
 );
 
 let data;
+let heldOut;
 try {
-  data = fromPresidioDataset(JSON.parse(readFileSync(dataPath, "utf8")));
+  const raw = JSON.parse(readFileSync(dataPath, "utf8"));
+  data = fromPresidioDataset(raw);
+  heldOut = fromPresidioDataset(raw.filter((d) => d.template_id % 2 === 1));
 } catch {
   console.log(JSON.stringify({ bench: "pii", skipped: `${dataPath} is absent` }));
   process.exit(0);
@@ -48,12 +60,8 @@ try {
 const r3 = (x) => Math.round(x * 1000) / 1000;
 const emit = (o) => console.log(JSON.stringify({ bench: "pii", ...o }));
 
-for (const iou of [0.5, 0.9]) {
-  const r = evaluateSpans(data, (t) => analyze(t), {
-    labelMap: PRESIDIO_LABEL_MAP,
-    iouThreshold: iou,
-  });
-  const perType = Object.fromEntries(
+const typeScores = (r) =>
+  Object.fromEntries(
     Object.entries(r.perType).map(([t, s]) => [
       t,
       {
@@ -67,6 +75,18 @@ for (const iou of [0.5, 0.9]) {
       },
     ]),
   );
+const overallScores = (r) => ({
+  p: r3(r.overall.precision),
+  r: r3(r.overall.recall),
+  f1: r3(r.overall.f1),
+  f2: r3(r.overall.f2),
+});
+
+for (const iou of [0.5, 0.9]) {
+  const options = { labelMap: PRESIDIO_LABEL_MAP, iouThreshold: iou };
+  const r = evaluateSpans(data, (t) => analyze(t), options);
+  const h = evaluateSpans(heldOut, (t) => analyze(t), options);
+  const perType = typeScores(r);
   for (const [name, base] of [
     ["presidio-spacy", { p: 0.685, r: 0.603, f2: 0.618 }],
     ["presidio-transformers", { p: 0.87, r: 0.839, f2: 0.845 }],
@@ -74,30 +94,81 @@ for (const iou of [0.5, 0.9]) {
     emit({
       case: `quality-iou${iou}`,
       baseline: name,
-      mlsec: {
-        p: r3(r.overall.precision),
-        r: r3(r.overall.recall),
-        f1: r3(r.overall.f1),
-        f2: r3(r.overall.f2),
-      },
+      mlsec: overallScores(r),
       baselineScores: base,
       ratio: r3(r.overall.f2 / base.f2),
       ...(name === "presidio-spacy" ? { perType } : {}),
+      heldOut: {
+        records: heldOut.length,
+        ...overallScores(h),
+        ...(name === "presidio-spacy" ? { perType: typeScores(h) } : {}),
+      },
     });
   }
 }
 
-// CPU seconds of this process (user + system), not wall time: on a shared machine other jobs
-// stretch wall time by whatever they take, CPU time far less. Best of REPS.
-function best(fn) {
-  let t = Infinity;
+// CPU seconds of this process (user + system): on a shared machine other jobs stretch wall time
+// by whatever they take, CPU time far less. Best of REPS. `bestTimes` also keeps the best wall
+// time.
+function bestTimes(fn) {
+  let cpu = Infinity;
+  let wall = Infinity;
   for (let i = 0; i < REPS; i++) {
+    const w = performance.now();
     const s = process.cpuUsage();
     fn();
     const d = process.cpuUsage(s);
-    t = Math.min(t, (d.user + d.system) / 1e6);
+    cpu = Math.min(cpu, (d.user + d.system) / 1e6);
+    wall = Math.min(wall, (performance.now() - w) / 1e3);
   }
-  return t;
+  return { cpu, wall };
+}
+const best = (fn) => bestTimes(fn).cpu;
+
+/** The throughput fields of one case: CPU and wall MB/s of mlsec and of the naive baseline. */
+function speeds(mb, mlsec, baseline) {
+  return {
+    mlsecMBs: r3(mb / mlsec.cpu),
+    mlsecWallMBs: r3(mb / mlsec.wall),
+    baselineMBs: r3(mb / baseline.cpu),
+    baselineWallMBs: r3(mb / baseline.wall),
+    ratio: r3(baseline.cpu / mlsec.cpu),
+  };
+}
+
+/**
+ * CPU ms per MB of each recognizer's detect() over `parts`, of the phone recognizer with a fresh
+ * number memo each round, and of the analyzer's own work: analyze() over recognizers that replay
+ * the findings computed beforehand.
+ */
+function recognizerCosts(parts, mb) {
+  const perMB = (seconds) => r3((seconds * 1000) / mb);
+  const costs = {};
+  for (const r of DEFAULT_RECOGNIZERS) {
+    costs[r.name] = perMB(
+      best(() => {
+        for (const p of parts) r.detect(p);
+      }),
+    );
+  }
+  costs["phone-cold-memo"] = perMB(
+    best(() => {
+      const phone = makePhoneRecognizer();
+      for (const p of parts) phone.detect(p);
+    }),
+  );
+  const replays = parts.map((p) =>
+    DEFAULT_RECOGNIZERS.map((r) => {
+      const found = r.detect(p);
+      return { name: r.name, entities: r.entities, detect: () => found };
+    }),
+  );
+  costs.analyzer = perMB(
+    best(() => {
+      for (let i = 0; i < parts.length; i++) analyze(parts[i], { recognizers: replays[i] });
+    }),
+  );
+  return costs;
 }
 
 // Baseline: what a naive scanner does — one pass of two simple regexes.
@@ -114,20 +185,18 @@ function naive(text) {
 const texts = data.map((d) => d.text);
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
 analyze(texts[0]); // load name lists and metadata
-const tDocs = best(() => {
+const tDocs = bestTimes(() => {
   for (const t of texts) analyze(t);
 });
-const tDocsBase = best(() => {
+const tDocsBase = bestTimes(() => {
   for (const t of texts) naive(t);
 });
 emit({
   case: "throughput-docs",
   docs: texts.length,
   mb: r3(bytes / MB),
-  mlsecDocsPerSec: Math.round(texts.length / tDocs),
-  mlsecMBs: r3(bytes / MB / tDocs),
-  baselineMBs: r3(bytes / MB / tDocsBase),
-  ratio: r3(tDocsBase / tDocs),
+  mlsecDocsPerSec: Math.round(texts.length / tDocs.cpu),
+  ...speeds(bytes / MB, tDocs, tDocsBase),
 });
 
 // One long English document: the benchmark sentences joined by newlines, repeated with shifted
@@ -178,28 +247,25 @@ function best1(fn) {
   const d = process.cpuUsage(s);
   return (d.user + d.system) / 1e6;
 }
-const tBig = best(() => {
+const tBig = bestTimes(() => {
   for (const p of pieces) analyze(p);
 });
-const tBigBase = best(() => naive(big));
+const tBigBase = bestTimes(() => naive(big));
 emit({
   case: "throughput-text",
   mb: r3(bigMB),
-  mlsecMBs: r3(bigMB / tBig),
-  baselineMBs: r3(bigMB / tBigBase),
-  ratio: r3(tBigBase / tBig),
+  ...speeds(bigMB, tBig, tBigBase),
   ...beforeFields(pieces, bigMB),
 });
-const tAnon = best(() => {
+const tAnon = bestTimes(() => {
   for (const p of pieces) anonymizeText(p, {});
 });
 emit({
   case: "anonymize-replace",
   mb: r3(bigMB),
-  mlsecMBs: r3(bigMB / tAnon),
-  baselineMBs: r3(bigMB / tBigBase),
-  ratio: r3(tBigBase / tAnon),
+  ...speeds(bigMB, tAnon, tBigBase),
 });
+emit({ case: "recognizers-text", mb: r3(bigMB), msPerMB: recognizerCosts(pieces, bigMB) });
 
 // Ordinary English (technical prose with some code, URLs and e-mail addresses): READMEs.
 function readmes(dir, out, budget) {
@@ -238,17 +304,20 @@ if (corpus.bytes > 0) {
     prosePieces.push(prose.slice(pos, end));
     pos = end;
   }
-  const tProse = best(() => {
+  const tProse = bestTimes(() => {
     for (const p of prosePieces) analyze(p);
   });
-  const tProseBase = best(() => naive(prose));
+  const tProseBase = bestTimes(() => naive(prose));
   emit({
     case: "throughput-readmes",
     mb: r3(proseMB),
     files: corpus.parts.length,
-    mlsecMBs: r3(proseMB / tProse),
-    baselineMBs: r3(proseMB / tProseBase),
-    ratio: r3(tProseBase / tProse),
+    ...speeds(proseMB, tProse, tProseBase),
     ...beforeFields(prosePieces, proseMB),
+  });
+  emit({
+    case: "recognizers-readmes",
+    mb: r3(proseMB),
+    msPerMB: recognizerCosts(prosePieces, proseMB),
   });
 }
