@@ -9,7 +9,7 @@
 import type { RawFinding } from "../types.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
-import { finding, wordCharAt } from "./util.js";
+import { finding } from "./util.js";
 
 /** Street types written after the name that make a street without a house number. */
 const STRONG_SUFFIXES =
@@ -201,11 +201,23 @@ interface Part {
   kind: Kind;
 }
 
-const SEPARATORS = /[\s,]+/;
+/** The words of s, split at spaces, tabs, line breaks and commas (no regex: this runs per match). */
+function wordsOf(s: string): string[] {
+  const words: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    if (c === 32 || c === 44 || c === 9 || c === 10 || c === 13) {
+      if (i > start) words.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return words;
+}
 
 /** Words of a match that are neither names nor particles ("of", "the") make it no street. */
 function plausible(text: string, part: Part): boolean {
-  const words = text.slice(part.start, part.end).split(SEPARATORS);
+  const words = wordsOf(text.slice(part.start, part.end));
   for (const w of words) {
     const c = w.charCodeAt(0);
     if (c >= 48 && c <= 57) continue; // numbers
@@ -275,7 +287,7 @@ function mayStart(text: string, p: number, anyCase: boolean): boolean {
   const c = text.charCodeAt(p);
   if (anyCase || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return true;
   if (c < 128) return c === 117 && text.charCodeAt(p + 1) === 108; // "ul"
-  return UPPER.test(text[p]);
+  return isUpper(text, p);
 }
 
 /** Street parts that start at a word in text[from, lastStart]. */
@@ -414,9 +426,35 @@ const LOWER_PREFIXES: ReadonlySet<string> = new Set(
 const POSTFIX_WORDS = new Set(POSTFIX_TYPES.replace(/\\/g, "").split("|"));
 
 const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+
+// Classes of non-ASCII UTF-16 units, decided once per unit: a Unicode regex per call costs
+// microseconds. Bits: known, letter or digit, upper case.
+const KNOWN = 1;
+const WORD_UNIT = 2;
+const UPPER_UNIT = 4;
+const unitClasses = new Uint8Array(0x10000);
+function unitClass(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  let k = unitClasses[c];
+  if (k === 0) {
+    const ch = text[i];
+    k = KNOWN | (/[\p{L}\p{N}]/u.test(ch) ? WORD_UNIT : 0) | (UPPER.test(ch) ? UPPER_UNIT : 0);
+    unitClasses[c] = k;
+  }
+  return k;
+}
+
+/** A letter or digit at i (false outside the text). */
+function wordCharAt(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || isAsciiLetter(c);
+  return (unitClass(text, i) & WORD_UNIT) !== 0;
+}
 const isUpper = (text: string, i: number) => {
   const c = text.charCodeAt(i);
-  return c < 128 ? c >= 65 && c <= 90 : UPPER.test(text[i]);
+  if (Number.isNaN(c)) return false;
+  return c < 128 ? c >= 65 && c <= 90 : (unitClass(text, i) & UPPER_UNIT) !== 0;
 };
 const isLetter = (text: string, i: number) => {
   const c = text.charCodeAt(i);
