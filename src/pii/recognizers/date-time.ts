@@ -103,6 +103,8 @@ function* writtenDates(text: string): Generator<{ start: number; end: number }> 
     const digit = runs[r];
     const length = runs[r + 1] - digit;
     if (digit < next || length === 3 || length > 4) continue;
+    // Most runs (parts of numbers, codes, times) follow no space and start no date.
+    if (text.charCodeAt(digit - 1) !== 32 && (length > 2 || wordCharAt(text, digit - 1))) continue;
     for (const s of writtenStarts(text, digit, length)) {
       if (s < next || !wordStartAt(text, s)) continue;
       if (s < digit && !namePrefixAt(text, s)) continue;
