@@ -136,16 +136,24 @@ function shapeOf(text: string, start: number, end: number): number {
   if (!(first & UPPER)) return 0;
   const firstUnits = unitsOf(text, start);
   if (end - start === firstUnits) return INITIAL;
-  let lower = false;
   let allUpper = true;
-  for (let i = start + firstUnits; i < end; i += unitsOf(text, i)) {
-    const code = text.charCodeAt(i);
-    if (code === APOSTROPHE || code === RIGHT_QUOTE || code === HYPHEN) continue;
-    const k = classOf(text, i);
-    if (k & LOWER) lower = true;
-    if (!(k & UPPER)) allUpper = false;
+  for (let i = start + firstUnits; i < end; ) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      // A lower-case letter decides it: "Müller", "McNeil".
+      if (c >= 97 && c <= 122) return CAPITALIZED;
+      if (c < 65 || c > 90) allUpper &&= c === APOSTROPHE || c === HYPHEN;
+      i++;
+      continue;
+    }
+    if (c !== RIGHT_QUOTE) {
+      const k = classOf(text, i);
+      if (k & LOWER) return CAPITALIZED;
+      if (!(k & UPPER)) allUpper = false;
+    }
+    i += unitsOf(text, i);
   }
-  return lower ? CAPITALIZED : allUpper ? ALL_CAPS : 0;
+  return allUpper ? ALL_CAPS : 0;
 }
 
 /** Growable parallel arrays that `scanWords` fills. */
@@ -246,7 +254,9 @@ function scanFrom(
       if (last !== APOSTROPHE && last !== RIGHT_QUOTE && last !== HYPHEN) break;
       end--;
     }
-    sinceCapital = classOf(text, start) & UPPER ? 0 : sinceCapital + 1;
+    const first = text.charCodeAt(start);
+    const capital = first < 128 ? first >= 65 && first <= 90 : (classOf(text, start) & UPPER) !== 0;
+    sinceCapital = capital ? 0 : sinceCapital + 1;
     sink.push(start, end, shapeOf(text, start, end) | flags, text.charCodeAt(end) === 46);
   }
   return i;
