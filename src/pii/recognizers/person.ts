@@ -162,7 +162,6 @@ const PLACE = 8;
 const STOP = 16;
 /** One of the most common English words: as a first name it needs more evidence. */
 const EVERYDAY = 32;
-const UNKNOWN = 128;
 
 let wordKinds: Map<string, number> | undefined;
 
@@ -190,22 +189,14 @@ function wordKindMap(): Map<string, number> {
 /** What the word lists say about each word of one text (looked up once per word). */
 class Lexicon {
   readonly #map = wordKindMap();
-  /** The kinds of this text's distinct words: a small, hot table in front of the big one. */
-  readonly #seen = new Map<string, number>();
-  readonly #kinds: Uint8Array;
+  readonly #kinds: (number | undefined)[];
   constructor(readonly words: Words) {
-    this.#kinds = new Uint8Array(words.count).fill(UNKNOWN);
+    this.#kinds = new Array(words.count);
   }
   kind(i: number): number {
     let k = this.#kinds[i];
-    if (k === UNKNOWN) {
-      const lower = this.words.lower(i);
-      let known = this.#seen.get(lower);
-      if (known === undefined) {
-        known = this.#map.get(lower) ?? 0;
-        this.#seen.set(lower, known);
-      }
-      k = known;
+    if (k === undefined) {
+      k = this.#map.get(this.words.lower(i)) ?? 0;
       this.#kinds[i] = k;
     }
     return k;

@@ -71,7 +71,8 @@ const MAX_TOKEN = 40;
 
 /**
  * The words of a text as parallel arrays (no object per word): offsets, shape flags, and the
- * word's string and lower-case form made on demand.
+ * word's string and lower-case form made on demand. Valid until `scanWords` reads another text
+ * (the arrays are reused).
  */
 export class Words {
   readonly #lower: (string | undefined)[];
@@ -156,33 +157,32 @@ function shapeOf(text: string, start: number, end: number): number {
   return allUpper ? ALL_CAPS : 0;
 }
 
-/** Growable parallel arrays that `scanWords` fills. */
-class WordSink {
-  count = 0;
-  starts: Int32Array;
-  ends: Int32Array;
-  shapes: Uint8Array;
-  dots: Uint8Array;
-  constructor(capacity: number) {
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
-    this.shapes = new Uint8Array(capacity);
-    this.dots = new Uint8Array(capacity);
+/**
+ * The parallel arrays `scanWords` fills. They are reused from text to text (making typed arrays
+ * costs more than scanning the short texts of a JSONL file), so a `Words` is valid only until
+ * `scanWords` reads another text.
+ */
+const sink = {
+  count: 0,
+  starts: new Int32Array(1024),
+  ends: new Int32Array(1024),
+  shapes: new Uint8Array(1024),
+  dots: new Uint8Array(1024),
+};
+
+function pushWord(start: number, end: number, shape: number, dot: boolean): void {
+  if (sink.count === sink.starts.length) {
+    const capacity = sink.count * 2;
+    sink.starts = grow(sink.starts, new Int32Array(capacity));
+    sink.ends = grow(sink.ends, new Int32Array(capacity));
+    sink.shapes = grow(sink.shapes, new Uint8Array(capacity));
+    sink.dots = grow(sink.dots, new Uint8Array(capacity));
   }
-  push(start: number, end: number, shape: number, dot: boolean): void {
-    if (this.count === this.starts.length) {
-      const capacity = this.count * 2;
-      this.starts = grow(this.starts, new Int32Array(capacity));
-      this.ends = grow(this.ends, new Int32Array(capacity));
-      this.shapes = grow(this.shapes, new Uint8Array(capacity));
-      this.dots = grow(this.dots, new Uint8Array(capacity));
-    }
-    this.starts[this.count] = start;
-    this.ends[this.count] = end;
-    this.shapes[this.count] = shape;
-    this.dots[this.count] = dot ? 1 : 0;
-    this.count++;
-  }
+  sink.starts[sink.count] = start;
+  sink.ends[sink.count] = end;
+  sink.shapes[sink.count] = shape;
+  sink.dots[sink.count] = dot ? 1 : 0;
+  sink.count++;
 }
 
 function grow<T extends Int32Array | Uint8Array>(from: T, to: T): T {
@@ -205,14 +205,7 @@ function wordUnitBefore(text: string, i: number, joiners: boolean): boolean {
  * after that position at a line break or once `WORDS_AFTER` words in a row did not start with a
  * capital. Returns where it stopped.
  */
-function scanFrom(
-  text: string,
-  from: number,
-  to: number,
-  sink: WordSink,
-  anchor: number,
-  flags: number,
-): number {
+function scanFrom(text: string, from: number, to: number, anchor: number, flags: number): number {
   let sinceCapital = 0;
   let i = from;
   while (i < to) {
@@ -257,7 +250,7 @@ function scanFrom(
     const first = text.charCodeAt(start);
     const capital = first < 128 ? first >= 65 && first <= 90 : (classOf(text, start) & UPPER) !== 0;
     sinceCapital = capital ? 0 : sinceCapital + 1;
-    sink.push(start, end, shapeOf(text, start, end) | flags, text.charCodeAt(end) === 46);
+    pushWord(start, end, shapeOf(text, start, end) | flags, text.charCodeAt(end) === 46);
   }
   return i;
 }
@@ -288,14 +281,14 @@ export const LOWER_CASE_LINE = 16;
  * Scans the lines of text[from, to), which hold no capital, unless they hold code. Returns the
  * end of the last line scanned, or -1.
  */
-function scanLowerCaseLines(text: string, from: number, to: number, sink: WordSink): number {
+function scanLowerCaseLines(text: string, from: number, to: number): number {
   let scannedTo = -1;
   let lineStart = from;
   while (lineStart < to) {
     const nl = text.indexOf("\n", lineStart);
     const lineEnd = nl < 0 || nl > to ? to : nl;
     if (!CODE_CHARACTERS.test(text.slice(lineStart, lineEnd))) {
-      scanFrom(text, lineStart, lineEnd, sink, Infinity, LOWER_CASE_LINE);
+      scanFrom(text, lineStart, lineEnd, Infinity, LOWER_CASE_LINE);
       scannedTo = lineEnd;
     }
     lineStart = lineEnd + 1;
@@ -316,7 +309,7 @@ let lastTokens: Token[] | undefined;
  */
 export function scanWords(text: string): Words {
   if (text === lastText && lastWords !== undefined) return lastWords;
-  const sink = new WordSink(16 + (text.length >> 5));
+  sink.count = 0;
   let scanned = 0; // the text before this is scanned or skipped
   let windows = 0;
   let lineBreak = -1; // the first line break at or after `scanned`, once known
@@ -324,7 +317,7 @@ export function scanWords(text: string): Words {
   const lowerCaseLinesBefore = (limit: number): number => {
     const from = windows === 0 ? 0 : text.indexOf("\n", scanned) + 1 || text.length;
     if (from >= limit) return scanned;
-    return Math.max(scanned, scanLowerCaseLines(text, from, limit, sink));
+    return Math.max(scanned, scanLowerCaseLines(text, from, limit));
   };
   CAPITAL_CANDIDATE.lastIndex = 0;
   for (let m = CAPITAL_CANDIDATE.exec(text); m !== null; m = CAPITAL_CANDIDATE.exec(text)) {
@@ -341,7 +334,7 @@ export function scanWords(text: string): Words {
         ? scanned
         : lowerCaseLinesBefore(text.lastIndexOf("\n", at) + 1);
     const from = wordsBack(text, at, WORDS_BEFORE, floor);
-    scanned = scanFrom(text, from, text.length, sink, at, 0);
+    scanned = scanFrom(text, from, text.length, at, 0);
     windows++;
     CAPITAL_CANDIDATE.lastIndex = scanned;
   }
