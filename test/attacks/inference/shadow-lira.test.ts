@@ -31,8 +31,12 @@ describe("logit-scaled confidence", () => {
         (z, k) => {
           const y = k % z.length;
           const e = z.map(Math.exp);
-          const p = e[y] / e.reduce((a, b) => a + b, 0);
-          expect(scaledConfidence(z, y)).toBeCloseTo(Math.log(p / (1 - p)), 6);
+          const others = e.reduce((a, b, j) => (j === y ? a : a + b), 0);
+          // log(p / (1 - p)) = z_y - log(sum of the other exponentials), without the
+          // cancellation in 1 - p when p is within 1e-10 of 1.
+          expect(scaledConfidence(z, y)).toBeCloseTo(z[y] - Math.log(others), 6);
+          const p = e[y] / (e[y] + others);
+          if (1 - p > 1e-6) expect(scaledConfidence(z, y)).toBeCloseTo(Math.log(p / (1 - p)), 6);
         },
       ),
     );
