@@ -21,6 +21,8 @@ export function runCli(
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
     timeout: 600_000,
+    // Reports of large inputs exceed spawnSync's 1 MiB default.
+    maxBuffer: 256 << 20,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -253,6 +253,91 @@ function chunks(text: string): string[] {
   return out;
 }
 
+/** Refuses a missing file, a directory or one over the size limit before anything is read. */
+async function checkInputFile(file: string, maxBytes: number): Promise<void> {
+  const { stat } = await import("node:fs/promises");
+  const s = await stat(file).catch((cause: Error) => {
+    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${file}: ${cause.message}`, { cause });
+  });
+  if (!s.isFile()) throw new MlsecError("E_FILE_NOT_FOUND", `${file} is not a regular file`);
+  if (s.size > maxBytes) {
+    throw new MlsecError("E_LIMIT_EXCEEDED", `${file} is ${s.size} bytes (limit ${maxBytes})`);
+  }
+}
+
+/** Where `pii detect` reads from: a file's read stream or standard input. */
+async function openSource(file: string, maxBytes: number): Promise<AsyncIterable<Uint8Array>> {
+  if (file === "-") return process.stdin as AsyncIterable<Uint8Array>;
+  await checkInputFile(file, maxBytes);
+  const { createReadStream } = await import("node:fs");
+  return createReadStream(file, { highWaterMark: 1 << 16 });
+}
+
+/**
+ * The pieces `chunks` would cut, read as the input arrives: memory holds one piece (at most
+ * TEXT_CHUNK units plus the rest of a line) and one read chunk, not the whole input.
+ */
+async function* streamPieces(file: string, maxBytes: number): AsyncGenerator<string> {
+  const { DEFAULT_MAX_LINE_LENGTH } = await import("../../pii/index.js");
+  const name = file === "-" ? "standard input" : file;
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+  let pending = "";
+  let bytes = 0;
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+    } catch (cause) {
+      // Hostile or corrupt input: refuse invalid UTF-8 instead of analysing U+FFFD soup.
+      throw new MlsecError("E_DATA_FORMAT", `${name} is not valid UTF-8`, { cause });
+    }
+  };
+  for await (const chunk of await openSource(file, maxBytes)) {
+    bytes += chunk.length;
+    if (bytes > maxBytes)
+      throw new MlsecError("E_LIMIT_EXCEEDED", `${name} exceeds ${maxBytes} bytes`);
+    pending += decode(chunk);
+    for (;;) {
+      if (pending.length <= TEXT_CHUNK) break;
+      const nl = pending.indexOf("\n", TEXT_CHUNK);
+      if (nl < 0) {
+        // A line that never ends must not grow without bound.
+        if (pending.length > TEXT_CHUNK + DEFAULT_MAX_LINE_LENGTH) {
+          throw new MlsecError(
+            "E_LIMIT_EXCEEDED",
+            `a line of more than ${DEFAULT_MAX_LINE_LENGTH} characters in ${name}`,
+          );
+        }
+        break;
+      }
+      yield pending.slice(0, nl + 1);
+      pending = pending.slice(nl + 1);
+    }
+  }
+  pending += decode();
+  if (pending.length > 0) yield pending;
+}
+
+/** JSONL texts as the file is read (`streamJsonl`), checked as `jsonlRecords` checks them. */
+async function* streamJsonlTexts(file: string, field: string, maxBytes: number) {
+  const { streamJsonl } = await import("../../data/index.js");
+  await checkInputFile(file, maxBytes);
+  let record = 0;
+  for await (const { record: r } of streamJsonl(file)) {
+    record++;
+    if (typeof r[field] !== "string") {
+      throw new MlsecError(
+        "E_DATA_FORMAT",
+        `JSONL record ${record} has no string field "${field}"`,
+        {
+          hint: "Name the field that holds the text with --text-field.",
+          details: { record },
+        },
+      );
+    }
+    yield r[field] as string;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // detect
 
@@ -278,7 +363,11 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
   const { analyze } = await import("../../pii/index.js");
   const { codePointLength } = await import("../../pii/offsets.js");
   const format = formatOf(file, opts);
-  const text = await readInput(file, opts.maxBytes);
+  // A NER command sees every text at once, and CSV columns are classified from all rows: those
+  // read the whole input; plain text and JSONL files are analysed as they are read.
+  const streaming =
+    opts.nerCommand === undefined && (format === "text" || (format === "jsonl" && file !== "-"));
+  const text = streaming ? "" : await readInput(file, opts.maxBytes);
   const analyzeOptions = {
     entities: await entitiesOf(opts.entities),
     minScore: opts.minScore,
@@ -296,12 +385,14 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
   const results: DetectRecord[] = [];
   let documents = 0;
   if (format === "jsonl") {
-    const records = await jsonlRecords(text, opts.textField);
-    documents = records.length;
-    records.forEach((r, i) => {
-      const findings = analyze(r[opts.textField] as string, analyzeOptions);
-      if (findings.length > 0) results.push({ record: i + 1, findings: findings.map(shape) });
-    });
+    const texts = streaming
+      ? streamJsonlTexts(file, opts.textField, opts.maxBytes)
+      : (await jsonlRecords(text, opts.textField)).map((r) => r[opts.textField] as string);
+    for await (const t of texts) {
+      documents++;
+      const findings = analyze(t, analyzeOptions);
+      if (findings.length > 0) results.push({ record: documents, findings: findings.map(shape) });
+    }
   } else if (format === "csv") {
     const records = await csvRecords(text);
     const [header = [], ...rows] = records;
@@ -322,7 +413,7 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
     documents = 1;
     const all: ReportedFinding[] = [];
     let base = 0;
-    for (const piece of chunks(text)) {
+    for await (const piece of streaming ? streamPieces(file, opts.maxBytes) : chunks(text)) {
       for (const f of analyze(piece, analyzeOptions)) {
         all.push({ ...shape(f), start: f.start + base, end: f.end + base });
       }

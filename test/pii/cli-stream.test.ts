@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { analyze } from "../../src/pii/index.js";
+import { runCli } from "../helpers/cli.js";
+
+// `pii detect` reads plain text and JSONL files as they arrive; what it reports must be what
+// analysing the whole input in the same pieces reports.
+
+const dir = mkdtempSync(join(tmpdir(), "mlsec-pii-stream-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const LINES = [
+  "Please send the contract to Oskari T. Väänänen, 14 Mill Lane, Kettering NN16 0AB.",
+  "Call +1 415 555 2671 or write to maria.garcia@example.com 😀 before 2024-03-01.",
+  "Nothing personal on this line, only prose about compilers and caches.",
+];
+
+/** About 1.3 MiB: more than one analysis piece, with astral characters on the way. */
+function bigText(): string {
+  const lines: string[] = [];
+  for (let i = 0, length = 0; length < 1_300_000; i++) {
+    lines.push(LINES[i % LINES.length]);
+    length += LINES[i % LINES.length].length + 1;
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+describe("mlsec pii detect streams its input", () => {
+  it("reports the same findings and code-point offsets as whole-text analysis", () => {
+    const text = bigText();
+    const path = join(dir, "big.txt");
+    writeFileSync(path, text);
+    const r = runCli(["--format", "json", "pii", "detect", path]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // The expected offsets: the whole text analysed at once, in code points.
+    const expected = analyze(text).map((f) => [f.type, f.start, f.end]);
+    const got = doc.results[0].findings.map((f: { type: string; start: number; end: number }) => [
+      f.type,
+      f.start,
+      f.end,
+    ]);
+    expect(got).toEqual(expected);
+    const fromStdin = runCli(["--format", "json", "pii", "detect", "-"], { input: text });
+    expect(JSON.parse(fromStdin.stdout).results).toEqual(doc.results);
+  });
+
+  it("numbers JSONL records as it reads them and stops at a record without the field", () => {
+    const good = join(dir, "ok.jsonl");
+    writeFileSync(
+      good,
+      `${JSON.stringify({ text: LINES[0] })}\n\n${JSON.stringify({ text: "x" })}\n`,
+    );
+    const doc = JSON.parse(runCli(["--format", "json", "pii", "detect", good]).stdout);
+    expect(doc.documents).toBe(2);
+    expect(doc.results.map((r: { record: number }) => r.record)).toEqual([1]);
+    const bad = join(dir, "bad.jsonl");
+    writeFileSync(bad, `${JSON.stringify({ text: LINES[0] })}\n${JSON.stringify({ body: "x" })}\n`);
+    const r = runCli(["pii", "detect", bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('JSONL record 2 has no string field "text"');
+    expect(r.stdout).toBe("");
+  });
+
+  it("refuses invalid UTF-8 in the middle of a large file and prints nothing", () => {
+    const text = Buffer.from(bigText());
+    const path = join(dir, "broken.txt");
+    writeFileSync(path, Buffer.concat([text, Buffer.from([0xc3, 0x28]), text]));
+    const r = runCli(["pii", "detect", path]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("E_DATA_FORMAT");
+    expect(r.stdout).toBe("");
+  });
+});
