@@ -2,7 +2,8 @@
 // hyphens), their offsets and shape. One hand-written pass over the text: character classes come
 // from a table filled lazily per UTF-16 unit (a Unicode property regex per character would cost
 // more than the whole scan), and a token's string and lower-case form are made only when a
-// recognizer asks for them — most words of prose are never looked at beyond their shape.
+// recognizer asks for them. Only the words near a capital letter, and the lines written without
+// capitals, are scanned at all (see `scanWords`): lower-case prose between names is skipped.
 
 /** Shape flags of a token (bits of `Token.shape`). */
 export const CAPITALIZED = 1; // upper-case first letter and some lower-case one: "Müller", "McNeil"
