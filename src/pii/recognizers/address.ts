@@ -7,6 +7,7 @@
 // "corner of"), never over whole texts.
 
 import type { RawFinding } from "../types.js";
+import { DIGIT, LETTER, UPPER, unitClass } from "./char-classes.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
 import { finding } from "./util.js";
@@ -417,7 +418,6 @@ function startOfLine(text: string, i: number): number {
 const BEFORE = 60;
 const CONTEXT = ["address", "live", "lives", "at", "street", "deliver", "sent", "ship", "to"];
 const DIGITS = /\d{1,6}/g;
-const UPPER = /\p{Lu}/u;
 const LOWER_PREFIXES: ReadonlySet<string> = new Set(
   PREFIXES.toLowerCase()
     .split("|")
@@ -427,34 +427,17 @@ const POSTFIX_WORDS = new Set(POSTFIX_TYPES.replace(/\\/g, "").split("|"));
 
 const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
 
-// Classes of non-ASCII UTF-16 units, decided once per unit: a Unicode regex per call costs
-// microseconds. Bits: known, letter or digit, upper case.
-const KNOWN = 1;
-const WORD_UNIT = 2;
-const UPPER_UNIT = 4;
-const unitClasses = new Uint8Array(0x10000);
-function unitClass(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  let k = unitClasses[c];
-  if (k === 0) {
-    const ch = text[i];
-    k = KNOWN | (/[\p{L}\p{N}]/u.test(ch) ? WORD_UNIT : 0) | (UPPER.test(ch) ? UPPER_UNIT : 0);
-    unitClasses[c] = k;
-  }
-  return k;
-}
-
 /** A letter or digit at i (false outside the text). */
 function wordCharAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
   const c = text.charCodeAt(i);
   if (c < 128) return (c >= 48 && c <= 57) || isAsciiLetter(c);
-  return (unitClass(text, i) & WORD_UNIT) !== 0;
+  return (unitClass(c) & (LETTER | DIGIT)) !== 0;
 }
 const isUpper = (text: string, i: number) => {
   const c = text.charCodeAt(i);
   if (Number.isNaN(c)) return false;
-  return c < 128 ? c >= 65 && c <= 90 : (unitClass(text, i) & UPPER_UNIT) !== 0;
+  return c < 128 ? c >= 65 && c <= 90 : (unitClass(c) & UPPER) !== 0;
 };
 const isLetter = (text: string, i: number) => {
   const c = text.charCodeAt(i);

@@ -5,6 +5,8 @@
 // recognizer asks for them. Only the words near a capital letter, and the lines written without
 // capitals, are scanned at all (see `scanWords`): lower-case prose between names is skipped.
 
+import { LETTER, LOWER, MARK, UNIT_CLASSES, UPPER, unitClass } from "./char-classes.js";
+
 /** Shape flags of a token (bits of `Token.shape`). */
 export const CAPITALIZED = 1; // upper-case first letter and some lower-case one: "Müller", "McNeil"
 export const ALL_CAPS = 2; // two or more letters, all upper case: "NASA", "O'NEIL"
@@ -22,41 +24,22 @@ export interface Token {
   readonly shape: number;
 }
 
-// Character classes, one byte per UTF-16 unit, filled on first sight.
-const KNOWN = 1;
-const LETTER = 2;
-const UPPER = 4;
-const LOWER = 8;
-const MARK = 16;
-const classes = new Uint8Array(0x10000);
-
-function classify(code: number): number {
-  const c = String.fromCharCode(code);
-  let k = KNOWN;
-  if (/\p{L}/u.test(c)) k |= LETTER;
-  if (/\p{Lu}/u.test(c)) k |= UPPER;
-  if (/\p{Ll}/u.test(c)) k |= LOWER;
-  if (/\p{M}/u.test(c)) k |= MARK;
-  classes[code] = k;
-  return k;
-}
-
-for (let c = 0; c < 128; c++) classify(c);
+/** The shared class table, as a local binding for the scan loops' ASCII fast path. */
+const classes = UNIT_CLASSES;
 
 function classOf(text: string, i: number): number {
   const code = text.charCodeAt(i);
   if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
     // Astral characters (rare): classify the whole pair with the regexes.
     const pair = text.slice(i, i + 2);
-    let k = KNOWN;
+    let k = 0;
     if (/^\p{L}$/u.test(pair)) k |= LETTER;
     if (/^\p{Lu}$/u.test(pair)) k |= UPPER;
     if (/^\p{Ll}$/u.test(pair)) k |= LOWER;
     if (/^\p{M}$/u.test(pair)) k |= MARK;
     return k;
   }
-  const k = classes[code];
-  return k === 0 ? classify(code) : k;
+  return unitClass(code);
 }
 
 const unitsOf = (text: string, i: number) => {

@@ -3,6 +3,7 @@
 // at one position does a constant amount of work and a whole pass is linear in the text.
 
 import type { EntityType, RawFinding } from "../types.js";
+import { DIGIT, LETTER, unitClass } from "./char-classes.js";
 
 export interface Candidate {
   readonly start: number;
@@ -10,14 +11,12 @@ export interface Candidate {
   readonly match: RegExpExecArray;
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
 /** Whether the character before `i` is a letter or digit (ASCII fast path). */
 export function wordCharAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
   const c = text.charCodeAt(i);
   if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
-  return WORD_CHAR.test(text[i]);
+  return (unitClass(c) & (LETTER | DIGIT)) !== 0;
 }
 
 /**
