@@ -10,11 +10,14 @@ import { MlsecError } from "./errors.js";
 /** Default ceiling for one data file read into memory (4 GiB). */
 export const DEFAULT_MAX_FILE_BYTES = 4 * 2 ** 30;
 
-/** Reads a whole file, refusing files larger than `maxBytes`. */
-export async function readFileBounded(
+/**
+ * The size of a regular file, refusing a missing one, a directory or one larger than `maxBytes`
+ * before anything is read (for readers that stream the file themselves).
+ */
+export async function statBounded(
   path: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
-): Promise<Uint8Array> {
+): Promise<number> {
   let size: number;
   try {
     const s = await stat(path);
@@ -32,6 +35,15 @@ export async function readFileBounded(
       details: { path },
     });
   }
+  return size;
+}
+
+/** Reads a whole file, refusing files larger than `maxBytes`. */
+export async function readFileBounded(
+  path: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<Uint8Array> {
+  await statBounded(path, maxBytes);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));

@@ -8,6 +8,7 @@ export {
   DEFAULT_MAX_FILE_BYTES,
   readFileBounded,
   sha256OfFile,
+  statBounded,
   writeFileAtomic,
 } from "./files.js";
 export { jsonDepth } from "./json-depth.js";

@@ -192,21 +192,22 @@ async function entitiesOf(list: string | undefined): Promise<EntityType[] | unde
   return names as EntityType[];
 }
 
+/** The text of JSONL record number `n` (1-based), which must hold it as a string in `field`. */
+function jsonlText(record: Record<string, unknown>, field: string, n: number): string {
+  const text = record[field];
+  if (typeof text !== "string") {
+    throw new MlsecError("E_DATA_FORMAT", `JSONL record ${n} has no string field "${field}"`, {
+      hint: "Name the field that holds the text with --text-field.",
+      details: { record: n },
+    });
+  }
+  return text;
+}
+
 async function jsonlRecords(text: string, field: string) {
   const { parseJsonl } = await import("../../data/index.js");
   const records = parseJsonl(text);
-  records.forEach((r, i) => {
-    if (typeof r[field] !== "string") {
-      throw new MlsecError(
-        "E_DATA_FORMAT",
-        `JSONL record ${i + 1} has no string field "${field}"`,
-        {
-          hint: "Name the field that holds the text with --text-field.",
-          details: { record: i + 1 },
-        },
-      );
-    }
-  });
+  for (const [i, r] of records.entries()) jsonlText(r, field, i + 1);
   return records;
 }
 
@@ -253,22 +254,11 @@ function chunks(text: string): string[] {
   return out;
 }
 
-/** Refuses a missing file, a directory or one over the size limit before anything is read. */
-async function checkInputFile(file: string, maxBytes: number): Promise<void> {
-  const { stat } = await import("node:fs/promises");
-  const s = await stat(file).catch((cause: Error) => {
-    throw new MlsecError("E_FILE_NOT_FOUND", `cannot read ${file}: ${cause.message}`, { cause });
-  });
-  if (!s.isFile()) throw new MlsecError("E_FILE_NOT_FOUND", `${file} is not a regular file`);
-  if (s.size > maxBytes) {
-    throw new MlsecError("E_LIMIT_EXCEEDED", `${file} is ${s.size} bytes (limit ${maxBytes})`);
-  }
-}
-
 /** Where `pii detect` reads from: a file's read stream or standard input. */
 async function openSource(file: string, maxBytes: number): Promise<AsyncIterable<Uint8Array>> {
   if (file === "-") return process.stdin as AsyncIterable<Uint8Array>;
-  await checkInputFile(file, maxBytes);
+  const { statBounded } = await import("../../core/index.js");
+  await statBounded(file, maxBytes);
   const { createReadStream } = await import("node:fs");
   return createReadStream(file, { highWaterMark: 1 << 16 });
 }
@@ -317,25 +307,13 @@ async function* streamPieces(file: string, maxBytes: number): AsyncGenerator<str
   if (pending.length > 0) yield pending;
 }
 
-/** JSONL texts as the file is read (`streamJsonl`), checked as `jsonlRecords` checks them. */
+/** JSONL texts as the file is read (`streamJsonl`), checked as `jsonlRecords` checks them (`jsonlText`). */
 async function* streamJsonlTexts(file: string, field: string, maxBytes: number) {
   const { streamJsonl } = await import("../../data/index.js");
-  await checkInputFile(file, maxBytes);
-  let record = 0;
-  for await (const { record: r } of streamJsonl(file)) {
-    record++;
-    if (typeof r[field] !== "string") {
-      throw new MlsecError(
-        "E_DATA_FORMAT",
-        `JSONL record ${record} has no string field "${field}"`,
-        {
-          hint: "Name the field that holds the text with --text-field.",
-          details: { record },
-        },
-      );
-    }
-    yield r[field] as string;
-  }
+  const { statBounded } = await import("../../core/index.js");
+  await statBounded(file, maxBytes);
+  let n = 0;
+  for await (const { record } of streamJsonl(file)) yield jsonlText(record, field, ++n);
 }
 
 // ---------------------------------------------------------------------------------------------
