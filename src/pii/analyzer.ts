@@ -4,6 +4,7 @@
 
 import { MlsecError } from "../core/index.js";
 import { codePointOffsets } from "./offsets.js";
+import { DIGIT, LETTER, unitClass } from "./recognizers/char-classes.js";
 import { DEFAULT_RECOGNIZERS } from "./recognizers/index.js";
 import type { EntityType, Finding, OffsetUnit, RawFinding, Recognizer } from "./types.js";
 
@@ -30,8 +31,6 @@ const CONTEXT_BOOST = 0.35;
 const CONTEXT_FLOOR = 0.4;
 const NEGATIVE_PENALTY = 0.35;
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-
 /** ASCII characters of context words: letters, digits, apostrophe, '#' and '_'. */
 const ASCII_CONTEXT_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
@@ -44,7 +43,7 @@ function contextChar(text: string, i: number): boolean {
   if (c < 128) return ASCII_CONTEXT_CHAR[c] === 1;
   // Surrogate halves: astral letters are rare; treating both halves as word characters keeps
   // a character's two units together.
-  return (c >= 0xd800 && c <= 0xdfff) || LETTER_OR_DIGIT.test(text[i]);
+  return (c >= 0xd800 && c <= 0xdfff) || (unitClass(c) & (LETTER | DIGIT)) !== 0;
 }
 
 /** Word boundaries found by the last backward scan: [start, end] per word, nearest first. */
@@ -60,14 +59,14 @@ function scanWordsBefore(text: string, end: number, count: number): number {
   if (end === lastScan.end && count === lastScan.count && text === lastScan.text) {
     return lastScan.words;
   }
-  const words = scanWords(text, end, count);
+  const words = scanContextWords(text, end, count);
   lastScan = { text, end, count, words };
   return words;
 }
 
 let lastScan = { text: "", end: -1, count: -1, words: 0 };
 
-function scanWords(text: string, end: number, count: number): number {
+function scanContextWords(text: string, end: number, count: number): number {
   if (wordBounds.length < 2 * (count + 1)) wordBounds = new Int32Array(2 * (count + 1));
   const from = Math.max(0, end - count * 20);
   let n = 0;
