@@ -21,6 +21,7 @@ import {
   type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
+import { WordBits } from "./word-bits.js";
 
 const TITLES = new Set(
   "mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|madam|lady|lord|rev|reverend|fr|sr|sra|herr|frau|mme|mlle|monsieur|madame|señor|señora".split(
@@ -84,8 +85,8 @@ function precededBy(w: Words, i: number, phrase: readonly string[]): boolean {
 }
 
 /** The introducing phrase before word i, if any, in the same sentence. */
-function introducerAt(w: Words, i: number): readonly string[] | undefined {
-  if (i === 0 || !INTRODUCER_LAST_WORDS.has(w.lower(i - 1))) return undefined;
+function introducerAt(w: Words, lex: Lexicon, i: number): readonly string[] | undefined {
+  if (i === 0 || !(lex.kind(i - 1) & INTRODUCER_END)) return undefined;
   const a = i - 1;
   // "What's your name? Ann Lee" answers the question.
   const answer = gapIs(w, a, "? ") && w.lower(a) === "name";
@@ -93,7 +94,7 @@ function introducerAt(w: Words, i: number): readonly string[] | undefined {
   return INTRODUCERS.find((p) => precededBy(w, i, p));
 }
 
-const introducedAt = (w: Words, i: number) => introducerAt(w, i) !== undefined;
+const introducedAt = (w: Words, lex: Lexicon, i: number) => introducerAt(w, lex, i) !== undefined;
 
 /** Introducing phrases that name the next word outright ("my name is", "call me"). */
 const NAMING_WORDS = new Set(["name", "am", "i'm", "me", "called", "named", "dear"]);
@@ -114,12 +115,14 @@ const NAME_PREFIXES = new Set([
 ]);
 
 /** "JavaScript", "GitHub": a capital after a lower-case letter, not after a name prefix. */
-function camelCase(word: string): boolean {
-  for (let k = 2; k < word.length; k++) {
-    const c = word.charCodeAt(k);
-    const before = word.charCodeAt(k - 1);
+function camelCase(w: Words, i: number): boolean {
+  const text = w.text;
+  const start = w.starts[i];
+  for (let k = start + 2; k < w.ends[i]; k++) {
+    const c = text.charCodeAt(k);
+    const before = text.charCodeAt(k - 1);
     if (c >= 65 && c <= 90 && before >= 97 && before <= 122) {
-      return !NAME_PREFIXES.has(word.slice(0, k).toLowerCase());
+      return !NAME_PREFIXES.has(text.slice(start, k).toLowerCase());
     }
   }
   return false;
@@ -162,11 +165,27 @@ const PLACE = 8;
 const STOP = 16;
 /** One of the most common English words: as a first name it needs more evidence. */
 const EVERYDAY = 32;
+// Membership of the small lists above, so that every test of a word is one table lookup.
+const TITLE = 1 << 6;
+const INTRODUCER_END = 1 << 7;
+const PARTICLE = 1 << 8;
+const NON_NAME_FOLLOWER = 1 << 9;
+const ORGANISATION_END = 1 << 10;
+const DEMONYM = 1 << 11;
+const LABEL = 1 << 12;
+const COMMON = 1 << 13;
+const LOCATIVE = 1 << 14;
+const PLACE_ONLY = 1 << 15;
+const PERSON_VERB = 1 << 16;
+const ADVERB = 1 << 17;
+const COPULA = 1 << 18;
+const ARTICLE = 1 << 19;
+const AFTER_VOCATIVE = 1 << 20;
 
-let wordKinds: Map<string, number> | undefined;
+let wordKinds: WordBits | undefined;
 
 /** Every listed word → what the lists say about it: one lookup per word instead of five. */
-function wordKindMap(): Map<string, number> {
+function wordKindTable(): WordBits {
   if (wordKinds !== undefined) return wordKinds;
   const kinds = new Map<string, number>();
   const add = (words: Iterable<string>, bit: number) => {
@@ -182,21 +201,41 @@ function wordKindMap(): Map<string, number> {
   add(MONTH_AND_DAY_WORDS, STOP);
   // Common words that are also first names ("Will", "Grace") are no evidence of a name.
   for (const w of COMMON_WORDS) kinds.set(w, (kinds.get(w) ?? 0) & ~FIRST);
-  wordKinds = kinds;
-  return kinds;
+  add(TITLES, TITLE);
+  add(INTRODUCER_LAST_WORDS, INTRODUCER_END);
+  add(PARTICLES, PARTICLE);
+  add(NON_NAME_FOLLOWERS, NON_NAME_FOLLOWER);
+  add(ORGANISATION_ENDINGS, ORGANISATION_END);
+  add(DEMONYMS, DEMONYM);
+  add(LABEL_WORDS, LABEL);
+  add(COMMON_WORDS, COMMON);
+  add(LOCATIVE_WORDS, LOCATIVE);
+  add(PLACE_ONLY_WORDS, PLACE_ONLY);
+  add(PERSON_VERBS, PERSON_VERB);
+  add(ADVERBS, ADVERB);
+  add(COPULAS, COPULA);
+  add(ARTICLES, ARTICLE);
+  add(AFTER_VOCATIVE_WORDS, AFTER_VOCATIVE);
+  wordKinds = new WordBits(kinds);
+  return wordKinds;
 }
+
+/** Kinds of the words of the last text, -1 where not looked up yet (reused from text to text). */
+let kindCache = new Int32Array(1024);
 
 /** What the word lists say about each word of one text (looked up once per word). */
 class Lexicon {
-  readonly #map = wordKindMap();
-  readonly #kinds: (number | undefined)[];
+  readonly #table = wordKindTable();
+  readonly #kinds: Int32Array;
   constructor(readonly words: Words) {
-    this.#kinds = new Array(words.count);
+    if (kindCache.length < words.count) kindCache = new Int32Array(words.count * 2);
+    kindCache.fill(-1, 0, words.count);
+    this.#kinds = kindCache;
   }
   kind(i: number): number {
     let k = this.#kinds[i];
-    if (k === undefined) {
-      k = this.#map.get(this.words.lower(i)) ?? 0;
+    if (k < 0) {
+      k = this.#table.getSpan(this.words.text, this.words.starts[i], this.words.ends[i]);
       this.#kinds[i] = k;
     }
     return k;
@@ -209,7 +248,7 @@ const proper = (k: number) => (k & (ENGLISH | PLACE)) === 0;
 const namely = (k: number) => proper(k) || ((k & (FIRST | SURNAME)) !== 0 && (k & ENGLISH) === 0);
 
 function candidate(w: Words, lex: Lexicon, i: number): boolean {
-  return (w.shapes[i] & CAPITALIZED) !== 0 && (lex.kind(i) & STOP) === 0 && !camelCase(w.word(i));
+  return (w.shapes[i] & CAPITALIZED) !== 0 && (lex.kind(i) & STOP) === 0 && !camelCase(w, i);
 }
 
 /** Whether word i opens a sentence (or a line, a quotation, a list item). */
@@ -245,13 +284,13 @@ function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
   let j = i;
   while (j + 1 < w.count && j - i < 4 && adjacentWords(w, j, j + 1)) {
     const next = j + 1;
-    if (w.shapes[next] & LOWERCASE && PARTICLES.has(w.lower(next))) {
+    if (w.shapes[next] & LOWERCASE && lex.kind(next) & PARTICLE) {
       // One or two particles, then a capitalized word: "van Pas", "van de Noort".
       let after = j + 2;
       if (
         after < w.count &&
         w.shapes[after] & LOWERCASE &&
-        PARTICLES.has(w.lower(after)) &&
+        lex.kind(after) & PARTICLE &&
         adjacentWords(w, next, after)
       ) {
         after++;
@@ -271,8 +310,9 @@ function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
       j++;
       continue;
     }
-    if (!candidate(w, lex, next) || NON_NAME_FOLLOWERS.has(w.lower(next))) break;
+    if (!candidate(w, lex, next)) break;
     const k = lex.kind(next);
+    if (k & NON_NAME_FOLLOWER) break;
     if (k & PLACE && !(k & SURNAME)) break;
     if (w.shapes[j] === INITIAL) initialInside = true;
     j++;
@@ -290,14 +330,11 @@ function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
 function mayBeName(w: Words, lex: Lexicon, i: number): boolean {
   const k = lex.kind(i);
   if (k & FIRST || namely(k)) return true;
-  if (i > 0) {
-    const prev = w.lower(i - 1);
-    if (TITLES.has(prev) || INTRODUCER_LAST_WORDS.has(prev)) return true;
-  }
+  if (i > 0 && lex.kind(i - 1) & (TITLE | INTRODUCER_END)) return true;
   const next = i + 1;
   if (next >= w.count || !adjacentWords(w, i, next)) return false;
   if (w.shapes[next] & (CAPITALIZED | INITIAL)) return true;
-  return (w.shapes[next] & LOWERCASE) !== 0 && PARTICLES.has(w.lower(next));
+  return (w.shapes[next] & LOWERCASE) !== 0 && (lex.kind(next) & PARTICLE) !== 0;
 }
 
 /** Verbs that say what something is or has; "X is a design agency" defines a thing. */
@@ -307,26 +344,26 @@ const ARTICLES = new Set(["a", "an", "the"]);
 /** Adverbs that may stand between a name and its verb: "Ann just left". */
 const ADVERBS = new Set(["just", "also", "never", "always", "still", "then", "really", "finally"]);
 
-function nextIsPersonVerb(w: Words, j: number): boolean {
+function nextIsPersonVerb(w: Words, lex: Lexicon, j: number): boolean {
   let v = j + 1;
-  if (v < w.count && ADVERBS.has(w.lower(v)) && gapIs(w, j, " ")) v++;
-  if (v >= w.count || !PERSON_VERBS.has(w.lower(v))) return false;
+  if (v < w.count && lex.kind(v) & ADVERB && gapIs(w, j, " ")) v++;
+  if (v >= w.count || !(lex.kind(v) & PERSON_VERB)) return false;
   if (!gapIs(w, v - 1, " ") && !gapIs(w, v - 1, "'s ") && !gapIs(w, v - 1, "’s ")) return false;
-  return !(COPULAS.has(w.lower(v)) && v + 1 < w.count && ARTICLES.has(w.lower(v + 1)));
+  return !(lex.kind(v) & COPULA && v + 1 < w.count && lex.kind(v + 1) & ARTICLE);
 }
 
 /** Words that follow a name someone is addressed by: "Ann, can you …", "Ann, please …". */
-const AFTER_VOCATIVE = new Set(
+const AFTER_VOCATIVE_WORDS = new Set(
   "can|could|would|will|please|do|did|are|have|i|you|we|thank|thanks".split("|"),
 );
 
 /** A name opening a sentence to address someone: "Kuba, can I speak to your manager?" */
-function vocative(w: Words, i: number): boolean {
+function vocative(w: Words, lex: Lexicon, i: number): boolean {
   return (
     sentenceStart(w, i) &&
     i + 1 < w.count &&
     gapIs(w, i, ", ") &&
-    AFTER_VOCATIVE.has(w.lower(i + 1))
+    (lex.kind(i + 1) & AFTER_VOCATIVE) !== 0
   );
 }
 
@@ -347,16 +384,16 @@ const POSTAL_TAIL =
 
 /** The score a run of capitalized words earns as a person's name, or 0. */
 function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
-  const prev = i > 0 ? w.lower(i - 1) : undefined;
+  const prev = i > 0 ? lex.kind(i - 1) : 0;
   const kinds = run.words.map((k) => lex.kind(k));
   const head = kinds[0];
   const tail = kinds[kinds.length - 1];
   const multi = kinds.length > 1;
-  if (prev !== undefined && TITLES.has(prev)) {
+  if (prev & TITLE) {
     if (gapIs(w, i - 1, " ") || gapIs(w, i - 1, ". ")) return 0.9;
   }
   const first = (head & FIRST) !== 0;
-  const introducer = introducerAt(w, i);
+  const introducer = introducerAt(w, lex, i);
   if (introducer !== undefined) {
     if (multi || first) return 0.85;
     if (namely(head)) return 0.7;
@@ -364,27 +401,26 @@ function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
   }
   if (head & PLACE && !(head & (FIRST | SURNAME))) return 0;
   const addressed =
-    (prev !== undefined && NON_NAME_FOLLOWERS.has(prev)) ||
-    inAddress(w.text, w.starts[i], w.ends[run.last]);
-  const located = addressed || (prev !== undefined && LOCATIVE_WORDS.has(prev));
+    (prev & NON_NAME_FOLLOWER) !== 0 || inAddress(w.text, w.starts[i], w.ends[run.last]);
+  const located = addressed || (prev & LOCATIVE) !== 0;
   if (multi) {
     const surnameLike = namely(tail);
     if (run.initialInside && (first || namely(head)) && surnameLike) return 0.85;
     if (first) {
       // "Many Thanks", "Long Term": an everyday word that is also a first name needs a surname.
       if (head & EVERYDAY && !(tail & SURNAME)) return 0;
-      if (addressed || (prev !== undefined && PLACE_ONLY_WORDS.has(prev))) return 0.45;
+      if (addressed || prev & PLACE_ONLY) return 0.45;
       return surnameLike ? 0.8 : 0.6;
     }
     if (kinds.every(namely)) {
       if (located) return 0;
-      return tail & SURNAME || nextIsPersonVerb(w, run.last) ? 0.7 : 0.55;
+      return tail & SURNAME || nextIsPersonVerb(w, lex, run.last) ? 0.7 : 0.55;
     }
     return 0;
   }
   if (first && !(head & EVERYDAY)) return located ? 0.45 : 0.6;
-  if (!namely(head) || located || DEMONYMS.has(w.lower(i))) return 0;
-  if (nextIsPersonVerb(w, run.last) || vocative(w, i)) return 0.55;
+  if (!namely(head) || located || head & DEMONYM) return 0;
+  if (nextIsPersonVerb(w, lex, run.last) || vocative(w, lex, i)) return 0.55;
   // A lone surname inside a sentence: "the Jensen novel", "Becker and Vasquez".
   if (head & SURNAME && !sentenceStart(w, i)) return 0.45;
   return 0;
@@ -415,7 +451,7 @@ export const personRecognizer: Recognizer = {
       if (
         after < w.count &&
         adjacentWords(w, run.last, after) &&
-        NON_NAME_FOLLOWERS.has(w.lower(after))
+        lex.kind(after) & NON_NAME_FOLLOWER
       ) {
         i = run.last + 2;
         continue;
@@ -429,8 +465,8 @@ export const personRecognizer: Recognizer = {
       i = run.last + 1;
     }
     const listed = nameLists(w, out, lex);
-    const found = [...listed.kept, ...listed.added, ...speakerLabels(w)];
-    return [...found, ...lowerCaseNames(w, lex), ...propagate(w, found)];
+    const found = [...listed.kept, ...listed.added, ...speakerLabels(w, lex)];
+    return [...found, ...lowerCaseNames(w, lex), ...propagate(w, lex, found)];
   },
 };
 
@@ -448,17 +484,15 @@ function nameLists(
   const added: RawFinding[] = [];
   let i = 0;
   while (i < w.count) {
-    const items = listAt(w, lex, i);
-    if (items.length < 2) {
+    const items = candidate(w, lex, i) ? listAt(w, lex, i) : undefined;
+    if (items === undefined || items.length < 2) {
       i++;
       continue;
     }
     const lastItem = items[items.length - 1];
     const followed = lastItem + 1 < w.count && adjacentWords(w, lastItem, lastItem + 1);
     const company =
-      followed &&
-      (NON_NAME_FOLLOWERS.has(w.lower(lastItem + 1)) ||
-        ORGANISATION_ENDINGS.has(w.lower(lastItem + 1)));
+      followed && (lex.kind(lastItem + 1) & (NON_NAME_FOLLOWER | ORGANISATION_END)) !== 0;
     // Otherwise a capitalized word after the last item makes it a longer name, not a list.
     if (!company && followed && w.shapes[lastItem + 1] & CAPITALIZED) {
       i = lastItem + 1;
@@ -479,9 +513,8 @@ function nameLists(
   return { kept: found.filter((f) => !dropped.has(f)), added };
 }
 
-/** Word indices of a list "A, B and C" (or "A and B") of single capitalized words at i. */
+/** Word indices of a list "A, B and C" (or "A and B") of single capitalized words from candidate i. */
 function listAt(w: Words, lex: Lexicon, i: number): number[] {
-  if (!candidate(w, lex, i)) return [];
   const items = [i];
   let k = i;
   while (items.length < 8 && k + 1 < w.count && gapIs(w, k, ", ") && candidate(w, lex, k + 1)) {
@@ -527,7 +560,7 @@ function lowerCaseNames(w: Words, lex: Lexicon): RawFinding[] {
 function namesInLowerLine(w: Words, from: number, to: number, lex: Lexicon): RawFinding[] {
   const out: RawFinding[] = [];
   for (let i = from; i <= to; i++) {
-    const introduced = introducedAt(w, i);
+    const introduced = introducedAt(w, lex, i);
     if (!introduced && !(lex.kind(i) & FIRST)) continue;
     const k = lex.kind(i);
     if (!(k & FIRST && !(k & ENGLISH)) && !(introduced && proper(k))) continue;
@@ -538,7 +571,7 @@ function namesInLowerLine(w: Words, from: number, to: number, lex: Lexicon): Raw
     } else if (j + 1 <= to && adjacentWords(w, j, j + 1)) {
       if (namely(lex.kind(j + 1))) j++;
     }
-    if (j === i && !introduced && !nextIsPersonVerb(w, i)) continue;
+    if (j === i && !introduced && !nextIsPersonVerb(w, lex, i)) continue;
     out.push(
       finding("PERSON", w.starts[i], w.ends[j], introduced ? 0.85 : j > i ? 0.6 : 0.5, "person"),
     );
@@ -548,13 +581,12 @@ function namesInLowerLine(w: Words, from: number, to: number, lex: Lexicon): Raw
 }
 
 /** "Nicole: Remember me?" — a capitalized word opening a line and followed by a colon. */
-function speakerLabels(w: Words): RawFinding[] {
+function speakerLabels(w: Words, lex: Lexicon): RawFinding[] {
   const out: RawFinding[] = [];
   const text = w.text;
   for (let i = 0; i < w.count; i++) {
     if (text.charCodeAt(w.ends[i]) !== 58 || !(w.shapes[i] & CAPITALIZED)) continue;
-    const lower = w.lower(i);
-    if (COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower) || PLACES.has(lower)) continue;
+    if (lex.kind(i) & (COMMON | LABEL | PLACE)) continue;
     const lineStart = text.lastIndexOf("\n", w.starts[i] - 1) + 1;
     if (text.slice(lineStart, w.starts[i]).trim() !== "") continue;
     out.push(finding("PERSON", w.starts[i], w.ends[i], 0.5, "person"));
@@ -573,21 +605,22 @@ const LABEL_WORDS = new Set(
  * Document-level consistency: once a word is part of a name found with evidence, its other
  * capitalized occurrences in the same text are that person too ("… Bonifacy Kaczmarek … Kaczmarek").
  */
-function propagate(w: Words, found: readonly RawFinding[]): RawFinding[] {
-  const known = new Set<string>();
+function propagate(w: Words, lex: Lexicon, found: readonly RawFinding[]): RawFinding[] {
+  const known = new Map<string, number>();
   const strong = found.filter((f) => f.score >= 0.7).sort((a, b) => a.start - b.start);
   // `strong` and the words are both sorted by start: one merge pass.
   let k = 0;
   for (const f of strong) {
     while (k < w.count && w.starts[k] < f.start) k++;
     for (let j = k; j < w.count && w.ends[j] <= f.end; j++) {
-      if (w.ends[j] - w.starts[j] > 2 && !COMMON_WORDS.has(w.lower(j))) known.add(w.lower(j));
+      if (w.ends[j] - w.starts[j] > 2 && !(lex.kind(j) & COMMON)) known.set(w.lower(j), 1);
     }
   }
   if (known.size === 0) return [];
+  const knownWords = new WordBits(known);
   const out: RawFinding[] = [];
   for (let i = 0; i < w.count; i++) {
-    if (w.shapes[i] & CAPITALIZED && known.has(w.lower(i))) {
+    if (w.shapes[i] & CAPITALIZED && knownWords.getSpan(w.text, w.starts[i], w.ends[i])) {
       out.push(finding("PERSON", w.starts[i], w.ends[i], 0.45, "person"));
     }
   }

@@ -54,12 +54,19 @@ const HYPHEN = 45;
 const MAX_TOKEN = 40;
 
 /**
+ * Lower-case forms made by `Words.lower`, kept across texts: entry i is word i's form when
+ * `lowerStamps[i]` is the current text's scan number (no array made or cleared per text).
+ */
+const lowerForms: string[] = [];
+let lowerStamps = new Int32Array(1024);
+let scanNumber = 0;
+
+/**
  * The words of a text as parallel arrays (no object per word): offsets, shape flags, and the
  * word's string and lower-case form made on demand. Valid until `scanWords` reads another text
  * (the arrays are reused).
  */
 export class Words {
-  readonly #lower: (string | undefined)[];
   constructor(
     readonly text: string,
     readonly count: number,
@@ -69,18 +76,19 @@ export class Words {
     /** 1 where the word is followed by a period (kept outside its end). */
     readonly dots: Uint8Array,
   ) {
-    this.#lower = new Array(count);
+    scanNumber++;
+    if (lowerStamps.length < count) lowerStamps = new Int32Array(starts.length);
+    while (lowerForms.length < count) lowerForms.push("");
   }
   word(i: number): string {
     return this.text.slice(this.starts[i], this.ends[i]);
   }
   lower(i: number): string {
-    let l = this.#lower[i];
-    if (l === undefined) {
-      l = this.word(i).toLowerCase();
-      this.#lower[i] = l;
+    if (lowerStamps[i] !== scanNumber) {
+      lowerForms[i] = this.word(i).toLowerCase();
+      lowerStamps[i] = scanNumber;
     }
-    return l;
+    return lowerForms[i];
   }
   dot(i: number): boolean {
     return this.dots[i] === 1;
@@ -179,6 +187,7 @@ function wordUnitBefore(text: string, i: number, joiners: boolean): boolean {
   if (i <= 0) return false;
   const c = text.charCodeAt(i - 1);
   if (c === APOSTROPHE || c === RIGHT_QUOTE || c === HYPHEN) return joiners;
+  if (c < 128) return (classes[c] & LETTER) !== 0;
   return (
     (classOf(text, c >= 0xdc00 && c <= 0xdfff && i >= 2 ? i - 2 : i - 1) & (LETTER | MARK)) !== 0
   );

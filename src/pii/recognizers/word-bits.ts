@@ -1,0 +1,73 @@
+// A table from lower-case words to bit masks (which word lists hold the word), looked up by a
+// span of a text without making a string: ASCII spans are hashed and compared in place, folding
+// case as `toLowerCase` does for ASCII; spans with other characters are lower-cased first. The
+// name rules ask about every capitalized word, and a slice, a `toLowerCase` and a Map lookup
+// per word cost more than the whole word scan.
+
+/** FNV-1a step over one UTF-16 unit. */
+const step = (hash: number, unit: number) => Math.imul(hash ^ unit, 0x01000193);
+const FNV_OFFSET = 0x811c9dc5 | 0;
+
+export class WordBits {
+  readonly #keys: string[] = [];
+  readonly #bits: number[] = [];
+  /** Open addressing: entry index + 1 per slot, 0 for an empty slot. */
+  readonly #slots: Int32Array;
+  readonly #mask: number;
+
+  /** `entries`: lower-case words and their bits. */
+  constructor(entries: ReadonlyMap<string, number>) {
+    let size = 16;
+    while (size < entries.size * 2) size *= 2;
+    this.#slots = new Int32Array(size);
+    this.#mask = size - 1;
+    for (const [word, bits] of entries) {
+      let slot = WordBits.#hashOf(word) & this.#mask;
+      while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
+      this.#keys.push(word);
+      this.#bits.push(bits);
+      this.#slots[slot] = this.#keys.length;
+    }
+  }
+
+  static #hashOf(word: string): number {
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < word.length; i++) hash = step(hash, word.charCodeAt(i));
+    return hash;
+  }
+
+  /** The bits of a lower-case word (0 when no list holds it). */
+  get(word: string): number {
+    for (let slot = WordBits.#hashOf(word) & this.#mask; ; slot = (slot + 1) & this.#mask) {
+      const entry = this.#slots[slot];
+      if (entry === 0) return 0;
+      if (this.#keys[entry - 1] === word) return this.#bits[entry - 1];
+    }
+  }
+
+  /** The bits of text[start, end), lower-cased. */
+  getSpan(text: string, start: number, end: number): number {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) return this.get(text.slice(start, end).toLowerCase());
+      hash = step(hash, c >= 65 && c <= 90 ? c + 32 : c);
+    }
+    const length = end - start;
+    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
+      const entry = this.#slots[slot];
+      if (entry === 0) return 0;
+      const key = this.#keys[entry - 1];
+      if (key.length === length && sameFolded(key, text, start)) return this.#bits[entry - 1];
+    }
+  }
+}
+
+/** Whether ASCII text from `start` equals the lower-case `key` once its capitals are folded. */
+function sameFolded(key: string, text: string, start: number): boolean {
+  for (let k = 0; k < key.length; k++) {
+    const c = text.charCodeAt(start + k);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== key.charCodeAt(k)) return false;
+  }
+  return true;
+}

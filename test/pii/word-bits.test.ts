@@ -1,0 +1,59 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { WordBits } from "../../src/pii/recognizers/word-bits.js";
+
+// Looking a span up in place must answer what lower-casing its slice and asking a Map answers.
+
+const LISTED = ["ann", "lee", "o'neil", "müller", "straße", "i̇stanbul", "van", "x", "a-b"];
+const entries = new Map(LISTED.map((w, i) => [w, 1 << i]));
+const table = new WordBits(entries);
+const expected = (text: string, start: number, end: number) =>
+  entries.get(text.slice(start, end).toLowerCase()) ?? 0;
+
+describe("WordBits", () => {
+  it("finds listed words in any case, and nothing else", () => {
+    const text = "Ann LEE o'Neil MÜLLER İstanbul Annie An van-x";
+    for (const [start, end] of [
+      [0, 3],
+      [4, 7],
+      [8, 14],
+      [15, 21],
+      [22, 30],
+      [31, 36],
+      [37, 39],
+      [40, 43],
+    ]) {
+      expect(table.getSpan(text, start, end)).toBe(expected(text, start, end));
+    }
+    expect(table.getSpan(text, 0, 3)).toBe(1);
+    expect(table.getSpan(text, 15, 21)).toBe(1 << 3);
+    expect(table.get("lee")).toBe(2);
+    expect(table.get("Lee")).toBe(0);
+    expect(new WordBits(new Map()).getSpan("ann", 0, 3)).toBe(0);
+  });
+
+  it("agrees with lower-casing and a Map lookup on random spans", () => {
+    const unit = fc.constantFrom(..."AaNnEeLlOo'’-İIıSsßẞXxüÜ 𝒜".split(""), "𝒜", "ﬁ");
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            unit,
+            fc.constantFrom(...LISTED),
+            fc.constantFrom(...LISTED.map((w) => w.toUpperCase())),
+          ),
+          { maxLength: 12 },
+        ),
+        fc.nat(),
+        fc.nat(),
+        (parts, a, b) => {
+          const text = parts.join("");
+          const start = a % (text.length + 1);
+          const end = start + (b % (text.length - start + 1));
+          expect(table.getSpan(text, start, end)).toBe(expected(text, start, end));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
