@@ -222,15 +222,23 @@ function wordKindTable(): WordBits {
 
 /** Kinds of the words of the last text, -1 where not looked up yet (reused from text to text). */
 let kindCache = new Int32Array(1024);
+/** Whether each word of the last text may start a name: 1 or 0, -1 where not decided yet. */
+let candidateCache = new Int8Array(1024);
 
 /** What the word lists say about each word of one text (looked up once per word). */
 class Lexicon {
   readonly #table = wordKindTable();
   readonly #kinds: Int32Array;
+  readonly #candidates: Int8Array;
   constructor(readonly words: Words) {
-    if (kindCache.length < words.count) kindCache = new Int32Array(words.count * 2);
+    if (kindCache.length < words.count) {
+      kindCache = new Int32Array(words.count * 2);
+      candidateCache = new Int8Array(words.count * 2);
+    }
     kindCache.fill(-1, 0, words.count);
+    candidateCache.fill(-1, 0, words.count);
     this.#kinds = kindCache;
+    this.#candidates = candidateCache;
   }
   kind(i: number): number {
     let k = this.#kinds[i];
@@ -240,16 +248,25 @@ class Lexicon {
     }
     return k;
   }
+  /** A capitalized word that is no function word and not camelCase. */
+  candidate(i: number): boolean {
+    let c = this.#candidates[i];
+    if (c < 0) {
+      const w = this.words;
+      c =
+        (w.shapes[i] & CAPITALIZED) !== 0 && (this.kind(i) & STOP) === 0 && !camelCase(w, i)
+          ? 1
+          : 0;
+      this.#candidates[i] = c;
+    }
+    return c === 1;
+  }
 }
 
 /** Not a word of everyday English nor a known place: a proper noun of some kind. */
 const proper = (k: number) => (k & (ENGLISH | PLACE)) === 0;
 /** Evidence that a word is a name rather than a common word. */
 const namely = (k: number) => proper(k) || ((k & (FIRST | SURNAME)) !== 0 && (k & ENGLISH) === 0);
-
-function candidate(w: Words, lex: Lexicon, i: number): boolean {
-  return (w.shapes[i] & CAPITALIZED) !== 0 && (lex.kind(i) & STOP) === 0 && !camelCase(w, i);
-}
 
 /** Whether word i opens a sentence (or a line, a quotation, a list item). */
 function sentenceStart(w: Words, i: number): boolean {
@@ -310,7 +327,7 @@ function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
       j++;
       continue;
     }
-    if (!candidate(w, lex, next)) break;
+    if (!lex.candidate(next)) break;
     const k = lex.kind(next);
     if (k & NON_NAME_FOLLOWER) break;
     if (k & PLACE && !(k & SURNAME)) break;
@@ -437,7 +454,7 @@ export const personRecognizer: Recognizer = {
     const out: RawFinding[] = [];
     let i = 0;
     while (i < w.count) {
-      if (!candidate(w, lex, i)) {
+      if (!lex.candidate(i)) {
         i++;
         continue;
       }
@@ -484,7 +501,7 @@ function nameLists(
   const added: RawFinding[] = [];
   let i = 0;
   while (i < w.count) {
-    const items = candidate(w, lex, i) ? listAt(w, lex, i) : undefined;
+    const items = lex.candidate(i) ? listAt(w, lex, i) : undefined;
     if (items === undefined || items.length < 2) {
       i++;
       continue;
@@ -517,7 +534,7 @@ function nameLists(
 function listAt(w: Words, lex: Lexicon, i: number): number[] {
   const items = [i];
   let k = i;
-  while (items.length < 8 && k + 1 < w.count && gapIs(w, k, ", ") && candidate(w, lex, k + 1)) {
+  while (items.length < 8 && k + 1 < w.count && gapIs(w, k, ", ") && lex.candidate(k + 1)) {
     k++;
     items.push(k);
   }
@@ -526,7 +543,7 @@ function listAt(w: Words, lex: Lexicon, i: number): number[] {
     (gapIs(w, k, " ") || gapIs(w, k, ", ")) &&
     w.lower(k + 1) === "and" &&
     gapIs(w, k + 1, " ") &&
-    candidate(w, lex, k + 2);
+    lex.candidate(k + 2);
   return joined ? [...items, k + 2] : [];
 }
 
