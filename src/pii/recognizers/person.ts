@@ -289,14 +289,22 @@ function gapIs(w: Words, a: number, gap: string): boolean {
 interface NameRun {
   /** Last word of the name. */
   readonly last: number;
-  /** Indices of the name words (not initials or particles). */
-  readonly words: readonly number[];
+  /** How many name words (not initials or particles) it has. */
+  readonly names: number;
+  /** Kinds of its first and last name words. */
+  readonly head: number;
+  readonly tail: number;
+  /** Every name word is `namely`. */
+  readonly allNamely: boolean;
   readonly initialInside: boolean;
 }
 
 /** Extends a name from word i over name words, initials and particles: "Vanessa P. Hertzog". */
 function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
-  const words = [i];
+  const head = lex.kind(i);
+  let names = 1;
+  let tail = head;
+  let allNamely = namely(head);
   let initialInside = false;
   let j = i;
   while (j + 1 < w.count && j - i < 4 && adjacentWords(w, j, j + 1)) {
@@ -320,24 +328,24 @@ function nameRun(w: Words, i: number, lex: Lexicon): NameRun {
         break;
       }
       j = after;
-      words.push(j);
-      continue;
-    }
-    if (w.shapes[next] & INITIAL) {
+    } else if (w.shapes[next] & INITIAL) {
       j++;
       continue;
+    } else {
+      if (!lex.candidate(next)) break;
+      const k = lex.kind(next);
+      if (k & NON_NAME_FOLLOWER) break;
+      if (k & PLACE && !(k & SURNAME)) break;
+      if (w.shapes[j] === INITIAL) initialInside = true;
+      j++;
     }
-    if (!lex.candidate(next)) break;
-    const k = lex.kind(next);
-    if (k & NON_NAME_FOLLOWER) break;
-    if (k & PLACE && !(k & SURNAME)) break;
-    if (w.shapes[j] === INITIAL) initialInside = true;
-    j++;
-    words.push(j);
+    names++;
+    tail = lex.kind(j);
+    allNamely &&= namely(tail);
   }
   // A trailing initial belongs to the next sentence ("… Smith. A new …").
   while (j > i && w.shapes[j] === INITIAL) j--;
-  return { last: j, words: words.filter((k) => k <= j), initialInside };
+  return { last: j, names, head, tail, allNamely, initialInside };
 }
 
 /**
@@ -402,10 +410,8 @@ const POSTAL_TAIL =
 /** The score a run of capitalized words earns as a person's name, or 0. */
 function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
   const prev = i > 0 ? lex.kind(i - 1) : 0;
-  const kinds = run.words.map((k) => lex.kind(k));
-  const head = kinds[0];
-  const tail = kinds[kinds.length - 1];
-  const multi = kinds.length > 1;
+  const { head, tail } = run;
+  const multi = run.names > 1;
   if (prev & TITLE) {
     if (gapIs(w, i - 1, " ") || gapIs(w, i - 1, ". ")) return 0.9;
   }
@@ -429,7 +435,7 @@ function scoreRun(w: Words, i: number, run: NameRun, lex: Lexicon): number {
       if (addressed || prev & PLACE_ONLY) return 0.45;
       return surnameLike ? 0.8 : 0.6;
     }
-    if (kinds.every(namely)) {
+    if (run.allNamely) {
       if (located) return 0;
       return tail & SURNAME || nextIsPersonVerb(w, lex, run.last) ? 0.7 : 0.55;
     }
