@@ -6,6 +6,7 @@ import { MlsecError } from "../core/index.js";
 import { codePointOffsets } from "./offsets.js";
 import { DIGIT, LETTER, unitClass } from "./recognizers/char-classes.js";
 import { DEFAULT_RECOGNIZERS } from "./recognizers/index.js";
+import { foldedEquals } from "./recognizers/word-bits.js";
 import type { EntityType, Finding, OffsetUnit, RawFinding, Recognizer } from "./types.js";
 
 export interface AnalyzeOptions {
@@ -88,14 +89,7 @@ function anyWordIn(text: string, words: number, list: readonly string[] | undefi
   for (let w = 0; w < words; w++) {
     const start = wordBounds[2 * w];
     const end = wordBounds[2 * w + 1];
-    // Words of lower-case ASCII need no toLowerCase (the common case).
-    let lower = true;
-    for (let i = start; i < end && lower; i++) {
-      const c = text.charCodeAt(i);
-      lower = c < 128 && !(c >= 65 && c <= 90);
-    }
-    const word = text.slice(start, end);
-    if (list.includes(lower ? word : word.toLowerCase())) return true;
+    for (const entry of list) if (foldedEquals(text, start, end, entry)) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WordBits } from "../../src/pii/recognizers/word-bits.js";
+import { foldedEquals, WordBits } from "../../src/pii/recognizers/word-bits.js";
 
 // Looking a span up in place must answer what lower-casing its slice and asking a Map answers.
 
@@ -54,6 +54,23 @@ describe("WordBits", () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it("compares a span with a lower-case word as lower-casing its slice would", () => {
+    expect(foldedEquals("Dear Ann", 0, 4, "dear")).toBe(true);
+    expect(foldedEquals("İ", 0, 1, "i̇")).toBe(true);
+    expect(foldedEquals("DEAR", 0, 4, "deal")).toBe(false);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(..."DdEeAaRrİIıẞß𝒜 '".split(""), "𝒜"), { maxLength: 8 }),
+        fc.constantFrom("dear", "i̇", "ß", "ss", "", "da", "ı"),
+        (units, word) => {
+          const text = units.join("");
+          expect(foldedEquals(text, 0, text.length, word)).toBe(text.toLowerCase() === word);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -502,16 +502,18 @@ function nameLists(
   found: readonly RawFinding[],
   lex: Lexicon,
 ): { kept: RawFinding[]; added: RawFinding[] } {
-  const byStart = new Map(found.map((f) => [f.start, f]));
+  let findingsByStart: Map<number, RawFinding> | undefined; // made at the first list
   const dropped = new Set<RawFinding>();
   const added: RawFinding[] = [];
   let i = 0;
   while (i < w.count) {
     const items = lex.candidate(i) ? listAt(w, lex, i) : undefined;
-    if (items === undefined || items.length < 2) {
+    if (items === undefined) {
       i++;
       continue;
     }
+    findingsByStart ??= new Map(found.map((f) => [f.start, f]));
+    const byStart = findingsByStart;
     const lastItem = items[items.length - 1];
     const followed = lastItem + 1 < w.count && adjacentWords(w, lastItem, lastItem + 1);
     const company =
@@ -536,21 +538,24 @@ function nameLists(
   return { kept: found.filter((f) => !dropped.has(f)), added };
 }
 
-/** Word indices of a list "A, B and C" (or "A and B") of single capitalized words from candidate i. */
-function listAt(w: Words, lex: Lexicon, i: number): number[] {
-  const items = [i];
+/**
+ * Word indices of a list "A, B and C" (or "A and B") of single capitalized words from candidate
+ * i (up to eight before the "and"), or undefined.
+ */
+function listAt(w: Words, lex: Lexicon, i: number): number[] | undefined {
   let k = i;
-  while (items.length < 8 && k + 1 < w.count && gapIs(w, k, ", ") && lex.candidate(k + 1)) {
-    k++;
-    items.push(k);
-  }
-  if (k + 2 >= w.count) return [];
+  while (k - i < 7 && k + 1 < w.count && gapIs(w, k, ", ") && lex.candidate(k + 1)) k++;
+  if (k + 2 >= w.count) return undefined;
   const joined =
     (gapIs(w, k, " ") || gapIs(w, k, ", ")) &&
     w.lower(k + 1) === "and" &&
     gapIs(w, k + 1, " ") &&
     lex.candidate(k + 2);
-  return joined ? [...items, k + 2] : [];
+  if (!joined) return undefined;
+  const items: number[] = [];
+  for (let m = i; m <= k; m++) items.push(m);
+  items.push(k + 2);
+  return items;
 }
 
 /**

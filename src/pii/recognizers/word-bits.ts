@@ -71,3 +71,20 @@ function sameFolded(key: string, text: string, start: number): boolean {
   }
   return true;
 }
+
+/** Whether text[start, end), lower-cased, is `lowerWord` (compared in place when ASCII). */
+export function foldedEquals(text: string, start: number, end: number, lowerWord: string): boolean {
+  if (end - start === lowerWord.length) {
+    for (let k = 0; k < lowerWord.length; k++) {
+      const c = text.charCodeAt(start + k);
+      if (c >= 128) return text.slice(start, end).toLowerCase() === lowerWord;
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== lowerWord.charCodeAt(k)) return false;
+    }
+    return true;
+  }
+  // Lower-casing changes the length of a few non-ASCII words only.
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) >= 128) return text.slice(start, end).toLowerCase() === lowerWord;
+  }
+  return false;
+}
