@@ -13,6 +13,10 @@
 //               (mlsecWallMBs, baselineWallMBs).
 //   throughput-readmes: the same over ordinary English prose — the README.md files of the installed
 //               packages (node_modules, sorted by path, up to BENCH_MB MiB).
+//   cli-readmes: `mlsec pii detect FILE --format json` end to end, in a child process, on a file of
+//               BENCH_CLI_MB MiB of the README prose (copies with shifted digits): CPU and wall
+//               time of the whole run (cliMBs), of a run on a one-line file (startupCpuS), and the
+//               rate once started (steadyMBs = MB / (cpu - startup cpu)); baseline as above.
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
 //   recognizers-{text,readmes}: CPU ms per MB of each recognizer's detect() alone (a scan it
 //               shares with others through a per-text cache counted in each), the phone
@@ -22,7 +26,9 @@
 // same run, interleaved with this one (afterMBs, beforeMBs, speedup = after / before).
 // The long texts are not one text repeated: every copy shifts its digits, so per-value caches
 // (phone-number validity) see as many distinct numbers as real data would.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -320,4 +326,65 @@ if (corpus.bytes > 0) {
     mb: r3(proseMB),
     msPerMB: recognizerCosts(prosePieces, proseMB),
   });
+}
+
+/**
+ * The built CLI on `file` in a child process: its CPU seconds (user + system, read by a module
+ * preloaded with --import at exit) and wall seconds.
+ */
+const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const CPU_AT_EXIT =
+  'data:text/javascript,process.on("exit",()=>process.stderr.write("cpu:"+JSON.stringify(process.cpuUsage())))';
+function cliRun(file) {
+  const started = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    ["--import", CPU_AT_EXIT, CLI_MAIN, "pii", "detect", file, "--format", "json"],
+    { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * MB },
+  );
+  const wall = (performance.now() - started) / 1000;
+  const cpu = /cpu:(\{.*\})/.exec(run.stderr.toString());
+  if (run.status !== 0 || cpu === null) {
+    throw new Error(`pii detect failed (${run.status}): ${run.stderr.toString().slice(0, 500)}`);
+  }
+  const usage = JSON.parse(cpu[1]);
+  return { cpu: (usage.user + usage.system) / 1e6, wall };
+}
+
+if (corpus.bytes > 0) {
+  const CLI_MB = Number(process.env.BENCH_CLI_MB ?? 20);
+  const dir = mkdtempSync(join(tmpdir(), "mlsec-bench-pii-"));
+  try {
+    const prose = corpus.parts.join("\n");
+    const copies = Math.max(1, Math.round((CLI_MB * MB) / Buffer.byteLength(prose)));
+    const text = Array.from({ length: copies }, (_, c) =>
+      prose.replace(/\d/g, (d) => String((Number(d) + c) % 10)),
+    ).join("\n");
+    const file = join(dir, "prose.txt");
+    const tiny = join(dir, "tiny.txt");
+    writeFileSync(file, text);
+    writeFileSync(tiny, "Ann Lee lives in Paris.\n");
+    const mb = Buffer.byteLength(text) / MB;
+    let whole = { cpu: Infinity, wall: Infinity };
+    let startup = { cpu: Infinity, wall: Infinity };
+    for (let i = 0; i < REPS; i++) {
+      const big = cliRun(file);
+      const small = cliRun(tiny);
+      whole = { cpu: Math.min(whole.cpu, big.cpu), wall: Math.min(whole.wall, big.wall) };
+      startup = { cpu: Math.min(startup.cpu, small.cpu), wall: Math.min(startup.wall, small.wall) };
+    }
+    const base = bestTimes(() => naive(text));
+    emit({
+      case: "cli-readmes",
+      mb: r3(mb),
+      cliMBs: r3(mb / whole.cpu),
+      cliWallMBs: r3(mb / whole.wall),
+      startupCpuS: r3(startup.cpu),
+      steadyMBs: r3(mb / (whole.cpu - startup.cpu)),
+      baselineMBs: r3(mb / base.cpu),
+      ratio: r3(base.cpu / whole.cpu),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
