@@ -6,7 +6,8 @@ import { foldedEquals, WordBits } from "../../src/pii/recognizers/word-bits.js";
 
 const LISTED = ["ann", "lee", "o'neil", "müller", "straße", "i̇stanbul", "van", "x", "a-b"];
 const entries = new Map(LISTED.map((w, i) => [w, 1 << i]));
-const table = new WordBits(entries);
+const table = new WordBits(entries.size);
+for (const [word, bits] of entries) table.add(word, bits);
 const expected = (text: string, start: number, end: number) =>
   entries.get(text.slice(start, end).toLowerCase()) ?? 0;
 
@@ -29,7 +30,20 @@ describe("WordBits", () => {
     expect(table.getSpan(text, 15, 21)).toBe(1 << 3);
     expect(table.get("lee")).toBe(2);
     expect(table.get("Lee")).toBe(0);
-    expect(new WordBits(new Map()).getSpan("ann", 0, 3)).toBe(0);
+    expect(new WordBits(0).getSpan("ann", 0, 3)).toBe(0);
+  });
+
+  it("sets and clears bits per word, and refuses more words than it was made for", () => {
+    const small = new WordBits(2);
+    small.add("ann", 1);
+    small.add("ann", 4);
+    small.add("lee", 2);
+    small.remove("ann", 1);
+    small.remove("bob", 1);
+    expect([small.get("ann"), small.get("lee"), small.get("bob")]).toEqual([4, 2, 0]);
+    const full = new WordBits(1);
+    for (const w of ["a", "b", "c", "d", "e", "f", "g", "h"]) full.add(w, 1);
+    expect(() => full.add("i", 1)).toThrow(RangeError);
   });
 
   it("agrees with lower-casing and a Map lookup on random spans", () => {

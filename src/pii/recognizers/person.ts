@@ -187,37 +187,37 @@ let wordKinds: WordBits | undefined;
 /** Every listed word → what the lists say about it: one lookup per word instead of five. */
 function wordKindTable(): WordBits {
   if (wordKinds !== undefined) return wordKinds;
-  const kinds = new Map<string, number>();
-  const add = (words: Iterable<string>, bit: number) => {
-    for (const w of words) kinds.set(w, (kinds.get(w) ?? 0) | bit);
-  };
-  add(firstNameSet(), FIRST);
-  add(surnameSet(), SURNAME);
-  add(englishWordSet(), ENGLISH);
-  add(COMMON_WORDS, ENGLISH);
-  add(everydayWordSet(), EVERYDAY);
-  add(PLACES, PLACE);
-  add(FUNCTION_WORDS, STOP);
-  add(MONTH_AND_DAY_WORDS, STOP);
+  const lists: [ReadonlySet<string>, number][] = [
+    [firstNameSet(), FIRST],
+    [surnameSet(), SURNAME],
+    [englishWordSet(), ENGLISH],
+    [COMMON_WORDS, ENGLISH],
+    [everydayWordSet(), EVERYDAY],
+    [PLACES, PLACE],
+    [FUNCTION_WORDS, STOP],
+    [MONTH_AND_DAY_WORDS, STOP],
+    [TITLES, TITLE],
+    [INTRODUCER_LAST_WORDS, INTRODUCER_END],
+    [PARTICLES, PARTICLE],
+    [NON_NAME_FOLLOWERS, NON_NAME_FOLLOWER],
+    [ORGANISATION_ENDINGS, ORGANISATION_END],
+    [DEMONYMS, DEMONYM],
+    [LABEL_WORDS, LABEL],
+    [COMMON_WORDS, COMMON],
+    [LOCATIVE_WORDS, LOCATIVE],
+    [PLACE_ONLY_WORDS, PLACE_ONLY],
+    [PERSON_VERBS, PERSON_VERB],
+    [ADVERBS, ADVERB],
+    [COPULAS, COPULA],
+    [ARTICLES, ARTICLE],
+    [AFTER_VOCATIVE_WORDS, AFTER_VOCATIVE],
+  ];
+  const table = new WordBits(lists.reduce((n, [list]) => n + list.size, 0));
+  for (const [list, bit] of lists) for (const w of list) table.add(w, bit);
   // Common words that are also first names ("Will", "Grace") are no evidence of a name.
-  for (const w of COMMON_WORDS) kinds.set(w, (kinds.get(w) ?? 0) & ~FIRST);
-  add(TITLES, TITLE);
-  add(INTRODUCER_LAST_WORDS, INTRODUCER_END);
-  add(PARTICLES, PARTICLE);
-  add(NON_NAME_FOLLOWERS, NON_NAME_FOLLOWER);
-  add(ORGANISATION_ENDINGS, ORGANISATION_END);
-  add(DEMONYMS, DEMONYM);
-  add(LABEL_WORDS, LABEL);
-  add(COMMON_WORDS, COMMON);
-  add(LOCATIVE_WORDS, LOCATIVE);
-  add(PLACE_ONLY_WORDS, PLACE_ONLY);
-  add(PERSON_VERBS, PERSON_VERB);
-  add(ADVERBS, ADVERB);
-  add(COPULAS, COPULA);
-  add(ARTICLES, ARTICLE);
-  add(AFTER_VOCATIVE_WORDS, AFTER_VOCATIVE);
-  wordKinds = new WordBits(kinds);
-  return wordKinds;
+  for (const w of COMMON_WORDS) table.remove(w, FIRST);
+  wordKinds = table;
+  return table;
 }
 
 /** Kinds of the words of the last text, -1 where not looked up yet (reused from text to text). */
@@ -634,18 +634,19 @@ const LABEL_WORDS = new Set(
  * capitalized occurrences in the same text are that person too ("… Bonifacy Kaczmarek … Kaczmarek").
  */
 function propagate(w: Words, lex: Lexicon, found: readonly RawFinding[]): RawFinding[] {
-  const known = new Map<string, number>();
+  const known = new Set<string>();
   const strong = found.filter((f) => f.score >= 0.7).sort((a, b) => a.start - b.start);
   // `strong` and the words are both sorted by start: one merge pass.
   let k = 0;
   for (const f of strong) {
     while (k < w.count && w.starts[k] < f.start) k++;
     for (let j = k; j < w.count && w.ends[j] <= f.end; j++) {
-      if (w.ends[j] - w.starts[j] > 2 && !(lex.kind(j) & COMMON)) known.set(w.lower(j), 1);
+      if (w.ends[j] - w.starts[j] > 2 && !(lex.kind(j) & COMMON)) known.add(w.lower(j));
     }
   }
   if (known.size === 0) return [];
-  const knownWords = new WordBits(known);
+  const knownWords = new WordBits(known.size);
+  for (const word of known) knownWords.add(word, 1);
   const out: RawFinding[] = [];
   for (let i = 0; i < w.count; i++) {
     if (w.shapes[i] & CAPITALIZED && knownWords.getSpan(w.text, w.starts[i], w.ends[i])) {

@@ -15,19 +15,12 @@ export class WordBits {
   readonly #slots: Int32Array;
   readonly #mask: number;
 
-  /** `entries`: lower-case words and their bits. */
-  constructor(entries: ReadonlyMap<string, number>) {
+  /** A table for up to `capacity` distinct words (kept at most half full). */
+  constructor(capacity: number) {
     let size = 16;
-    while (size < entries.size * 2) size *= 2;
+    while (size < capacity * 2) size *= 2;
     this.#slots = new Int32Array(size);
     this.#mask = size - 1;
-    for (const [word, bits] of entries) {
-      let slot = WordBits.#hashOf(word) & this.#mask;
-      while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
-      this.#keys.push(word);
-      this.#bits.push(bits);
-      this.#slots[slot] = this.#keys.length;
-    }
   }
 
   static #hashOf(word: string): number {
@@ -36,13 +29,40 @@ export class WordBits {
     return hash;
   }
 
-  /** The bits of a lower-case word (0 when no list holds it). */
-  get(word: string): number {
+  /** The entry index of a lower-case word, or where its slot would be as -(slot + 1). */
+  #find(word: string): number {
     for (let slot = WordBits.#hashOf(word) & this.#mask; ; slot = (slot + 1) & this.#mask) {
       const entry = this.#slots[slot];
-      if (entry === 0) return 0;
-      if (this.#keys[entry - 1] === word) return this.#bits[entry - 1];
+      if (entry === 0) return -(slot + 1);
+      if (this.#keys[entry - 1] === word) return entry - 1;
     }
+  }
+
+  /** Sets `bits` for a lower-case word. */
+  add(word: string, bits: number): void {
+    const found = this.#find(word);
+    if (found >= 0) {
+      this.#bits[found] |= bits;
+      return;
+    }
+    if (this.#keys.length * 2 >= this.#slots.length) {
+      throw new RangeError(`WordBits is full (${this.#keys.length} words)`);
+    }
+    this.#keys.push(word);
+    this.#bits.push(bits);
+    this.#slots[-found - 1] = this.#keys.length;
+  }
+
+  /** Clears `bits` for a lower-case word, if listed. */
+  remove(word: string, bits: number): void {
+    const found = this.#find(word);
+    if (found >= 0) this.#bits[found] &= ~bits;
+  }
+
+  /** The bits of a lower-case word (0 when no list holds it). */
+  get(word: string): number {
+    const found = this.#find(word);
+    return found >= 0 ? this.#bits[found] : 0;
   }
 
   /** The bits of text[start, end), lower-cased. */
