@@ -211,19 +211,19 @@ function checkLimits(text: string, maxText: number, maxLine: number): void {
       { details: { length: text.length, limit: maxText } },
     );
   }
-  if (text.length <= maxLine) return;
-  let lineStart = 0;
-  for (;;) {
-    const nl = text.indexOf("\n", lineStart);
-    const lineEnd = nl < 0 ? text.length : nl;
-    if (lineEnd - lineStart > maxLine) {
+  // Jumps from line to line a limit's length at a time: the last line break within reach of a
+  // line's start ends that line and every line after it up to the break.
+  for (let lineStart = 0; text.length - lineStart > maxLine; ) {
+    const nl = text.lastIndexOf("\n", lineStart + maxLine);
+    if (nl < lineStart) {
+      const end = text.indexOf("\n", lineStart);
+      const length = (end < 0 ? text.length : end) - lineStart;
       throw new MlsecError(
         "E_LIMIT_EXCEEDED",
-        `a line of ${lineEnd - lineStart} characters exceeds the limit of ${maxLine}`,
+        `a line of ${length} characters exceeds the limit of ${maxLine}`,
         { details: { offset: lineStart, limit: maxLine } },
       );
     }
-    if (nl < 0) return;
     lineStart = nl + 1;
   }
 }
