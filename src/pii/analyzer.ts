@@ -6,7 +6,7 @@ import { MlsecError } from "../core/index.js";
 import { codePointOffsets } from "./offsets.js";
 import { DIGIT, LETTER, unitClass } from "./recognizers/char-classes.js";
 import { DEFAULT_RECOGNIZERS } from "./recognizers/index.js";
-import { foldedEquals } from "./recognizers/word-bits.js";
+import { spanInList } from "./recognizers/word-bits.js";
 import type { EntityType, Finding, OffsetUnit, RawFinding, Recognizer } from "./types.js";
 
 export interface AnalyzeOptions {
@@ -89,7 +89,7 @@ function anyWordIn(text: string, words: number, list: readonly string[] | undefi
   for (let w = 0; w < words; w++) {
     const start = wordBounds[2 * w];
     const end = wordBounds[2 * w + 1];
-    for (const entry of list) if (foldedEquals(text, start, end, entry)) return true;
+    if (spanInList(text, start, end, list)) return true;
   }
   return false;
 }

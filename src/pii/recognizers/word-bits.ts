@@ -92,19 +92,19 @@ function sameFolded(key: string, text: string, start: number): boolean {
   return true;
 }
 
-/** Whether text[start, end), lower-cased, is `lowerWord` (compared in place when ASCII). */
-export function foldedEquals(text: string, start: number, end: number, lowerWord: string): boolean {
-  if (end - start === lowerWord.length) {
-    for (let k = 0; k < lowerWord.length; k++) {
-      const c = text.charCodeAt(start + k);
-      if (c >= 128) return text.slice(start, end).toLowerCase() === lowerWord;
-      if ((c >= 65 && c <= 90 ? c + 32 : c) !== lowerWord.charCodeAt(k)) return false;
-    }
-    return true;
-  }
-  // Lower-casing changes the length of a few non-ASCII words only.
+/** Whether text[start, end), lower-cased, is one of the lower-case `words` (in place if ASCII). */
+export function spanInList(
+  text: string,
+  start: number,
+  end: number,
+  words: readonly string[],
+): boolean {
   for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) >= 128) return text.slice(start, end).toLowerCase() === lowerWord;
+    if (text.charCodeAt(i) >= 128) return words.includes(text.slice(start, end).toLowerCase());
+  }
+  const length = end - start;
+  for (const word of words) {
+    if (word.length === length && sameFolded(word, text, start)) return true;
   }
   return false;
 }
