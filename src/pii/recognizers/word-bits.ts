@@ -8,10 +8,15 @@
 const step = (hash: number, unit: number) => Math.imul(hash ^ unit, 0x01000193);
 const FNV_OFFSET = 0x811c9dc5 | 0;
 
+/** Ints per slot: entry index + 1 (0: empty slot), the key's hash, the key's bits, padding. */
+const STRIDE = 4;
+
 export class WordBits {
   readonly #keys: string[] = [];
-  readonly #bits: number[] = [];
-  /** Open addressing: entry index + 1 per slot, 0 for an empty slot. */
+  /**
+   * Open addressing, a slot's fields side by side: a probe reads one cache line, and compares a
+   * key (a string elsewhere in memory) only when the hashes agree.
+   */
   readonly #slots: Int32Array;
   readonly #mask: number;
 
@@ -19,7 +24,7 @@ export class WordBits {
   constructor(capacity: number) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    this.#slots = new Int32Array(size);
+    this.#slots = new Int32Array(size * STRIDE);
     this.#mask = size - 1;
   }
 
@@ -29,40 +34,40 @@ export class WordBits {
     return hash;
   }
 
-  /** The entry index of a lower-case word, or where its slot would be as -(slot + 1). */
-  #find(word: string): number {
-    for (let slot = WordBits.#hashOf(word) & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const entry = this.#slots[slot];
-      if (entry === 0) return -(slot + 1);
-      if (this.#keys[entry - 1] === word) return entry - 1;
+  /** The slot of a lower-case word, or of the empty slot where it would go. */
+  #slotOf(word: string): number {
+    const hash = WordBits.#hashOf(word);
+    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
+      const at = slot * STRIDE;
+      const entry = this.#slots[at];
+      if (entry === 0 || (this.#slots[at + 1] === hash && this.#keys[entry - 1] === word)) {
+        return at;
+      }
     }
   }
 
   /** Sets `bits` for a lower-case word. */
   add(word: string, bits: number): void {
-    const found = this.#find(word);
-    if (found >= 0) {
-      this.#bits[found] |= bits;
-      return;
+    const at = this.#slotOf(word);
+    if (this.#slots[at] === 0) {
+      if (this.#keys.length * 2 >= this.#slots.length / STRIDE) {
+        throw new RangeError(`WordBits is full (${this.#keys.length} words)`);
+      }
+      this.#keys.push(word);
+      this.#slots[at] = this.#keys.length;
+      this.#slots[at + 1] = WordBits.#hashOf(word);
     }
-    if (this.#keys.length * 2 >= this.#slots.length) {
-      throw new RangeError(`WordBits is full (${this.#keys.length} words)`);
-    }
-    this.#keys.push(word);
-    this.#bits.push(bits);
-    this.#slots[-found - 1] = this.#keys.length;
+    this.#slots[at + 2] |= bits;
   }
 
   /** Clears `bits` for a lower-case word, if listed. */
   remove(word: string, bits: number): void {
-    const found = this.#find(word);
-    if (found >= 0) this.#bits[found] &= ~bits;
+    this.#slots[this.#slotOf(word) + 2] &= ~bits;
   }
 
   /** The bits of a lower-case word (0 when no list holds it). */
   get(word: string): number {
-    const found = this.#find(word);
-    return found >= 0 ? this.#bits[found] : 0;
+    return this.#slots[this.#slotOf(word) + 2];
   }
 
   /** The bits of text[start, end), lower-cased. */
@@ -75,10 +80,13 @@ export class WordBits {
     }
     const length = end - start;
     for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const entry = this.#slots[slot];
+      const at = slot * STRIDE;
+      const entry = this.#slots[at];
       if (entry === 0) return 0;
-      const key = this.#keys[entry - 1];
-      if (key.length === length && sameFolded(key, text, start)) return this.#bits[entry - 1];
+      if (this.#slots[at + 1] === hash) {
+        const key = this.#keys[entry - 1];
+        if (key.length === length && sameFolded(key, text, start)) return this.#slots[at + 2];
+      }
     }
   }
 }
