@@ -4,6 +4,7 @@
 
 import { MlsecError } from "../core/index.js";
 import { codePointOffsets } from "./offsets.js";
+import { keptIndices } from "./overlaps.js";
 import { DIGIT, LETTER, unitClass } from "./recognizers/char-classes.js";
 import { DEFAULT_RECOGNIZERS } from "./recognizers/index.js";
 import { spanInList } from "./recognizers/word-bits.js";
@@ -107,102 +108,6 @@ function contextScore(text: string, f: RawFinding, window: number): number {
   return score;
 }
 
-/** A set of text positions, one bit each, over [origin, origin + size). */
-class PositionSet {
-  private readonly bits: Uint32Array;
-
-  constructor(
-    private readonly origin: number,
-    size: number,
-  ) {
-    this.bits = new Uint32Array((size >>> 5) + 1);
-  }
-
-  has(position: number): boolean {
-    const i = position - this.origin;
-    return (this.bits[i >>> 5] & (1 << (i & 31))) !== 0;
-  }
-
-  /** Whether any position in [start, end) is in the set (a word of 32 at a time). */
-  hasAny(start: number, end: number): boolean {
-    let i = start - this.origin;
-    const stop = end - this.origin;
-    while (i < stop) {
-      if ((i & 31) === 0 && stop - i >= 32) {
-        if (this.bits[i >>> 5] !== 0) return true;
-        i += 32;
-      } else {
-        if ((this.bits[i >>> 5] & (1 << (i & 31))) !== 0) return true;
-        i++;
-      }
-    }
-    return false;
-  }
-
-  add(start: number, end = start + 1): void {
-    for (let i = start - this.origin, stop = end - this.origin; i < stop; i++) {
-      this.bits[i >>> 5] |= 1 << (i & 31);
-    }
-  }
-}
-
-/**
- * Greedy overlap resolution: the highest score wins, then the longer span, then the recognizer
- * listed first (then the earlier finding). A kept finding excludes every finding overlapping it
- * (an empty one overlaps what holds it strictly inside). Kept positions are bits of a set over
- * the findings' range, so each test costs the finding's length, not the number kept.
- */
-export function resolveOverlaps<T extends RawFinding>(
-  findings: readonly T[],
-  priority: (f: T) => number = () => 0,
-): T[] {
-  const n = findings.length;
-  if (n === 0) return [];
-  const begins = new Float64Array(n);
-  const scores = new Float64Array(n);
-  const lengths = new Float64Array(n);
-  const ranks = new Float64Array(n);
-  const order: number[] = new Array(n);
-  let origin = Number.POSITIVE_INFINITY;
-  let limit = 0;
-  for (let i = 0; i < n; i++) {
-    const f = findings[i];
-    begins[i] = f.start;
-    scores[i] = f.score;
-    lengths[i] = f.end - f.start;
-    ranks[i] = priority(f);
-    order[i] = i;
-    origin = Math.min(origin, f.start);
-    limit = Math.max(limit, f.end);
-  }
-  order.sort(
-    (a, b) => scores[b] - scores[a] || lengths[b] - lengths[a] || ranks[a] - ranks[b] || a - b,
-  );
-  const size = limit - origin + 1;
-  const covered = new PositionSet(origin, size); // positions inside kept findings
-  const starts = new PositionSet(origin, size); // where kept findings start
-  const empties = new PositionSet(origin, size); // where kept empty findings are
-  const kept: number[] = [];
-  for (const i of order) {
-    const f = findings[i];
-    if (f.start < f.end) {
-      // Overlaps a kept finding, or holds a kept empty one strictly inside.
-      if (covered.hasAny(f.start, f.end) || empties.hasAny(f.start + 1, f.end)) continue;
-      covered.add(f.start, f.end);
-      starts.add(f.start);
-    } else {
-      // Strictly inside a kept finding: the positions on both sides belong to it.
-      const p = f.start;
-      if (p > origin && covered.has(p - 1) && covered.has(p) && !starts.has(p)) continue;
-      empties.add(p);
-    }
-    kept.push(i);
-  }
-  // By start; at one start an empty finding comes first, and empty ones keep their order.
-  kept.sort((a, b) => begins[a] - begins[b] || lengths[a] - lengths[b]);
-  return kept.map((i) => findings[i]);
-}
-
 function checkLimits(text: string, maxText: number, maxLine: number): void {
   if (text.length > maxText) {
     throw new MlsecError(
@@ -244,30 +149,33 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Finding[] {
     (r) => wanted === undefined || r.entities.some((e) => wanted.has(e)),
   );
   const window = options.contextWindow ?? 5;
+  // Findings as the recognizers made them, with their scores after context words.
   const raw: RawFinding[] = [];
+  const scores: number[] = [];
   for (const r of recognizers) {
     for (const f of r.detect(text)) {
       if (wanted !== undefined && !wanted.has(f.type)) continue;
       const score = contextScore(text, f, window);
-      // What the result needs, in one object shape whatever the recognizer returned.
       if (score >= minScore) {
-        const { type, start, end, recognizer, detail } = f;
-        raw.push({ type, start, end, score, recognizer, detail });
+        raw.push(f);
+        scores.push(score);
       }
     }
   }
-  // `raw` is in recognizer order and the sort is stable, so equal findings keep that priority
-  // without a rank lookup per comparison.
-  const kept = resolveOverlaps(raw);
+  // `raw` is in recognizer order, the last tie-break of overlap resolution.
+  const kept = keptIndices(raw, scores);
   if (kept.length === 0) return [];
   const toOffset = options.offsets === "utf16" ? (i: number) => i : codePointOffsets(text);
-  return kept.map((f) => ({
-    type: f.type,
-    start: toOffset(f.start),
-    end: toOffset(f.end),
-    score: Math.round(f.score * 1000) / 1000,
-    recognizer: f.recognizer,
-    text: text.slice(f.start, f.end),
-    ...(f.detail === undefined ? {} : { detail: f.detail }),
-  }));
+  return kept.map((i) => {
+    const f = raw[i];
+    const found: Finding = {
+      type: f.type,
+      start: toOffset(f.start),
+      end: toOffset(f.end),
+      score: Math.round(scores[i] * 1000) / 1000,
+      recognizer: f.recognizer,
+      text: text.slice(f.start, f.end),
+    };
+    return f.detail === undefined ? found : { ...found, detail: f.detail };
+  });
 }

@@ -4,7 +4,6 @@ export {
   DEFAULT_MAX_LINE_LENGTH,
   DEFAULT_MAX_TEXT_LENGTH,
   DEFAULT_MIN_SCORE,
-  resolveOverlaps,
 } from "./analyzer.js";
 export * from "./anonymizers/index.js";
 export {
@@ -19,6 +18,7 @@ export {
   type TypeScores,
 } from "./evaluate.js";
 export { codePointOffsets, utf16Offsets } from "./offsets.js";
+export { resolveOverlaps } from "./overlaps.js";
 export * from "./recognizers/index.js";
 export * from "./tabular/index.js";
 export {

@@ -125,6 +125,28 @@ describe("overlap resolution", () => {
       { numRuns: 500 },
     );
   });
+
+  it("resolves small clusters and large ones alike (up to 200 findings over 400 positions)", () => {
+    const raw = fc
+      .tuple(
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.constantFrom(0.4, 0.5, 0.9),
+      )
+      .map(([start, length, score]) => ({
+        type: "URL" as const,
+        start,
+        end: start + (length > 25 ? 0 : length),
+        score,
+        recognizer: "test",
+      }));
+    fc.assert(
+      fc.property(fc.array(raw, { maxLength: 200 }), (findings) => {
+        expect(resolveOverlaps(findings)).toEqual(resolveBySortedList(findings));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 /** A recognizer's spans. */
