@@ -15,9 +15,12 @@ import { estimatedPgdBatch } from "./estimated-pgd.js";
 import { fabBatch } from "./fab.js";
 import { fgsmBatch } from "./fgsm.js";
 import { hopSkipJumpBatch } from "./hop-skip-jump.js";
+import { ATTACK_NAMES, type AttackName } from "./names.js";
 import { pgdBatch } from "./pgd.js";
 import { squareBatch } from "./square.js";
 import type { AttackContext, AttackGoal, AttackResult, NormKind } from "./types.js";
+
+export { ATTACK_NAMES, type AttackName };
 
 export type AttackSpec =
   | { readonly attack: "fgsm"; readonly eps: number; readonly norm: NormKind }
@@ -92,22 +95,10 @@ export type AttackSpec =
       readonly samples: number;
     };
 
-export type AttackName = AttackSpec["attack"];
-export const ATTACK_NAMES: readonly AttackName[] = [
-  "fgsm",
-  "bim",
-  "pgd",
-  "apgd-ce",
-  "apgd-dlr",
-  "autoattack",
-  "fab",
-  "cw",
-  "deepfool",
-  "square",
-  "hopskipjump",
-  "nes",
-  "spsa",
-];
+// The CLI lists the attacks from ./names.js without loading them; the names must be the specs'.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type NamesMatchSpecs = Holds<Same<AttackSpec["attack"], AttackName>>;
 /** Attacks that need only predictions (they work on endpoints and non-differentiable models). */
 export const BLACK_BOX_ATTACKS: ReadonlySet<AttackName> = new Set([
   "square",

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import {
-  ATTACK_NAMES,
-  type AttackName,
-  type AttackSpec,
-  type NormKind,
-  type RobustnessSummary,
-} from "../../attacks/index.js";
+import { ATTACK_NAMES, type AttackName } from "../../attacks/evasion/names.js";
+import type { AttackSpec, NormKind, RobustnessSummary } from "../../attacks/index.js";
 import { type Classifier, MlsecError } from "../../core/index.js";
 import type { CommandContext } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";

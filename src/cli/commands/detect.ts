@@ -2,7 +2,7 @@
 // LID, kernel density, feature squeezing), their AUROC against adversarial examples, and robust
 // accuracy with and without an input preprocessor under adaptive (BPDA/EOT) attacks.
 import type { Command } from "commander";
-import { ATTACK_NAMES, type AttackName } from "../../attacks/index.js";
+import { ATTACK_NAMES, type AttackName } from "../../attacks/evasion/names.js";
 import type { CommandContext } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
