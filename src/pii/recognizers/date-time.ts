@@ -3,7 +3,13 @@
 // the Gregorian calendar (month 1–12, day within the month, leap years).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { digitRuns, finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
+import {
+  type DigitAnchoredScan,
+  digitAnchoredMatches,
+  digitRuns,
+  type RunTest,
+} from "./digit-runs.js";
+import { finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
 
 export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -19,26 +25,39 @@ const MONTHS =
   "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 const DAYS = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const TIME = "\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?: ?[ap]\\.?m\\.?)?";
-// No leading lookbehind (slow on long text): `matches` checks the preceding character.
-const B = "";
 const E = "(?![\\p{L}\\p{N}])";
 
-const ISO = new RegExp(
-  `${B}(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\p{L}\\p{N}]|-\\d)`,
-  "gu",
-);
-const SLASH = new RegExp(
-  `${B}(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?: ${TIME})?(?![\\p{L}\\p{N}]|[/.-]\\d)`,
-  "giu",
-);
+/** The first run of a numeric date or time: its length in a range, then a character of `next`. */
+const runThen =
+  (minLength: number, maxLength: number, next: string): RunTest =>
+  (text, runs, r) => {
+    const length = runs[r + 1] - runs[r];
+    return length >= minLength && length <= maxLength && next.includes(text[runs[r + 1]] ?? " ");
+  };
+// The numeric patterns are tried (sticky) only at digit runs that can start them (digit-runs.ts).
+export const ISO_DATES: DigitAnchoredScan = {
+  re: /(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\p{L}\p{N}]|-\d)/uy,
+  lead: 0,
+  notAfter: "",
+  mayStart: runThen(4, 4, "-"),
+};
+export const NUMERIC_DATES: DigitAnchoredScan = {
+  re: new RegExp(
+    `(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?: ${TIME})?(?![\\p{L}\\p{N}]|[/.-]\\d)`,
+    "iuy",
+  ),
+  lead: 0,
+  notAfter: "",
+  mayStart: runThen(1, 2, "/.-"),
+};
 // Written dates and weekdays are tried (sticky) only at word starts next to a trigger found by a
 // cheap scan (a digit run, or "day") instead of scanning with alternations of names that start
 // with most letters of the alphabet.
 const WRITTEN = new RegExp(
-  `${B}(?:${DAYS},? )?(?:${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTHS}\\.?(?:,? \\d{4})?|${MONTHS} \\d{4})${E}`,
+  `(?:${DAYS},? )?(?:${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTHS}\\.?(?:,? \\d{4})?|${MONTHS} \\d{4})${E}`,
   "iuy",
 );
-const WEEKDAY = new RegExp(`${B}${DAYS}${E}`, "iuy");
+const WEEKDAY = new RegExp(`${DAYS}${E}`, "iuy");
 const DAY_SUFFIX = /day(?![\p{L}\p{N}])/giu;
 /** Weekday names end in "day"; what comes before it is 3 ("mon") to 6 ("wednes") long. */
 const WEEKDAY_STEMS = [6, 5, 4, 3] as const;
@@ -134,8 +153,23 @@ function* weekdays(text: string): Generator<{ start: number; end: number }> {
     }
   }
 }
-const CLOCK = new RegExp(`${B}${TIME}${E}`, "giu");
-const YEAR = new RegExp(`${B}(?:1[89]|20)\\d{2}(?:s)?(?![\\p{L}\\p{N}]|[-/.:,]\\d)`, "gu");
+export const CLOCK_TIMES: DigitAnchoredScan = {
+  re: new RegExp(`${TIME}${E}`, "iuy"),
+  lead: 0,
+  notAfter: "",
+  mayStart: runThen(1, 2, ":"),
+};
+export const YEARS: DigitAnchoredScan = {
+  re: /(?:1[89]|20)\d{2}(?:s)?(?![\p{L}\p{N}]|[-/.:,]\d)/uy,
+  lead: 0,
+  notAfter: "",
+  // Four digits from 1800 to 2099.
+  mayStart: (text, runs, r) => {
+    if (runs[r + 1] - runs[r] !== 4) return false;
+    const century = text.slice(runs[r], runs[r] + 2);
+    return century === "18" || century === "19" || century === "20";
+  },
+};
 
 export const dateTimeRecognizer: Recognizer = {
   name: "date-time",
@@ -145,14 +179,14 @@ export const dateTimeRecognizer: Recognizer = {
     const context = ["date", "born", "birthday", "dob", "on", "since", "in", "at", "year", "time"];
     const add = (start: number, end: number, score: number) =>
       out.push(finding("DATE_TIME", start, end, score, "date-time", { context }));
-    for (const { start, end, match: m } of matches(ISO, text, "")) {
+    for (const { start, end, match: m } of digitAnchoredMatches(ISO_DATES, text)) {
       if (!validDate(Number(m[1]), Number(m[2]), Number(m[3]))) continue;
       if (m[4] !== undefined && !validTime(Number(m[4]), Number(m[5]), Number(m[6] ?? 0))) {
         continue;
       }
       add(start, end, 0.85);
     }
-    for (const { start, end, match: m } of matches(SLASH, text, "")) {
+    for (const { start, end, match: m } of digitAnchoredMatches(NUMERIC_DATES, text)) {
       const a = Number(m[1]);
       const b = Number(m[3]);
       const y = fullYear(m[4]);
@@ -170,11 +204,11 @@ export const dateTimeRecognizer: Recognizer = {
     }
     for (const { start, end } of writtenDates(text)) add(start, end, 0.7);
     for (const { start, end } of weekdays(text)) add(start, end, 0.6);
-    for (const { start, end, match: m } of matches(CLOCK, text, "")) {
+    for (const { start, end, match: m } of digitAnchoredMatches(CLOCK_TIMES, text)) {
       const [h, min] = m[0].split(":").map((v) => Number.parseInt(v, 10));
       if (validTime(h, min)) add(start, end, /[ap]/i.test(m[0]) ? 0.6 : 0.4);
     }
-    for (const { start, end } of matches(YEAR, text, "")) add(start, end, 0.4);
+    for (const { start, end } of digitAnchoredMatches(YEARS, text)) add(start, end, 0.4);
     return out;
   },
 };

@@ -5,7 +5,8 @@
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import { getCountryCallingCode, Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { chainedDigits, type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 /** Regions tried for numbers written without a country code (many national formats). */
 export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
@@ -56,8 +57,14 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
 // separator on each side — written so that each gap can be read only one way (as
 // `[ .-]?\(?[ .-]?` it could put a lone separator in either slot, and a run such as "1-1-1-…"
 // cost 2^16 backtracking paths per start).
-const CANDIDATE =
-  /(?:\+|00)?\(?\d(?:(?:[ .-]{0,2}|[ .-]?\([ .-]?)\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
+// The pattern is tried (sticky) only up to two characters ("+(") before a digit run that starts
+// six digits, each at most four characters (")" and " ( ") after the one before.
+export const PHONE_CANDIDATES: DigitAnchoredScan = {
+  re: /(?:\+|00)?\(?\d(?:(?:[ .-]{0,2}|[ .-]?\([ .-]?)\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/iuy,
+  lead: 2,
+  notAfter: "+_/.-",
+  mayStart: (_, runs, r) => chainedDigits(runs, r, 4, 6),
+};
 
 /** How many of the regions a bare digit run (no separators, no +) is validated against. */
 const BARE_REGIONS = 4;
@@ -282,7 +289,7 @@ export function makePhoneRecognizer(
     entities: ["PHONE_NUMBER"],
     detect(text: string): RawFinding[] {
       const out: RawFinding[] = [];
-      for (const { start, end: matchEnd, match } of matches(CANDIDATE, text, "+_/.-")) {
+      for (const { start, end: matchEnd, match } of digitAnchoredMatches(PHONE_CANDIDATES, text)) {
         let raw = match[0];
         let end = matchEnd;
         // A closing parenthesis that closes the sentence, not an area code: "(call +1 202 …)".

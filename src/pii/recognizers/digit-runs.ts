@@ -1,0 +1,84 @@
+// Scans anchored on runs of digits. Most numeric patterns (card, SSN, NHS and IBAN numbers, IPv4
+// addresses, numeric dates and times, phone, licence and passport numbers) start at most a couple
+// of characters before their first run of digits. The runs are found once per text for all of
+// them; each pattern is then tried (sticky) only just before the runs that pass a cheap necessary
+// condition, instead of at every position of the text.
+
+import { type Candidate, wordCharAt } from "./util.js";
+
+const DIGIT_RUN = /\d+/g;
+let runsText: string | undefined;
+let runsCache: number[] = [];
+
+/**
+ * The maximal runs of ASCII digits in `text`, as flat [start, end, start, end, …]. The last
+ * text's runs are kept, as the analyzer hands the same string to every recognizer in turn.
+ */
+export function digitRuns(text: string): readonly number[] {
+  if (text !== runsText) {
+    const runs: number[] = [];
+    DIGIT_RUN.lastIndex = 0;
+    for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
+      runs.push(m.index, m.index + m[0].length);
+    }
+    runsText = text;
+    runsCache = runs;
+  }
+  return runsCache;
+}
+
+/**
+ * A necessary condition for a match whose first digit run is the one at `runs[r]` (start) and
+ * `runs[r + 1]` (end); a false answer saves the regex attempt.
+ */
+export type RunTest = (text: string, runs: readonly number[], r: number) => boolean;
+
+/**
+ * Whether the digits of the runs from `r` on, each at most `maxGap` characters after the one
+ * before, add up to `min`.
+ */
+export function chainedDigits(runs: readonly number[], r: number, maxGap: number, min: number) {
+  let count = runs[r + 1] - runs[r];
+  for (let k = r + 2; count < min && k < runs.length && runs[k] - runs[k - 1] <= maxGap; k += 2) {
+    count += runs[k + 1] - runs[k];
+  }
+  return count >= min;
+}
+
+/** A pattern and where it can start relative to its first digit run. */
+export interface DigitAnchoredScan {
+  /** Sticky. */
+  readonly re: RegExp;
+  /** At most this many characters, none a digit, come before the first digit run. */
+  readonly lead: number;
+  /** Characters (besides letters and digits) that must not precede a match. */
+  readonly notAfter: string;
+  readonly mayStart: RunTest;
+}
+
+/**
+ * What a global scan with `re` yields through util's `matches(…, notAfter)`. The positions tried
+ * are visited in ascending order and every match the global scan accepts starts at one of them,
+ * so the first hit at or after the previous match's end is the one the global scan would accept.
+ */
+export function digitAnchoredMatches(scan: DigitAnchoredScan, text: string): Candidate[] {
+  const { re, lead, notAfter, mayStart } = scan;
+  if (!re.sticky) throw new Error(`anchored recognizer regex ${re} must be sticky`);
+  const runs = digitRuns(text);
+  const out: Candidate[] = [];
+  let next = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const run = runs[r];
+    if (run < next || !mayStart(text, runs, r)) continue;
+    for (let s = Math.max(next, run - lead); s <= run; s++) {
+      if (s > 0 && (wordCharAt(text, s - 1) || notAfter.includes(text[s - 1]))) continue;
+      re.lastIndex = s;
+      const m = re.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      next = s + m[0].length;
+      out.push({ start: s, end: next, match: m });
+      break;
+    }
+  }
+  return out;
+}
