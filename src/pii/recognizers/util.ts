@@ -160,9 +160,15 @@ export function trimTrailingPunctuation(text: string, start: number, end: number
   while (e > start && ".,;:!?'\"".includes(text[e - 1])) e--;
   // An unbalanced closing bracket belongs to the sentence, not to the token.
   while (e > start && ")]}".includes(text[e - 1])) {
-    const open = { ")": "(", "]": "[", "}": "{" }[text[e - 1] as ")" | "]" | "}"];
-    const body = text.slice(start, e - 1);
-    if (body.split(open).length > body.split(text[e - 1]).length) break;
+    const close = text.charCodeAt(e - 1);
+    const open = close === 41 ? 40 : close - 2; // "(" for ")", "[" for "]", "{" for "}"
+    let depth = 0; // opened minus closed before the bracket
+    for (let i = start; i < e - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (c === open) depth++;
+      else if (c === close) depth--;
+    }
+    if (depth > 0) break;
     e--;
     while (e > start && ".,;:!?'\"".includes(text[e - 1])) e--;
   }
