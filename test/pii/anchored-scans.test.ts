@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CARD_NUMBERS } from "../../src/pii/recognizers/credit-card.js";
+import { SEGWIT_CANDIDATES } from "../../src/pii/recognizers/crypto-wallet.js";
 import {
   CLOCK_TIMES,
   ISO_DATES,
@@ -23,7 +24,7 @@ import {
   PASSPORT_CANDIDATES,
 } from "../../src/pii/recognizers/us-ids.js";
 import { SSN_CANDIDATES } from "../../src/pii/recognizers/us-ssn.js";
-import { matches } from "../../src/pii/recognizers/util.js";
+import { includesFrom, matches } from "../../src/pii/recognizers/util.js";
 
 // Each digit-anchored scan must yield what a global scan with its pattern yields, on text built
 // from the pieces that keep partial matches alive (digits, the pattern's separators and letters,
@@ -88,5 +89,19 @@ describe("digit-anchored scans equal the global scan they replace", () => {
   it("numeric dates", () =>
     agreesWithGlobalScan(NUMERIC_DATES, ["/", ".", "-", "12:30", " pm", "1/2/"]));
   it("clock times", () => agreesWithGlobalScan(CLOCK_TIMES, [":", "12:30", "am", "P.M.", "."]));
+  it("segwit addresses", () =>
+    agreesWithGlobalScan(SEGWIT_CANDIDATES, ["bc", "tb", "bcrt", "BC", "TB", "b", "qw508d6q"]));
   it("years", () => agreesWithGlobalScan(YEARS, ["1999", "s", "-", ",", ":", "/", "."]));
+});
+
+describe("includesFrom", () => {
+  it("equals includes", () => {
+    fc.assert(
+      fc.property(textOf(["-", "----", "BEGIN", " ", "e", "y", "J", "eyJ", "x"]), (text) => {
+        expect(includesFrom(text, "-----BEGIN ", 5)).toBe(text.includes("-----BEGIN "));
+        expect(includesFrom(text, "eyJ", 1)).toBe(text.includes("eyJ"));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -44,6 +44,19 @@ export function* matches(re: RegExp, text: string, notAfter?: string): Generator
   }
 }
 
+/**
+ * `text.includes(needle)`, searching for the needle from `rareFrom` on: V8's indexOf looks for
+ * a needle's first character and checks the rest at each hit, which is slow when that character
+ * is common in prose ("e", "-") and the needle is absent.
+ */
+export function includesFrom(text: string, needle: string, rareFrom: number): boolean {
+  const rare = needle.slice(rareFrom);
+  for (let i = text.indexOf(rare, rareFrom); i >= 0; i = text.indexOf(rare, i + 1)) {
+    if (text.startsWith(needle, i - rareFrom)) return true;
+  }
+  return false;
+}
+
 /** Whether a UTF-16 code unit is an ASCII letter. */
 export const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
 
