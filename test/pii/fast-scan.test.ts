@@ -61,9 +61,12 @@ describe("scan helpers agree with the regex pass they replace", () => {
     fc.assert(
       fc.property(textOf("AB1234-é x", 120), (text) => {
         const expected = spans(matches(new RegExp(source, "gu"), text, "-"));
-        const minDigits = (_: string, runs: readonly number[], r: number) =>
-          runs[r + 1] - runs[r] >= 3;
-        const scan = { re: new RegExp(source, "uy"), lead: 2, notAfter: "-", mayStart: minDigits };
+        const scan = {
+          re: new RegExp(source, "uy"),
+          lead: 2,
+          notAfter: "-",
+          first: [3, 6] as const,
+        };
         const actual = spans(digitAnchoredMatches(scan, text));
         expect(actual).toEqual(expected);
       }),

@@ -71,6 +71,7 @@ export const CARD_NUMBERS: DigitAnchoredScan = {
   re: /\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_]|-\d)/uy,
   lead: 0,
   notAfter: "_-",
+  first: [1, 19],
   mayStart: (_, runs, r) => chainedDigits(runs, r, 1, 12),
 };
 

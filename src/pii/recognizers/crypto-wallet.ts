@@ -95,7 +95,9 @@ const ALNUM = asciiSet(/[A-Za-z0-9]/);
 export const SEGWIT_CANDIDATES: DigitAnchoredScan = {
   re: /(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/uy,
   lead: 4,
+  leadStart: asciiSet(/[bBtT]/),
   notAfter: "",
+  first: [1, 88],
   // A "1" after the last letter of "bc", "tb" or "bcrt".
   mayStart: (text, runs, r) =>
     text.charCodeAt(runs[r]) === 49 && "cbtCBT".includes(text[runs[r] - 1] ?? "1"),

@@ -7,9 +7,9 @@ import {
   type DigitAnchoredScan,
   digitAnchoredMatches,
   digitRuns,
-  type RunTest,
+  runsShaped,
 } from "./digit-runs.js";
-import { finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
+import { asciiSet, finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
 
 export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -27,19 +27,13 @@ const DAYS = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const TIME = "\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?: ?[ap]\\.?m\\.?)?";
 const E = "(?![\\p{L}\\p{N}])";
 
-/** The first run of a numeric date or time: its length in a range, then a character of `next`. */
-const runThen =
-  (minLength: number, maxLength: number, next: string): RunTest =>
-  (text, runs, r) => {
-    const length = runs[r + 1] - runs[r];
-    return length >= minLength && length <= maxLength && next.includes(text[runs[r + 1]] ?? " ");
-  };
 // The numeric patterns are tried (sticky) only at digit runs that can start them (digit-runs.ts).
 export const ISO_DATES: DigitAnchoredScan = {
   re: /(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\p{L}\p{N}]|-\d)/uy,
   lead: 0,
   notAfter: "",
-  mayStart: runThen(4, 4, "-"),
+  first: [4, 4],
+  followedBy: asciiSet(/-/),
 };
 export const NUMERIC_DATES: DigitAnchoredScan = {
   re: new RegExp(
@@ -48,7 +42,15 @@ export const NUMERIC_DATES: DigitAnchoredScan = {
   ),
   lead: 0,
   notAfter: "",
-  mayStart: runThen(1, 2, "/.-"),
+  first: [1, 2],
+  followedBy: asciiSet(/[/.-]/),
+  // Day or month, day or month, year, with the same separator twice.
+  mayStart: (text, runs, r) =>
+    runsShaped(text, runs, r, [
+      [1, 2],
+      [1, 2],
+      [2, 4],
+    ]),
 };
 // Written dates and weekdays are tried (sticky) only at word starts next to a trigger found by a
 // cheap scan (a digit run, or "day") instead of scanning with alternations of names that start
@@ -157,15 +159,16 @@ export const CLOCK_TIMES: DigitAnchoredScan = {
   re: new RegExp(`${TIME}${E}`, "iuy"),
   lead: 0,
   notAfter: "",
-  mayStart: runThen(1, 2, ":"),
+  first: [1, 2],
+  followedBy: asciiSet(/:/),
 };
 export const YEARS: DigitAnchoredScan = {
   re: /(?:1[89]|20)\d{2}(?:s)?(?![\p{L}\p{N}]|[-/.:,]\d)/uy,
   lead: 0,
   notAfter: "",
-  // Four digits from 1800 to 2099.
+  first: [4, 4],
+  // From 1800 to 2099.
   mayStart: (text, runs, r) => {
-    if (runs[r + 1] - runs[r] !== 4) return false;
     const century = text.slice(runs[r], runs[r] + 2);
     return century === "18" || century === "19" || century === "20";
   },

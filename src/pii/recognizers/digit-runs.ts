@@ -6,7 +6,9 @@
 
 import { type Candidate, wordCharAt } from "./util.js";
 
-const DIGIT_RUN = /\d+/g;
+// Each test skips to the end of the next run (no match array is allocated); its start is found
+// by stepping back over its digits.
+const TO_RUN_END = /\D*\d+/y;
 let runsText: string | undefined;
 let runsCache: number[] = [];
 
@@ -17,15 +19,20 @@ let runsCache: number[] = [];
 export function digitRuns(text: string): readonly number[] {
   if (text !== runsText) {
     const runs: number[] = [];
-    DIGIT_RUN.lastIndex = 0;
-    for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
-      runs.push(m.index, m.index + m[0].length);
+    TO_RUN_END.lastIndex = 0;
+    while (TO_RUN_END.test(text)) {
+      const end = TO_RUN_END.lastIndex;
+      let start = end - 1;
+      while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+      runs.push(start, end);
     }
     runsText = text;
     runsCache = runs;
   }
   return runsCache;
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
  * A necessary condition for a match whose first digit run is the one at `runs[r]` (start) and
@@ -45,15 +52,48 @@ export function chainedDigits(runs: readonly number[], r: number, maxGap: number
   return count >= min;
 }
 
+/** A range of run lengths: [min, max]. */
+export type Lengths = readonly [number, number];
+
+/**
+ * Whether the runs from `r` on have the lengths of `shape`, one range per run, and each starts
+ * one character after the run before it ends, the same character throughout.
+ */
+export function runsShaped(
+  text: string,
+  runs: readonly number[],
+  r: number,
+  shape: readonly Lengths[],
+): boolean {
+  if (r + 2 * shape.length > runs.length) return false;
+  const separator = text.charCodeAt(runs[r + 1]);
+  for (let k = 0; k < shape.length; k++) {
+    const i = r + 2 * k;
+    const length = runs[i + 1] - runs[i];
+    if (length < shape[k][0] || length > shape[k][1]) return false;
+    if (k > 0 && (runs[i] !== runs[i - 1] + 1 || text.charCodeAt(runs[i - 1]) !== separator)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** A pattern and where it can start relative to its first digit run. */
 export interface DigitAnchoredScan {
   /** Sticky. */
   readonly re: RegExp;
   /** At most this many characters, none a digit, come before the first digit run. */
   readonly lead: number;
+  /** The ASCII characters a match can start with when it starts before its first digit run. */
+  readonly leadStart?: Uint8Array;
   /** Characters (besides letters and digits) that must not precede a match. */
   readonly notAfter: string;
-  readonly mayStart: RunTest;
+  /** The lengths the first run can have. */
+  readonly first: Lengths;
+  /** The ASCII characters that can follow the first run, if it must be followed. */
+  readonly followedBy?: Uint8Array;
+  /** A further condition, asked only about runs that pass `first` and `followedBy`. */
+  readonly mayStart?: RunTest;
 }
 
 /**
@@ -62,16 +102,20 @@ export interface DigitAnchoredScan {
  * so the first hit at or after the previous match's end is the one the global scan would accept.
  */
 export function digitAnchoredMatches(scan: DigitAnchoredScan, text: string): Candidate[] {
-  const { re, lead, notAfter, mayStart } = scan;
+  const { re, lead, leadStart, notAfter, first, followedBy, mayStart } = scan;
   if (!re.sticky) throw new Error(`anchored recognizer regex ${re} must be sticky`);
   const runs = digitRuns(text);
   const out: Candidate[] = [];
   let next = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const run = runs[r];
-    if (run < next || !mayStart(text, runs, r)) continue;
+    const length = runs[r + 1] - run;
+    if (run < next || length < first[0] || length > first[1]) continue;
+    if (followedBy !== undefined && followedBy[text.charCodeAt(runs[r + 1])] !== 1) continue;
+    if (mayStart !== undefined && !mayStart(text, runs, r)) continue;
     for (let s = Math.max(next, run - lead); s <= run; s++) {
       if (s > 0 && (wordCharAt(text, s - 1) || notAfter.includes(text[s - 1]))) continue;
+      if (s < run && leadStart !== undefined && !(leadStart[text.charCodeAt(s)] === 1)) continue;
       re.lastIndex = s;
       const m = re.exec(text);
       if (m === null || m[0].length === 0) continue;

@@ -3,7 +3,7 @@
 
 import type { RawFinding, Recognizer } from "../types.js";
 import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { finding, isAsciiLetter } from "./util.js";
+import { asciiSet, finding, isAsciiLetter } from "./util.js";
 
 /** Total IBAN length per ISO 3166-1 country code (SWIFT IBAN Registry). */
 export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
@@ -123,11 +123,11 @@ export function ibanValid(iban: string): boolean {
 export const IBAN_CANDIDATES: DigitAnchoredScan = {
   re: /[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/uy,
   lead: 2,
+  leadStart: asciiSet(/[A-Za-z]/),
   notAfter: "",
+  first: [2, 32],
   mayStart: (text, runs, r) =>
-    runs[r + 1] - runs[r] >= 2 &&
-    isAsciiLetter(text.charCodeAt(runs[r] - 1)) &&
-    isAsciiLetter(text.charCodeAt(runs[r] - 2)),
+    isAsciiLetter(text.charCodeAt(runs[r] - 1)) && isAsciiLetter(text.charCodeAt(runs[r] - 2)),
 };
 
 export const ibanRecognizer: Recognizer = {

@@ -3,15 +3,28 @@
 
 import { isIP } from "node:net";
 import type { RawFinding, Recognizer } from "../types.js";
-import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { finding, wordCharAt } from "./util.js";
+import {
+  type DigitAnchoredScan,
+  digitAnchoredMatches,
+  type Lengths,
+  runsShaped,
+} from "./digit-runs.js";
+import { asciiSet, finding, wordCharAt } from "./util.js";
 
-// Tried (sticky) at each run of one to three digits followed by a dot.
+// Tried (sticky) at each of four runs of one to three digits with a dot between.
+const OCTETS: readonly Lengths[] = [
+  [1, 3],
+  [1, 3],
+  [1, 3],
+  [1, 3],
+];
 export const V4_CANDIDATES: DigitAnchoredScan = {
   re: /\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\p{L}\p{N}]|\.\d)/uy,
   lead: 0,
   notAfter: ".",
-  mayStart: (text, runs, r) => runs[r + 1] - runs[r] <= 3 && text.charCodeAt(runs[r + 1]) === 46,
+  first: [1, 3],
+  followedBy: asciiSet(/\./),
+  mayStart: (text, runs, r) => runsShaped(text, runs, r, OCTETS),
 };
 // Hex groups and colons (and a trailing dotted quad); at most 45 characters (RFC 4291 max).
 // Hex groups around at least two colons; ASCII classes only, bounded (RFC 4291 max 45 chars).

@@ -3,7 +3,7 @@
 
 import type { RawFinding, Recognizer } from "../types.js";
 import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { finding, isAsciiLetter } from "./util.js";
+import { asciiSet, finding, isAsciiLetter } from "./util.js";
 
 export function deaValid(value: string): boolean {
   const m = /^[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}$/.exec(value.toUpperCase());
@@ -17,11 +17,11 @@ export function deaValid(value: string): boolean {
 export const DEA_CANDIDATES: DigitAnchoredScan = {
   re: /[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/uy,
   lead: 2,
+  leadStart: asciiSet(/[A-Za-z]/),
   notAfter: "",
+  first: [7, 7],
   mayStart: (text, runs, r) =>
-    runs[r + 1] - runs[r] === 7 &&
-    isAsciiLetter(text.charCodeAt(runs[r] - 1)) &&
-    isAsciiLetter(text.charCodeAt(runs[r] - 2)),
+    isAsciiLetter(text.charCodeAt(runs[r] - 1)) && isAsciiLetter(text.charCodeAt(runs[r] - 2)),
 };
 
 export const medicalLicenseRecognizer: Recognizer = {

@@ -6,7 +6,7 @@ import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import { getCountryCallingCode, Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { RawFinding, Recognizer } from "../types.js";
 import { chainedDigits, type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { asciiSet, finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 /** Regions tried for numbers written without a country code (many national formats). */
 export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
@@ -62,7 +62,9 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
 export const PHONE_CANDIDATES: DigitAnchoredScan = {
   re: /(?:\+|00)?\(?\d(?:(?:[ .-]{0,2}|[ .-]?\([ .-]?)\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/iuy,
   lead: 2,
+  leadStart: asciiSet(/[+(]/),
   notAfter: "+_/.-",
+  first: [1, 19], // "00" and 17 digits
   mayStart: (_, runs, r) => chainedDigits(runs, r, 4, 6),
 };
 

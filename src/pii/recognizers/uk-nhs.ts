@@ -2,7 +2,7 @@
 // weights 10..2 (NHS Data Dictionary, "NHS Number" validation).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import { type DigitAnchoredScan, digitAnchoredMatches, runsShaped } from "./digit-runs.js";
 import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 export function nhsValid(digits: string): boolean {
@@ -14,12 +14,19 @@ export function nhsValid(digits: string): boolean {
   return check !== 10 && check === digits.charCodeAt(9) - 48;
 }
 
-// Tried (sticky) at digit runs of three digits (then a separator) or ten (none).
+// Tried (sticky) at a run of ten digits, or of three, three and four with one separator between.
 export const NHS_CANDIDATES: DigitAnchoredScan = {
   re: /(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\p{L}\p{N}]|-\d)/uy,
   lead: 0,
   notAfter: "-",
-  mayStart: (_, runs, r) => runs[r + 1] - runs[r] === 3 || runs[r + 1] - runs[r] === 10,
+  first: [3, 10],
+  mayStart: (text, runs, r) =>
+    runs[r + 1] - runs[r] === 10 ||
+    runsShaped(text, runs, r, [
+      [3, 3],
+      [3, 3],
+      [4, 4],
+    ]),
 };
 
 export const ukNhsRecognizer: Recognizer = {

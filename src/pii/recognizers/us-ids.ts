@@ -4,26 +4,29 @@
 
 import type { RawFinding, Recognizer } from "../types.js";
 import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { asciiSet, finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 // Both patterns are tried (sticky) only just before runs of digits that can start them
 // (digit-runs.ts).
+const CAPITALS = asciiSet(/[A-Z]/);
 export const PASSPORT_CANDIDATES: DigitAnchoredScan = {
   re: /[A-Z]?\d{9}(?![\p{L}\p{N}]|-\d)/uy,
   lead: 1,
+  leadStart: CAPITALS,
   notAfter: "-",
-  mayStart: (_, runs, r) => runs[r + 1] - runs[r] === 9,
+  first: [9, 9],
 };
 // Common shapes across states: letter + 3–14 digits, 1–2 letters + 5–8 digits, 7–12 digits,
 // and the dashed 4-2-4 form.
 export const DRIVER_LICENSE_CANDIDATES: DigitAnchoredScan = {
   re: /(?:[A-Z]\d{3,14}|[A-Z]{2}\d{5,8}|\d{7,12}|\d{4}-\d{2}-\d{4}|\d{3}-\d{3}-\d{3})(?![\p{L}\p{N}]|-\d)/uy,
   lead: 2,
+  leadStart: CAPITALS,
   notAfter: "-",
+  first: [3, 14],
   // The first run of each shape: after a capital, 7+ digits, or a dashed group of 3 or 4.
   mayStart: (text, runs, r) => {
     const length = runs[r + 1] - runs[r];
-    if (length < 3) return false;
     const before = text.charCodeAt(runs[r] - 1);
     return length >= 7 || (before >= 65 && before <= 90) || text.charCodeAt(runs[r + 1]) === 45;
   },
