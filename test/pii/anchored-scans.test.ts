@@ -4,6 +4,7 @@ import { CARD_NUMBERS } from "../../src/pii/recognizers/credit-card.js";
 import { SEGWIT_CANDIDATES } from "../../src/pii/recognizers/crypto-wallet.js";
 import {
   CLOCK_TIMES,
+  dateTimeRecognizer,
   ISO_DATES,
   NUMERIC_DATES,
   YEARS,
@@ -102,6 +103,40 @@ describe("includesFrom", () => {
         expect(includesFrom(text, "eyJ", 1)).toBe(text.includes("eyJ"));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("written dates", () => {
+  it("are found at every day number a suffix or space can follow", () => {
+    const months =
+      "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+    const days = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
+    const written = new RegExp(
+      `(?:${days},? )?(?:${months}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${months}\\.?(?:,? \\d{4})?|${months} \\d{4})(?![\\p{L}\\p{N}])`,
+      "giu",
+    );
+    const one = (...options: string[]) => fc.constantFrom(...options);
+    const phrase = fc
+      .tuple(
+        one("", "x", " ", "Monday, ", "5"),
+        one("3", "21", "2024", "123"),
+        one("", "st", "ſt", "ND", "rd", "Th", "x", "ſ"),
+        one(" ", "", " of ", ","),
+        one("May", "june", "x", "Sept."),
+        one("", " 2024", ", 2024", "1"),
+      )
+      .map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(fc.array(phrase, { maxLength: 4 }), (phrases) => {
+        const text = phrases.join(" ");
+        const found = dateTimeRecognizer
+          .detect(text)
+          .filter((f) => f.score === 0.7)
+          .map((f) => [f.start, f.end]);
+        expect(found).toEqual(spans(matches(written, text, "")));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -63,9 +63,13 @@ const WEEKDAY = new RegExp(`${DAYS}${E}`, "iuy");
 const DAY_SUFFIX = /day(?![\p{L}\p{N}])/giu;
 /** Weekday names end in "day"; what comes before it is 3 ("mon") to 6 ("wednes") long. */
 const WEEKDAY_STEMS = [6, 5, 4, 3] as const;
-/** First three letters of the month and weekday names, lower case. */
+/** Three ASCII units as one number (each below 128). */
+const trigram = (a: number, b: number, c: number) => (a << 14) | (b << 7) | c;
+/** First three letters of the month and weekday names, lower case, as trigrams. */
 const NAME_PREFIXES = new Set(
-  "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun".split(" "),
+  "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun"
+    .split(" ")
+    .map((p) => trigram(p.charCodeAt(0), p.charCodeAt(1), p.charCodeAt(2))),
 );
 
 /** Whether a month or weekday name may start at `i`: a known prefix, or a non-ASCII letter
@@ -75,7 +79,7 @@ function namePrefixAt(text: string, i: number): boolean {
   const b = text.charCodeAt(i + 1);
   const c = text.charCodeAt(i + 2);
   if (a >= 128 || b >= 128 || c >= 128) return true;
-  return NAME_PREFIXES.has(String.fromCharCode(a | 32, b | 32, c | 32));
+  return NAME_PREFIXES.has(trigram(a | 32, b | 32, c | 32));
 }
 
 const wordStartAt = (text: string, i: number) => wordCharAt(text, i) && !wordCharAt(text, i - 1);
@@ -89,10 +93,16 @@ function wordStartBefore(text: string, end: number, max: number): number {
 
 const LONGEST_NAME = 9; // "september", "wednesday"
 
+/** What follows the day of a written date ("3 May", "3rd of May"): a space or an ordinal
+ * suffix, case-insensitively ("ſ" folds to "s"). */
+const DAY_FOLLOWERS = asciiSet(/[ snrt]/i);
+const dayMayFollow = (c: number) => DAY_FOLLOWERS[c] === 1 || c === 0x17f;
+
 /**
  * Where a written date whose first digit run starts at `digit` can start, ascending: that run
- * itself (a day of one or two digits), or, after "name ", "name. " or "name, ", the name (a
- * month, or a weekday before a day) and the weekday before a month ("name, name ").
+ * itself (a day of one or two digits before a space or a suffix), or, after "name ", "name. " or
+ * "name, ", the name (a month, or a weekday before a day) and the weekday before a month
+ * ("name, name ").
  */
 function writtenStarts(text: string, digit: number, runLength: number): number[] {
   const starts: number[] = [];
@@ -108,7 +118,7 @@ function writtenStarts(text: string, digit: number, runLength: number): number[]
       starts.push(name);
     }
   }
-  if (runLength <= 2) starts.push(digit);
+  if (runLength <= 2 && dayMayFollow(text.charCodeAt(digit + runLength))) starts.push(digit);
   return starts;
 }
 
