@@ -108,7 +108,7 @@ describe("includesFrom", () => {
 });
 
 describe("written dates", () => {
-  it("are found at every day number a suffix or space can follow", () => {
+  it("are found at every day number a month name can follow", () => {
     const months =
       "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
     const days = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";

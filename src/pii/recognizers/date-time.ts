@@ -93,14 +93,20 @@ function wordStartBefore(text: string, end: number, max: number): number {
 
 const LONGEST_NAME = 9; // "september", "wednesday"
 
-/** What follows the day of a written date ("3 May", "3rd of May"): a space or an ordinal
- * suffix, case-insensitively ("ſ" folds to "s"). */
-const DAY_FOLLOWERS = asciiSet(/[ snrt]/i);
-const dayMayFollow = (c: number) => DAY_FOLLOWERS[c] === 1 || c === 0x17f;
+/**
+ * Whether a month name may follow the day that ends at `end` in a written date that starts with
+ * it ("3 May", "3rd of May"): after an optional two-letter ordinal suffix, a space, then a name
+ * prefix, or "of " and one.
+ */
+function monthMayFollow(text: string, end: number): boolean {
+  const space = text.charCodeAt(end) === 32 ? end : end + 2;
+  if (text.charCodeAt(space) !== 32) return false;
+  return namePrefixAt(text, space + 1) || namePrefixAt(text, space + 4);
+}
 
 /**
  * Where a written date whose first digit run starts at `digit` can start, ascending: that run
- * itself (a day of one or two digits before a space or a suffix), or, after "name ", "name. " or
+ * itself (a day of one or two digits before a month name), or, after "name ", "name. " or
  * "name, ", the name (a month, or a weekday before a day) and the weekday before a month
  * ("name, name ").
  */
@@ -118,7 +124,7 @@ function writtenStarts(text: string, digit: number, runLength: number): number[]
       starts.push(name);
     }
   }
-  if (runLength <= 2 && dayMayFollow(text.charCodeAt(digit + runLength))) starts.push(digit);
+  if (runLength <= 2 && monthMayFollow(text, digit + runLength)) starts.push(digit);
   return starts;
 }
 
