@@ -281,6 +281,29 @@ function scoreCandidate(
   return shaped && digitCount >= 7 ? 0.2 : 0;
 }
 
+const EXTENSION = / ?(?:x|ext\.?|#) ?\d{1,5}$/i;
+/** Every extension has one of these ("x" of "x" and "ext", or "#"). */
+const EXTENSION_MARK = /[x#]/i;
+const OPEN = 40; // "("
+const CLOSE = 41; // ")"
+
+/** How often the UTF-16 unit `code` occurs in `s`. */
+function countOf(s: string, code: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) n++;
+  return n;
+}
+
+/** How many ASCII digits `s` holds. */
+function digitCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
 export function makePhoneRecognizer(
   regions: readonly CountryCode[] = DEFAULT_PHONE_REGIONS,
 ): Recognizer {
@@ -295,22 +318,19 @@ export function makePhoneRecognizer(
         let raw = match[0];
         let end = matchEnd;
         // A closing parenthesis that closes the sentence, not an area code: "(call +1 202 …)".
-        if (
-          raw.endsWith(")") &&
-          (raw.match(/\(/g)?.length ?? 0) < (raw.match(/\)/g)?.length ?? 0)
-        ) {
+        if (raw.endsWith(")") && countOf(raw, OPEN) < countOf(raw, CLOSE)) {
           raw = raw.slice(0, -1);
           end--;
         }
-        const main = raw.replace(/ ?(?:x|ext\.?|#) ?\d{1,5}$/i, "");
-        const digits = main.replace(/\D/g, "");
-        if (digits.length < 7 || digits.length > 15) continue;
+        const main = EXTENSION_MARK.test(raw) ? raw.replace(EXTENSION, "") : raw;
+        const digits = digitCount(main);
+        if (digits < 7 || digits > 15) continue;
         // Balanced parentheses only.
-        if ((main.match(/\(/g)?.length ?? 0) !== (main.match(/\)/g)?.length ?? 0)) continue;
-        const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
+        if (countOf(main, OPEN) !== countOf(main, CLOSE)) continue;
         let score = memo.get(main);
         if (score === undefined) {
-          score = scoreCandidate(normalized, main, digits.length, order);
+          const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
+          score = scoreCandidate(normalized, main, digits, order);
           if (memo.size >= MEMO_LIMIT) memo.clear();
           memo.set(main, score);
         }
