@@ -98,9 +98,9 @@ export const SEGWIT_CANDIDATES: DigitAnchoredScan = {
   leadStart: asciiSet(/[bBtT]/),
   notAfter: "",
   first: [1, 88],
-  // A "1" after the last letter of "bc", "tb" or "bcrt".
-  mayStart: (text, runs, r) =>
-    text.charCodeAt(runs[r]) === 49 && "cbtCBT".includes(text[runs[r] - 1] ?? "1"),
+  // The "1" after the last letter of "bc", "tb" or "bcrt".
+  precededBy: asciiSet(/[cbtCBT]/),
+  mayStart: (text, runs, r) => text.charCodeAt(runs[r]) === 49,
 };
 
 type Address = { start: number; end: number; address: string };

@@ -7,6 +7,7 @@ import {
   type DigitAnchoredScan,
   digitAnchoredMatches,
   digitRuns,
+  type Lengths,
   runsShaped,
 } from "./digit-runs.js";
 import { asciiSet, finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
@@ -35,6 +36,11 @@ export const ISO_DATES: DigitAnchoredScan = {
   first: [4, 4],
   followedBy: asciiSet(/-/),
 };
+const DAY_MONTH_YEAR: readonly Lengths[] = [
+  [1, 2],
+  [1, 2],
+  [2, 4],
+];
 export const NUMERIC_DATES: DigitAnchoredScan = {
   re: new RegExp(
     `(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?: ${TIME})?(?![\\p{L}\\p{N}]|[/.-]\\d)`,
@@ -45,12 +51,7 @@ export const NUMERIC_DATES: DigitAnchoredScan = {
   first: [1, 2],
   followedBy: asciiSet(/[/.-]/),
   // Day or month, day or month, year, with the same separator twice.
-  mayStart: (text, runs, r) =>
-    runsShaped(text, runs, r, [
-      [1, 2],
-      [1, 2],
-      [2, 4],
-    ]),
+  mayStart: (text, runs, r) => runsShaped(text, runs, r, DAY_MONTH_YEAR),
 };
 // Written dates and weekdays are tried (sticky) only at word starts next to a trigger found by a
 // cheap scan (a digit run, or "day") instead of scanning with alternations of names that start
@@ -183,10 +184,11 @@ export const YEARS: DigitAnchoredScan = {
   lead: 0,
   notAfter: "",
   first: [4, 4],
-  // From 1800 to 2099.
+  // From 1800 to 2099: "18", "19" or "20" first.
   mayStart: (text, runs, r) => {
-    const century = text.slice(runs[r], runs[r] + 2);
-    return century === "18" || century === "19" || century === "20";
+    const first = text.charCodeAt(runs[r]);
+    const second = text.charCodeAt(runs[r] + 1);
+    return first === 49 ? second === 56 || second === 57 : first === 50 && second === 48;
   },
 };
 

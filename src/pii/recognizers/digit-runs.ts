@@ -90,9 +90,11 @@ export interface DigitAnchoredScan {
   readonly notAfter: string;
   /** The lengths the first run can have. */
   readonly first: Lengths;
-  /** The ASCII characters that can follow the first run, if it must be followed. */
+  /** The ASCII characters that can come right before the first run, if one must. */
+  readonly precededBy?: Uint8Array;
+  /** The ASCII characters that can follow the first run, if one must. */
   readonly followedBy?: Uint8Array;
-  /** A further condition, asked only about runs that pass `first` and `followedBy`. */
+  /** A further condition, asked only about runs that pass the fields above. */
   readonly mayStart?: RunTest;
 }
 
@@ -102,7 +104,7 @@ export interface DigitAnchoredScan {
  * so the first hit at or after the previous match's end is the one the global scan would accept.
  */
 export function digitAnchoredMatches(scan: DigitAnchoredScan, text: string): Candidate[] {
-  const { re, lead, leadStart, notAfter, first, followedBy, mayStart } = scan;
+  const { re, lead, leadStart, notAfter, first, precededBy, followedBy, mayStart } = scan;
   if (!re.sticky) throw new Error(`anchored recognizer regex ${re} must be sticky`);
   const runs = digitRuns(text);
   const out: Candidate[] = [];
@@ -111,6 +113,7 @@ export function digitAnchoredMatches(scan: DigitAnchoredScan, text: string): Can
     const run = runs[r];
     const length = runs[r + 1] - run;
     if (run < next || length < first[0] || length > first[1]) continue;
+    if (precededBy !== undefined && precededBy[text.charCodeAt(run - 1)] !== 1) continue;
     if (followedBy !== undefined && followedBy[text.charCodeAt(runs[r + 1])] !== 1) continue;
     if (mayStart !== undefined && !mayStart(text, runs, r)) continue;
     for (let s = Math.max(next, run - lead); s <= run; s++) {

@@ -120,14 +120,15 @@ export function ibanValid(iban: string): boolean {
 // Country code, check digits, then 11–30 alphanumerics, optionally in groups of four separated
 // by single spaces. Case-insensitive (people write IBANs in lower case too). Tried (sticky) two
 // letters before each run of two or more digits.
+const LETTERS = asciiSet(/[A-Za-z]/);
 export const IBAN_CANDIDATES: DigitAnchoredScan = {
   re: /[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/uy,
   lead: 2,
-  leadStart: asciiSet(/[A-Za-z]/),
+  leadStart: LETTERS,
   notAfter: "",
   first: [2, 32],
-  mayStart: (text, runs, r) =>
-    isAsciiLetter(text.charCodeAt(runs[r] - 1)) && isAsciiLetter(text.charCodeAt(runs[r] - 2)),
+  precededBy: LETTERS,
+  mayStart: (text, runs, r) => isAsciiLetter(text.charCodeAt(runs[r] - 2)),
 };
 
 export const ibanRecognizer: Recognizer = {

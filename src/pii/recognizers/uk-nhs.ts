@@ -2,7 +2,12 @@
 // weights 10..2 (NHS Data Dictionary, "NHS Number" validation).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { type DigitAnchoredScan, digitAnchoredMatches, runsShaped } from "./digit-runs.js";
+import {
+  type DigitAnchoredScan,
+  digitAnchoredMatches,
+  type Lengths,
+  runsShaped,
+} from "./digit-runs.js";
 import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 export function nhsValid(digits: string): boolean {
@@ -15,18 +20,17 @@ export function nhsValid(digits: string): boolean {
 }
 
 // Tried (sticky) at a run of ten digits, or of three, three and four with one separator between.
+const GROUPS: readonly Lengths[] = [
+  [3, 3],
+  [3, 3],
+  [4, 4],
+];
 export const NHS_CANDIDATES: DigitAnchoredScan = {
   re: /(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\p{L}\p{N}]|-\d)/uy,
   lead: 0,
   notAfter: "-",
   first: [3, 10],
-  mayStart: (text, runs, r) =>
-    runs[r + 1] - runs[r] === 10 ||
-    runsShaped(text, runs, r, [
-      [3, 3],
-      [3, 3],
-      [4, 4],
-    ]),
+  mayStart: (text, runs, r) => runs[r + 1] - runs[r] === 10 || runsShaped(text, runs, r, GROUPS),
 };
 
 export const ukNhsRecognizer: Recognizer = {

@@ -2,7 +2,12 @@
 // RM 10201.060; area 000, 666 and 900–999, group 00 and serial 0000 are never issued).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { type DigitAnchoredScan, digitAnchoredMatches, runsShaped } from "./digit-runs.js";
+import {
+  type DigitAnchoredScan,
+  digitAnchoredMatches,
+  type Lengths,
+  runsShaped,
+} from "./digit-runs.js";
 import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 /** Numbers the SSA retired or that were published as examples (e.g. the Woolworth wallet card). */
@@ -18,18 +23,17 @@ export function ssnValid(digits: string): boolean {
 }
 
 // Tried (sticky) at a run of nine digits, or of three, two and four with one separator between.
+const GROUPS: readonly Lengths[] = [
+  [3, 3],
+  [2, 2],
+  [4, 4],
+];
 export const SSN_CANDIDATES: DigitAnchoredScan = {
   re: /(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|[-.]\d)/uy,
   lead: 0,
   notAfter: ".-",
   first: [3, 9],
-  mayStart: (text, runs, r) =>
-    runs[r + 1] - runs[r] === 9 ||
-    runsShaped(text, runs, r, [
-      [3, 3],
-      [2, 2],
-      [4, 4],
-    ]),
+  mayStart: (text, runs, r) => runs[r + 1] - runs[r] === 9 || runsShaped(text, runs, r, GROUPS),
 };
 
 export const usSsnRecognizer: Recognizer = {
