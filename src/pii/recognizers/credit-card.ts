@@ -75,6 +75,18 @@ export const CARD_NUMBERS: DigitAnchoredScan = {
   mayStart: (_, runs, r) => chainedDigits(runs, r, 1, 12),
 };
 
+/** Whether a candidate groups its digits with both spaces and dashes: not a card. */
+function mixedSeparators(raw: string): boolean {
+  let separator = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (separator < 0) separator = c;
+    else if (c !== separator) return true;
+  }
+  return false;
+}
+
 export const creditCardRecognizer: Recognizer = {
   name: "credit-card",
   entities: ["CREDIT_CARD"],
@@ -82,8 +94,7 @@ export const creditCardRecognizer: Recognizer = {
     const out: RawFinding[] = [];
     for (const { start, end, match } of digitAnchoredMatches(CARD_NUMBERS, text)) {
       const raw = match[0];
-      const seps = raw.replace(/\d/g, "");
-      if (seps.length > 0 && new Set(seps).size > 1) continue; // mixed separators: not a card
+      if (mixedSeparators(raw)) continue;
       const digits = raw.replace(/\D/g, "");
       if (!luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
       const brand = cardBrand(digits);
