@@ -8,13 +8,8 @@ import {
   resolveOverlaps,
 } from "../../src/pii/index.js";
 import { codePointLength } from "../../src/pii/offsets.js";
-import {
-  asciiSet,
-  digitAnchoredMatches,
-  longRuns,
-  matches,
-  matchesNotAfter,
-} from "../../src/pii/recognizers/util.js";
+import { digitAnchoredMatches } from "../../src/pii/recognizers/digit-runs.js";
+import { asciiSet, longRuns, matches, matchesNotAfter } from "../../src/pii/recognizers/util.js";
 
 // The anchored scans must find exactly what a plain scan with the same pattern finds: each
 // helper is checked against the regex pass it replaces, on text built from the characters that
@@ -66,7 +61,13 @@ describe("scan helpers agree with the regex pass they replace", () => {
     fc.assert(
       fc.property(textOf("AB1234-é x", 120), (text) => {
         const expected = spans(matches(new RegExp(source, "gu"), text, "-"));
-        const actual = spans(digitAnchoredMatches(new RegExp(source, "uy"), text, 3, 2, "-"));
+        const scan = {
+          re: new RegExp(source, "uy"),
+          lead: 2,
+          notAfter: "-",
+          first: [3, 6] as const,
+        };
+        const actual = spans(digitAnchoredMatches(scan, text));
         expect(actual).toEqual(expected);
       }),
     );

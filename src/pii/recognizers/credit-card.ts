@@ -2,7 +2,8 @@
 // lengths per brand as published by the card schemes (Mastercard 2-series 2221–2720 included).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { chainedDigits, type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import { finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 /** Luhn (ISO/IEC 7812-1 Annex B): the mod-10 sum of doubled alternate digits is 0. */
 export function luhnValid(digits: string): boolean {
@@ -64,18 +65,36 @@ export function cardBrand(digits: string): string | undefined {
   return BRANDS.find((b) => b.lengths.includes(digits.length) && b.matches(digits))?.name;
 }
 
-// 12–19 digits, optionally grouped by single spaces or dashes. Bounded: <= 37 characters.
-const CANDIDATE = /\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_]|-\d)/gu;
+// 12–19 digits, optionally grouped by single spaces or dashes. Bounded: <= 37 characters. Tried
+// (sticky) at the start of each digit run that begins twelve digits with one-character gaps.
+export const CARD_NUMBERS: DigitAnchoredScan = {
+  re: /\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_]|-\d)/uy,
+  lead: 0,
+  notAfter: "_-",
+  first: [1, 19],
+  mayStart: (_, runs, r) => chainedDigits(runs, r, 1, 12),
+};
+
+/** Whether a candidate groups its digits with both spaces and dashes: not a card. */
+function mixedSeparators(raw: string): boolean {
+  let separator = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (separator < 0) separator = c;
+    else if (c !== separator) return true;
+  }
+  return false;
+}
 
 export const creditCardRecognizer: Recognizer = {
   name: "credit-card",
   entities: ["CREDIT_CARD"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, end, match } of matches(CANDIDATE, text, "_-")) {
+    for (const { start, end, match } of digitAnchoredMatches(CARD_NUMBERS, text)) {
       const raw = match[0];
-      const seps = raw.replace(/\d/g, "");
-      if (seps.length > 0 && new Set(seps).size > 1) continue; // mixed separators: not a card
+      if (mixedSeparators(raw)) continue;
       const digits = raw.replace(/\D/g, "");
       if (!luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
       const brand = cardBrand(digits);

@@ -3,7 +3,8 @@
 
 import { createHash } from "node:crypto";
 import type { RawFinding, Recognizer } from "../types.js";
-import { asciiSet, finding, longTokens, matches, wordCharAt } from "./util.js";
+import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import { asciiSet, finding, longTokens, wordCharAt } from "./util.js";
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -86,13 +87,21 @@ export function segwitAddressValid(address: string): boolean {
 
 // An address is a whole word of ASCII letters and digits (no letter or digit before or after
 // it), so the patterns are tried (sticky) only at the start of words that may hold one: legacy
-// ones at words of 26–35 characters (found in util's longTokens), segwit ones at their literal
-// prefixes.
+// ones at words of 26–35 characters (found in util's longTokens), segwit ones where the "1" after
+// their prefix starts a digit run (digit-runs.ts).
 const LEGACY = /[13mn2][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/uy;
 const LEGACY_LENGTH = { min: 26, max: 35 };
 const ALNUM = asciiSet(/[A-Za-z0-9]/);
-const SEGWIT = /(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/uy;
-const SEGWIT_PREFIX = /(?:bc|tb|bcrt|BC|TB|BCRT)1/g;
+export const SEGWIT_CANDIDATES: DigitAnchoredScan = {
+  re: /(?:bc|tb|bcrt|BC|TB|BCRT)1[ac-hj-np-zAC-HJ-NP-Z02-9]{8,87}(?![\p{L}\p{N}])/uy,
+  lead: 4,
+  leadStart: asciiSet(/[bBtT]/),
+  notAfter: "",
+  first: [1, 88],
+  // The "1" after the last letter of "bc", "tb" or "bcrt".
+  precededBy: asciiSet(/[cbtCBT]/),
+  mayStart: (text, runs, r) => text.charCodeAt(runs[r]) === 49,
+};
 
 type Address = { start: number; end: number; address: string };
 
@@ -119,13 +128,12 @@ function* legacyAddresses(text: string): Generator<Address> {
   }
 }
 
-function* segwitAddresses(text: string): Generator<Address> {
-  for (const { start } of matches(SEGWIT_PREFIX, text)) {
-    const found = addressAt(SEGWIT, text, start);
-    if (found === undefined) continue;
-    SEGWIT_PREFIX.lastIndex = found.end;
-    yield found;
-  }
+function segwitAddresses(text: string): Address[] {
+  return digitAnchoredMatches(SEGWIT_CANDIDATES, text).map(({ start, end, match }) => ({
+    start,
+    end,
+    address: match[0],
+  }));
 }
 
 export const cryptoRecognizer: Recognizer = {

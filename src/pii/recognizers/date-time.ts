@@ -3,7 +3,14 @@
 // the Gregorian calendar (month 1–12, day within the month, leap years).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { digitRuns, finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
+import {
+  type DigitAnchoredScan,
+  digitAnchoredMatches,
+  digitRuns,
+  type Lengths,
+  runsShaped,
+} from "./digit-runs.js";
+import { asciiSet, finding, matches, NUMBER_NEGATIVE_CONTEXT, wordCharAt } from "./util.js";
 
 export function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -19,32 +26,51 @@ const MONTHS =
   "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 const DAYS = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const TIME = "\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?: ?[ap]\\.?m\\.?)?";
-// No leading lookbehind (slow on long text): `matches` checks the preceding character.
-const B = "";
 const E = "(?![\\p{L}\\p{N}])";
 
-const ISO = new RegExp(
-  `${B}(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\p{L}\\p{N}]|-\\d)`,
-  "gu",
-);
-const SLASH = new RegExp(
-  `${B}(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?: ${TIME})?(?![\\p{L}\\p{N}]|[/.-]\\d)`,
-  "giu",
-);
+// The numeric patterns are tried (sticky) only at digit runs that can start them (digit-runs.ts).
+export const ISO_DATES: DigitAnchoredScan = {
+  re: /(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\p{L}\p{N}]|-\d)/uy,
+  lead: 0,
+  notAfter: "",
+  first: [4, 4],
+  followedBy: asciiSet(/-/),
+};
+const DAY_MONTH_YEAR: readonly Lengths[] = [
+  [1, 2],
+  [1, 2],
+  [2, 4],
+];
+export const NUMERIC_DATES: DigitAnchoredScan = {
+  re: new RegExp(
+    `(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?: ${TIME})?(?![\\p{L}\\p{N}]|[/.-]\\d)`,
+    "iuy",
+  ),
+  lead: 0,
+  notAfter: "",
+  first: [1, 2],
+  followedBy: asciiSet(/[/.-]/),
+  // Day or month, day or month, year, with the same separator twice.
+  mayStart: (text, runs, r) => runsShaped(text, runs, r, DAY_MONTH_YEAR),
+};
 // Written dates and weekdays are tried (sticky) only at word starts next to a trigger found by a
 // cheap scan (a digit run, or "day") instead of scanning with alternations of names that start
 // with most letters of the alphabet.
 const WRITTEN = new RegExp(
-  `${B}(?:${DAYS},? )?(?:${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTHS}\\.?(?:,? \\d{4})?|${MONTHS} \\d{4})${E}`,
+  `(?:${DAYS},? )?(?:${MONTHS}\\.? \\d{1,2}(?:st|nd|rd|th)?(?:,? \\d{4})?|\\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTHS}\\.?(?:,? \\d{4})?|${MONTHS} \\d{4})${E}`,
   "iuy",
 );
-const WEEKDAY = new RegExp(`${B}${DAYS}${E}`, "iuy");
+const WEEKDAY = new RegExp(`${DAYS}${E}`, "iuy");
 const DAY_SUFFIX = /day(?![\p{L}\p{N}])/giu;
 /** Weekday names end in "day"; what comes before it is 3 ("mon") to 6 ("wednes") long. */
 const WEEKDAY_STEMS = [6, 5, 4, 3] as const;
-/** First three letters of the month and weekday names, lower case. */
+/** Three ASCII units as one number (each below 128). */
+const trigram = (a: number, b: number, c: number) => (a << 14) | (b << 7) | c;
+/** First three letters of the month and weekday names, lower case, as trigrams. */
 const NAME_PREFIXES = new Set(
-  "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun".split(" "),
+  "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun"
+    .split(" ")
+    .map((p) => trigram(p.charCodeAt(0), p.charCodeAt(1), p.charCodeAt(2))),
 );
 
 /** Whether a month or weekday name may start at `i`: a known prefix, or a non-ASCII letter
@@ -54,7 +80,7 @@ function namePrefixAt(text: string, i: number): boolean {
   const b = text.charCodeAt(i + 1);
   const c = text.charCodeAt(i + 2);
   if (a >= 128 || b >= 128 || c >= 128) return true;
-  return NAME_PREFIXES.has(String.fromCharCode(a | 32, b | 32, c | 32));
+  return NAME_PREFIXES.has(trigram(a | 32, b | 32, c | 32));
 }
 
 const wordStartAt = (text: string, i: number) => wordCharAt(text, i) && !wordCharAt(text, i - 1);
@@ -69,9 +95,21 @@ function wordStartBefore(text: string, end: number, max: number): number {
 const LONGEST_NAME = 9; // "september", "wednesday"
 
 /**
+ * Whether a month name may follow the day that ends at `end` in a written date that starts with
+ * it ("3 May", "3rd of May"): after an optional two-letter ordinal suffix, a space, then a name
+ * prefix, or "of " and one.
+ */
+function monthMayFollow(text: string, end: number): boolean {
+  const space = text.charCodeAt(end) === 32 ? end : end + 2;
+  if (text.charCodeAt(space) !== 32) return false;
+  return namePrefixAt(text, space + 1) || namePrefixAt(text, space + 4);
+}
+
+/**
  * Where a written date whose first digit run starts at `digit` can start, ascending: that run
- * itself (a day of one or two digits), or, after "name ", "name. " or "name, ", the name (a
- * month, or a weekday before a day) and the weekday before a month ("name, name ").
+ * itself (a day of one or two digits before a month name), or, after "name ", "name. " or
+ * "name, ", the name (a month, or a weekday before a day) and the weekday before a month
+ * ("name, name ").
  */
 function writtenStarts(text: string, digit: number, runLength: number): number[] {
   const starts: number[] = [];
@@ -87,7 +125,7 @@ function writtenStarts(text: string, digit: number, runLength: number): number[]
       starts.push(name);
     }
   }
-  if (runLength <= 2) starts.push(digit);
+  if (runLength <= 2 && monthMayFollow(text, digit + runLength)) starts.push(digit);
   return starts;
 }
 
@@ -134,8 +172,25 @@ function* weekdays(text: string): Generator<{ start: number; end: number }> {
     }
   }
 }
-const CLOCK = new RegExp(`${B}${TIME}${E}`, "giu");
-const YEAR = new RegExp(`${B}(?:1[89]|20)\\d{2}(?:s)?(?![\\p{L}\\p{N}]|[-/.:,]\\d)`, "gu");
+export const CLOCK_TIMES: DigitAnchoredScan = {
+  re: new RegExp(`${TIME}${E}`, "iuy"),
+  lead: 0,
+  notAfter: "",
+  first: [1, 2],
+  followedBy: asciiSet(/:/),
+};
+export const YEARS: DigitAnchoredScan = {
+  re: /(?:1[89]|20)\d{2}(?:s)?(?![\p{L}\p{N}]|[-/.:,]\d)/uy,
+  lead: 0,
+  notAfter: "",
+  first: [4, 4],
+  // From 1800 to 2099: "18", "19" or "20" first.
+  mayStart: (text, runs, r) => {
+    const first = text.charCodeAt(runs[r]);
+    const second = text.charCodeAt(runs[r] + 1);
+    return first === 49 ? second === 56 || second === 57 : first === 50 && second === 48;
+  },
+};
 
 export const dateTimeRecognizer: Recognizer = {
   name: "date-time",
@@ -145,14 +200,14 @@ export const dateTimeRecognizer: Recognizer = {
     const context = ["date", "born", "birthday", "dob", "on", "since", "in", "at", "year", "time"];
     const add = (start: number, end: number, score: number) =>
       out.push(finding("DATE_TIME", start, end, score, "date-time", { context }));
-    for (const { start, end, match: m } of matches(ISO, text, "")) {
+    for (const { start, end, match: m } of digitAnchoredMatches(ISO_DATES, text)) {
       if (!validDate(Number(m[1]), Number(m[2]), Number(m[3]))) continue;
       if (m[4] !== undefined && !validTime(Number(m[4]), Number(m[5]), Number(m[6] ?? 0))) {
         continue;
       }
       add(start, end, 0.85);
     }
-    for (const { start, end, match: m } of matches(SLASH, text, "")) {
+    for (const { start, end, match: m } of digitAnchoredMatches(NUMERIC_DATES, text)) {
       const a = Number(m[1]);
       const b = Number(m[3]);
       const y = fullYear(m[4]);
@@ -170,11 +225,11 @@ export const dateTimeRecognizer: Recognizer = {
     }
     for (const { start, end } of writtenDates(text)) add(start, end, 0.7);
     for (const { start, end } of weekdays(text)) add(start, end, 0.6);
-    for (const { start, end, match: m } of matches(CLOCK, text, "")) {
+    for (const { start, end, match: m } of digitAnchoredMatches(CLOCK_TIMES, text)) {
       const [h, min] = m[0].split(":").map((v) => Number.parseInt(v, 10));
       if (validTime(h, min)) add(start, end, /[ap]/i.test(m[0]) ? 0.6 : 0.4);
     }
-    for (const { start, end } of matches(YEAR, text, "")) add(start, end, 0.4);
+    for (const { start, end } of digitAnchoredMatches(YEARS, text)) add(start, end, 0.4);
     return out;
   },
 };

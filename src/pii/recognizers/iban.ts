@@ -2,7 +2,8 @@
 // from the SWIFT IBAN Registry.
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches } from "./util.js";
+import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import { asciiSet, finding, isAsciiLetter } from "./util.js";
 
 /** Total IBAN length per ISO 3166-1 country code (SWIFT IBAN Registry). */
 export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
@@ -117,15 +118,25 @@ export function ibanValid(iban: string): boolean {
 }
 
 // Country code, check digits, then 11–30 alphanumerics, optionally in groups of four separated
-// by single spaces. Case-insensitive (people write IBANs in lower case too).
-const CANDIDATE = /[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
+// by single spaces. Case-insensitive (people write IBANs in lower case too). Tried (sticky) two
+// letters before each run of two or more digits.
+const LETTERS = asciiSet(/[A-Za-z]/);
+export const IBAN_CANDIDATES: DigitAnchoredScan = {
+  re: /[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/uy,
+  lead: 2,
+  leadStart: LETTERS,
+  notAfter: "",
+  first: [2, 32],
+  precededBy: LETTERS,
+  mayStart: (text, runs, r) => isAsciiLetter(text.charCodeAt(runs[r] - 2)),
+};
 
 export const ibanRecognizer: Recognizer = {
   name: "iban",
   entities: ["IBAN_CODE"],
   detect(text: string): RawFinding[] {
     const out: RawFinding[] = [];
-    for (const { start, match } of matches(CANDIDATE, text, "")) {
+    for (const { start, match } of digitAnchoredMatches(IBAN_CANDIDATES, text)) {
       // The greedy group may have run into the next word ("…1234 and"); try shorter prefixes that
       // end on a group boundary.
       const raw = match[0];

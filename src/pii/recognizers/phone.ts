@@ -5,7 +5,8 @@
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 import { getCountryCallingCode, Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { RawFinding, Recognizer } from "../types.js";
-import { finding, matches, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
+import { chainedDigits, type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import { asciiSet, finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 /** Regions tried for numbers written without a country code (many national formats). */
 export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
@@ -56,8 +57,16 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
 // separator on each side — written so that each gap can be read only one way (as
 // `[ .-]?\(?[ .-]?` it could put a lone separator in either slot, and a run such as "1-1-1-…"
 // cost 2^16 backtracking paths per start).
-const CANDIDATE =
-  /(?:\+|00)?\(?\d(?:(?:[ .-]{0,2}|[ .-]?\([ .-]?)\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/giu;
+// The pattern is tried (sticky) only up to two characters ("+(") before a digit run that starts
+// six digits, each at most four characters (")" and " ( ") after the one before.
+export const PHONE_CANDIDATES: DigitAnchoredScan = {
+  re: /(?:\+|00)?\(?\d(?:(?:[ .-]{0,2}|[ .-]?\([ .-]?)\d\)?){5,16}(?: ?(?:x|ext\.?|#) ?\d{1,5})?(?![\p{L}\p{N}]|[-/.]\d)/iuy,
+  lead: 2,
+  leadStart: asciiSet(/[+(]/),
+  notAfter: "+_/.-",
+  first: [1, 19], // "00" and 17 digits
+  mayStart: (_, runs, r) => chainedDigits(runs, r, 4, 6),
+};
 
 /** How many of the regions a bare digit run (no separators, no +) is validated against. */
 const BARE_REGIONS = 4;
@@ -272,6 +281,29 @@ function scoreCandidate(
   return shaped && digitCount >= 7 ? 0.2 : 0;
 }
 
+const EXTENSION = / ?(?:x|ext\.?|#) ?\d{1,5}$/i;
+/** Every extension has one of these ("x" of "x" and "ext", or "#"). */
+const EXTENSION_MARK = /[x#]/i;
+const OPEN = 40; // "("
+const CLOSE = 41; // ")"
+
+/** How often the UTF-16 unit `code` occurs in `s`. */
+function countOf(s: string, code: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) n++;
+  return n;
+}
+
+/** How many ASCII digits `s` holds. */
+function digitCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
 export function makePhoneRecognizer(
   regions: readonly CountryCode[] = DEFAULT_PHONE_REGIONS,
 ): Recognizer {
@@ -282,26 +314,23 @@ export function makePhoneRecognizer(
     entities: ["PHONE_NUMBER"],
     detect(text: string): RawFinding[] {
       const out: RawFinding[] = [];
-      for (const { start, end: matchEnd, match } of matches(CANDIDATE, text, "+_/.-")) {
+      for (const { start, end: matchEnd, match } of digitAnchoredMatches(PHONE_CANDIDATES, text)) {
         let raw = match[0];
         let end = matchEnd;
         // A closing parenthesis that closes the sentence, not an area code: "(call +1 202 …)".
-        if (
-          raw.endsWith(")") &&
-          (raw.match(/\(/g)?.length ?? 0) < (raw.match(/\)/g)?.length ?? 0)
-        ) {
+        if (raw.endsWith(")") && countOf(raw, OPEN) < countOf(raw, CLOSE)) {
           raw = raw.slice(0, -1);
           end--;
         }
-        const main = raw.replace(/ ?(?:x|ext\.?|#) ?\d{1,5}$/i, "");
-        const digits = main.replace(/\D/g, "");
-        if (digits.length < 7 || digits.length > 15) continue;
+        const main = EXTENSION_MARK.test(raw) ? raw.replace(EXTENSION, "") : raw;
+        const digits = digitCount(main);
+        if (digits < 7 || digits > 15) continue;
         // Balanced parentheses only.
-        if ((main.match(/\(/g)?.length ?? 0) !== (main.match(/\)/g)?.length ?? 0)) continue;
-        const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
+        if (countOf(main, OPEN) !== countOf(main, CLOSE)) continue;
         let score = memo.get(main);
         if (score === undefined) {
-          score = scoreCandidate(normalized, main, digits.length, order);
+          const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
+          score = scoreCandidate(normalized, main, digits, order);
           if (memo.size >= MEMO_LIMIT) memo.clear();
           memo.set(main, score);
         }

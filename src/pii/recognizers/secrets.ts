@@ -3,7 +3,7 @@
 // 2021), PEM private-key blocks (RFC 7468 §2) and JSON Web Tokens (RFC 7519 §3, header decoded).
 
 import type { RawFinding, Recognizer } from "../types.js";
-import { asciiSet, finding, longTokens, matches, matchesNotAfter } from "./util.js";
+import { asciiSet, finding, includesFrom, longTokens, matches, matchesNotAfter } from "./util.js";
 
 // Patterns start with a literal and check the character before them in code (util's
 // matchesNotAfter): a leading lookbehind would make the engine try every position.
@@ -71,7 +71,7 @@ export const secretsRecognizer: Recognizer = {
     for (const { start, end } of githubTokens(text)) {
       out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "github-token" }));
     }
-    if (text.includes("-----BEGIN ")) {
+    if (includesFrom(text, "-----BEGIN ", 5)) {
       // Pair each BEGIN with the first matching END after it; each footer kind is searched for
       // again only once its last hit is behind us, so the pass stays linear.
       const nextFooter = new Map<string, number>();
@@ -91,7 +91,7 @@ export const secretsRecognizer: Recognizer = {
         PEM_BEGIN.lastIndex = close + footer.length;
       }
     }
-    if (text.includes("eyJ")) {
+    if (includesFrom(text, "eyJ", 1)) {
       for (const { start, end, match } of matches(JWT, text)) {
         if (jwtHeaderValid(match[0])) {
           out.push(finding("SECRET", start, end, 0.95, "secrets", { detail: "jwt" }));

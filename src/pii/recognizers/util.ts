@@ -44,6 +44,22 @@ export function* matches(re: RegExp, text: string, notAfter?: string): Generator
   }
 }
 
+/**
+ * `text.includes(needle)`, searching for the needle from `rareFrom` on: V8's indexOf looks for
+ * a needle's first character and checks the rest at each hit, which is slow when that character
+ * is common in prose ("e", "-") and the needle is absent.
+ */
+export function includesFrom(text: string, needle: string, rareFrom: number): boolean {
+  const rare = needle.slice(rareFrom);
+  for (let i = text.indexOf(rare, rareFrom); i >= 0; i = text.indexOf(rare, i + 1)) {
+    if (text.startsWith(needle, i - rareFrom)) return true;
+  }
+  return false;
+}
+
+/** Whether a UTF-16 code unit is an ASCII letter. */
+export const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+
 /** Membership table of the ASCII characters matching a one-character class regex. */
 export function asciiSet(charClass: RegExp): Uint8Array {
   const set = new Uint8Array(128);
@@ -112,7 +128,7 @@ let tokensCache: [number, number][] = [];
 
 /**
  * Maximal runs of at least LONG_TOKEN_LENGTH base64 characters: where keys, tokens and wallet
- * addresses can be. Kept for the last text, like `digitRuns`.
+ * addresses can be. Kept for the last text, like digit-runs.ts's `digitRuns`.
  */
 export function longTokens(text: string): readonly [number, number][] {
   if (text !== tokensText) {
@@ -120,59 +136,6 @@ export function longTokens(text: string): readonly [number, number][] {
     tokensText = text;
   }
   return tokensCache;
-}
-
-const DIGIT_RUN = /\d+/g;
-let runsText: string | undefined;
-let runsCache: number[] = [];
-
-/**
- * The maximal runs of ASCII digits in `text`, as flat [start, end, start, end, …]. Several
- * recognizers anchor on them; the last text's runs are kept, as the analyzer hands the same
- * string to every recognizer in turn.
- */
-export function digitRuns(text: string): readonly number[] {
-  if (text !== runsText) {
-    const runs: number[] = [];
-    DIGIT_RUN.lastIndex = 0;
-    for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
-      runs.push(m.index, m.index + m[0].length);
-    }
-    runsText = text;
-    runsCache = runs;
-  }
-  return runsCache;
-}
-
-/**
- * What `matches(re-as-global, text, notAfter)` yields, for a sticky `re` whose every match has a
- * run of at least `minDigits` digits starting at most `lead` characters after the match start,
- * with no digit before it in the match. The regex is tried only at those
- * positions before each run instead of at every position of the text.
- */
-export function* digitAnchoredMatches(
-  re: RegExp,
-  text: string,
-  minDigits: number,
-  lead: number,
-  notAfter: string,
-): Generator<Candidate> {
-  if (!re.sticky) throw new Error(`anchored recognizer regex ${re} must be sticky`);
-  const runs = digitRuns(text);
-  let next = 0;
-  for (let r = 0; r < runs.length; r += 2) {
-    const run = runs[r];
-    if (runs[r + 1] - run < minDigits) continue;
-    for (let s = Math.max(next, run - lead); s <= run; s++) {
-      if (s > 0 && (wordCharAt(text, s - 1) || notAfter.includes(text[s - 1]))) continue;
-      re.lastIndex = s;
-      const m = re.exec(text);
-      if (m === null || m[0].length === 0) continue;
-      next = s + m[0].length;
-      yield { start: s, end: next, match: m };
-      break;
-    }
-  }
 }
 
 export function finding(
@@ -210,9 +173,15 @@ export function trimTrailingPunctuation(text: string, start: number, end: number
   while (e > start && ".,;:!?'\"".includes(text[e - 1])) e--;
   // An unbalanced closing bracket belongs to the sentence, not to the token.
   while (e > start && ")]}".includes(text[e - 1])) {
-    const open = { ")": "(", "]": "[", "}": "{" }[text[e - 1] as ")" | "]" | "}"];
-    const body = text.slice(start, e - 1);
-    if (body.split(open).length > body.split(text[e - 1]).length) break;
+    const close = text.charCodeAt(e - 1);
+    const open = close === 41 ? 40 : close - 2; // "(" for ")", "[" for "]", "{" for "}"
+    let depth = 0; // opened minus closed before the bracket
+    for (let i = start; i < e - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (c === open) depth++;
+      else if (c === close) depth--;
+    }
+    if (depth > 0) break;
     e--;
     while (e > start && ".,;:!?'\"".includes(text[e - 1])) e--;
   }
