@@ -11,14 +11,14 @@ import { englishWordSet, firstNameSet, surnameSet } from "./names-data.js";
 import { worldTowns } from "./places-data.js";
 import {
   ALL_CAPS,
-  adjacent,
+  adjacentWords,
   CAPITALIZED,
   COMMON_WORDS,
   FUNCTION_WORDS,
   LOWERCASE,
   MONTH_AND_DAY_WORDS,
-  type Token,
-  tokenize,
+  scanWords,
+  type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
 
@@ -130,21 +130,24 @@ const TOWN_MIN_POPULATION = 1000;
 /** What stands before a candidate: a phrase that names a place, a preposition, or nothing. */
 type Evidence = "strong" | "in" | "from" | "near" | "weak" | "none";
 
-function locativeBefore(text: string, tokens: readonly Token[], i: number): Evidence {
+function locativeBefore(w: Words, i: number): Evidence {
   if (i === 0) return "none";
-  const prev = tokens[i - 1];
-  if (prev.end - prev.start > 11 || (prev.shape & (CAPITALIZED | ALL_CAPS)) !== 0) return "none";
-  const lower = prev.lower;
+  const prev = i - 1;
+  const prevEnd = w.ends[prev];
+  if (prevEnd - w.starts[prev] > 11 || (w.shapes[prev] & (CAPITALIZED | ALL_CAPS)) !== 0) {
+    return "none";
+  }
+  const lower = w.lower(prev);
   const last = LOCATIVE_LAST_WORDS.has(lower);
   if (!last && !WEAK_LOCATIVES.has(lower)) return "none";
   // The locative must be the word right before, on the same line.
-  for (let k = prev.end; k < tokens[i].start; k++) {
-    const c = text.charCodeAt(k);
+  for (let k = prevEnd; k < w.starts[i]; k++) {
+    const c = w.text.charCodeAt(k);
     if (c === 10 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63) return "none";
   }
   if (last) {
     const strong = STRONG_LOCATIVES.some(
-      (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
+      (p) => i >= p.length && p.every((word, k) => w.lower(i - p.length + k) === word),
     );
     if (strong) return "strong";
   }
@@ -179,13 +182,13 @@ function towns(): Lookup {
 }
 
 /** The longest phrase from token i that `lookup` knows, as the index of its last token, or -1. */
-function longestPhrase(text: string, tokens: readonly Token[], i: number, lookup: Lookup): number {
+function longestPhrase(w: Words, i: number, lookup: Lookup): number {
   let matched = -1;
-  let phrase = tokens[i].lower;
-  for (let j = i; j < tokens.length && j - i < lookup.maxWords; j++) {
+  let phrase = w.lower(i);
+  for (let j = i; j < w.count && j - i < lookup.maxWords; j++) {
     if (j > i) {
-      if (!adjacent(text, tokens[j - 1], tokens[j])) break;
-      phrase += ` ${tokens[j].lower}`;
+      if (!adjacentWords(w, j - 1, j)) break;
+      phrase += ` ${w.lower(j)}`;
     }
     if (lookup.has(phrase)) matched = j;
     if (!lookup.extendable(phrase)) break;
@@ -200,9 +203,9 @@ const ORGANISATION_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
-function organisationAfter(tokens: readonly Token[], last: number): boolean {
-  for (let k = last + 1; k < tokens.length && k <= last + 2; k++) {
-    if (ORGANISATION_WORDS.has(tokens[k].lower)) return true;
+function organisationAfter(w: Words, last: number): boolean {
+  for (let k = last + 1; k < w.count && k <= last + 2; k++) {
+    if (ORGANISATION_WORDS.has(w.lower(k))) return true;
   }
   return false;
 }
@@ -211,14 +214,15 @@ function organisationAfter(tokens: readonly Token[], last: number): boolean {
  * "Springfield, Illinois": a run of up to three capitalized words from token i followed by a
  * comma and a country or US state. Returns the run's last token, or -1.
  */
-function regionAfter(text: string, tokens: readonly Token[], i: number): number {
+function regionAfter(w: Words, i: number): number {
   let last = i;
-  while (last - i < 2 && nextCapitalized(text, tokens, last)) last++;
-  const end = tokens[last].end;
-  if (last + 1 >= tokens.length || text.charCodeAt(end) !== 44) return -1;
-  if (text.charCodeAt(end + 1) !== 32 || tokens[last + 1].start !== end + 2) return -1;
-  if ((tokens[last + 1].shape & (CAPITALIZED | ALL_CAPS)) === 0) return -1;
-  return longestPhrase(text, tokens, last + 1, CURATED) >= 0 ? last : -1;
+  while (last - i < 2 && nextCapitalized(w, last)) last++;
+  const end = w.ends[last];
+  const text = w.text;
+  if (last + 1 >= w.count || text.charCodeAt(end) !== 44) return -1;
+  if (text.charCodeAt(end + 1) !== 32 || w.starts[last + 1] !== end + 2) return -1;
+  if ((w.shapes[last + 1] & (CAPITALIZED | ALL_CAPS)) === 0) return -1;
+  return longestPhrase(w, last + 1, CURATED) >= 0 ? last : -1;
 }
 
 // Generic parts of English place names (Wikipedia, "List of generic forms in place names"):
@@ -269,12 +273,12 @@ const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
 })();
 
 /** A Title-case word that is no English word (nor a listed common word). */
-function properWord(t: Token): boolean {
+function properWord(w: Words, i: number): boolean {
   return (
-    (t.shape & CAPITALIZED) !== 0 &&
-    TITLE_CASE.test(t.word) &&
-    !englishWordSet().has(t.lower) &&
-    !COMMON_WORDS.has(t.lower)
+    (w.shapes[i] & CAPITALIZED) !== 0 &&
+    TITLE_CASE.test(w.word(i)) &&
+    !englishWordSet().has(w.lower(i)) &&
+    !COMMON_WORDS.has(w.lower(i))
   );
 }
 
@@ -282,34 +286,29 @@ function properWord(t: Token): boolean {
  * A place name by its form: a generic head and a proper word ("Lake Tekapo"), or one proper
  * word with a place-name ending that is not a surname ("Marysville"). Last token, or -1.
  */
-function toponymAt(text: string, tokens: readonly Token[], i: number, flags: number): number {
-  const t = tokens[i];
+function toponymAt(w: Words, i: number, flags: number): number {
   const head = (flags & TOPONYM_HEAD) !== 0;
-  if (head && nextCapitalized(text, tokens, i) && properWord(tokens[i + 1])) {
+  if (head && nextCapitalized(w, i) && properWord(w, i + 1)) {
     return i + 1;
   }
-  const lower = t.lower;
+  const lower = w.lower(i);
   if (!toponymEnding(lower)) return -1;
-  if (!properWord(t) || nextCapitalized(text, tokens, i)) return -1;
+  if (!properWord(w, i) || nextCapitalized(w, i)) return -1;
   return surnameSet().has(lower) || firstNameSet().has(lower) ? -1 : i;
 }
 
 /** Token j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
-function nextCapitalized(text: string, tokens: readonly Token[], j: number): boolean {
-  return (
-    j + 1 < tokens.length &&
-    (tokens[j + 1].shape & CAPITALIZED) !== 0 &&
-    adjacent(text, tokens[j], tokens[j + 1])
-  );
+function nextCapitalized(w: Words, j: number): boolean {
+  return j + 1 < w.count && (w.shapes[j + 1] & CAPITALIZED) !== 0 && adjacentWords(w, j, j + 1);
 }
 
 /** "Sofia Lima", "Georgia Smith": a first name and another capitalized word make a person. */
-function personLike(text: string, tokens: readonly Token[], i: number, last: number): boolean {
+function personLike(w: Words, i: number, last: number): boolean {
   const names = firstNameSet();
-  if (last === i && names.has(tokens[i].lower) && nextCapitalized(text, tokens, i)) return true;
-  if (i === 0 || (tokens[i - 1].shape & CAPITALIZED) === 0) return false;
-  const before = tokens[i - 1].lower;
-  return adjacent(text, tokens[i - 1], tokens[i]) && names.has(before) && !COMMON_WORDS.has(before);
+  if (last === i && names.has(w.lower(i)) && nextCapitalized(w, i)) return true;
+  if (i === 0 || (w.shapes[i - 1] & CAPITALIZED) === 0) return false;
+  const before = w.lower(i - 1);
+  return adjacentWords(w, i - 1, i) && names.has(before) && !COMMON_WORDS.has(before);
 }
 
 const PLACE_CONTEXT = ["in", "from", "city", "country", "town", "live", "address"];
@@ -338,49 +337,38 @@ interface PlaceScan {
  * no capitals, so every word is a candidate and a locative is always needed.
  */
 function placeAt(
-  text: string,
-  tokens: readonly Token[],
+  w: Words,
   i: number,
   anyCase: boolean,
   flags: number,
 ): [number, number] | undefined {
-  const lower = tokens[i].lower;
-  const curated = (flags & CURATED_START) !== 0 ? longestPhrase(text, tokens, i, CURATED) : -1;
+  const lower = w.lower(i);
+  const curated = (flags & CURATED_START) !== 0 ? longestPhrase(w, i, CURATED) : -1;
   if (curated >= 0) {
     const needsLocative =
-      anyCase ||
-      (curated === i && AMBIGUOUS_PLACES.has(lower)) ||
-      personLike(text, tokens, i, curated);
-    if (needsLocative && locativeBefore(text, tokens, i) === "none") return [curated, 0];
+      anyCase || (curated === i && AMBIGUOUS_PLACES.has(lower)) || personLike(w, i, curated);
+    if (needsLocative && locativeBefore(w, i) === "none") return [curated, 0];
     return [curated, 0.75];
   }
   if ((flags & FUNCTION) !== 0) return undefined;
-  const locative = locativeBefore(text, tokens, i);
+  const locative = locativeBefore(w, i);
   const landmark =
     locative === "none" &&
     !anyCase &&
-    !(
-      i > 0 &&
-      (tokens[i - 1].shape & CAPITALIZED) !== 0 &&
-      adjacent(text, tokens[i - 1], tokens[i])
-    ) &&
-    i + 1 < tokens.length &&
-    (tokens[i + 1].shape & LOWERCASE) !== 0 &&
-    tokens[i + 1].end - tokens[i + 1].start <= LONGEST_LANDMARK &&
-    adjacent(text, tokens[i], tokens[i + 1]) &&
-    LANDMARKS.has(tokens[i + 1].lower);
-  const region = locative === "none" && !landmark ? regionAfter(text, tokens, i) : -1;
+    !(i > 0 && (w.shapes[i - 1] & CAPITALIZED) !== 0 && adjacentWords(w, i - 1, i)) &&
+    i + 1 < w.count &&
+    (w.shapes[i + 1] & LOWERCASE) !== 0 &&
+    w.ends[i + 1] - w.starts[i + 1] <= LONGEST_LANDMARK &&
+    adjacentWords(w, i, i + 1) &&
+    LANDMARKS.has(w.lower(i + 1));
+  const region = locative === "none" && !landmark ? regionAfter(w, i) : -1;
   if (locative === "none" && !landmark && region < 0) {
     // A place name by its form alone: "Lake Tekapo", "Marysville" (see toponymAt).
-    const toponym = anyCase ? -1 : toponymAt(text, tokens, i, flags);
+    const toponym = anyCase ? -1 : toponymAt(w, i, flags);
     return toponym >= 0 ? [toponym, 0.5] : undefined;
   }
-  const town = longestPhrase(text, tokens, i, towns());
-  if (
-    town >= 0 &&
-    (anyCase || town > i || !nextCapitalized(text, tokens, i)) &&
-    !organisationAfter(tokens, town)
-  ) {
+  const town = longestPhrase(w, i, towns());
+  if (town >= 0 && (anyCase || town > i || !nextCapitalized(w, i)) && !organisationAfter(w, town)) {
     // One-word towns that are also words ("Reading") need a strong locative; so do towns that
     // are also names ("Jones") unless "in" or "near" comes before: "from Jones" is a person.
     const namelike =
@@ -390,7 +378,7 @@ function placeAt(
     const ambiguous =
       town === i && (englishWordSet().has(lower) || COMMON_WORDS.has(lower) || namelike);
     const weak = locative !== "strong" && !landmark && region !== town;
-    if ((!ambiguous || !weak) && !(weak && codeLike(text, tokens[i].start, tokens[town].end))) {
+    if ((!ambiguous || !weak) && !(weak && codeLike(w.text, w.starts[i], w.ends[town]))) {
       return [town, locative === "strong" || region === town ? 0.75 : 0.55];
     }
   }
@@ -399,18 +387,14 @@ function placeAt(
     const word = locative === "strong" && lower.length > 3 && !englishWordSet().has(lower);
     return word && !COMMON_WORDS.has(lower) && !FUNCTION_WORDS.has(lower) ? [i, 0.5] : undefined;
   }
-  if (region >= 0 && unknownName(text, tokens, i, region)) return [region, 0.5];
+  if (region >= 0 && unknownName(w, i, region)) return [region, 0.5];
   if (locative !== "none") {
-    const toponym = toponymAt(text, tokens, i, flags);
+    const toponym = toponymAt(w, i, flags);
     if (toponym >= 0) return [toponym, 0.55];
   }
   if (locative === "strong" && !COMMON_WORDS.has(lower)) {
     let j = i;
-    while (
-      j - i < 2 &&
-      nextCapitalized(text, tokens, j) &&
-      !COMMON_WORDS.has(tokens[j + 1].lower)
-    ) {
+    while (j - i < 2 && nextCapitalized(w, j) && !COMMON_WORDS.has(w.lower(j + 1))) {
       j++;
     }
     // "visit Anna": one word that is a first name is more likely a person.
@@ -418,12 +402,11 @@ function placeAt(
     return [j, 0.5];
   }
   // "X is from Y" often names an employer, not a town: unknown names need a plainer "from".
-  const affiliation = locative === "from" && i > 1 && AFFILIATION_VERBS.has(tokens[i - 2].lower);
+  const affiliation = locative === "from" && i > 1 && AFFILIATION_VERBS.has(w.lower(i - 2));
   if ((locative === "in" || locative === "from" || locative === "near") && !affiliation) {
     // Up to two unknown words: "in Vahastu", "from Kõrve Küla".
-    const last =
-      nextCapitalized(text, tokens, i) && !nextCapitalized(text, tokens, i + 1) ? i + 1 : i;
-    if (unknownName(text, tokens, i, last)) return [last, UNKNOWN_AFTER_PREPOSITION];
+    const last = nextCapitalized(w, i) && !nextCapitalized(w, i + 1) ? i + 1 : i;
+    if (unknownName(w, i, last)) return [last, UNKNOWN_AFTER_PREPOSITION];
   }
   return undefined;
 }
@@ -450,29 +433,30 @@ const VERSION_AFTER = /^ v?\d/u;
  * not part of a longer name, not code ("JSON.parse", "`Redis`"), and not a product or company
  * name (CamelCase, all capitals, "Inc" after).
  */
-function unknownName(text: string, tokens: readonly Token[], i: number, last = i): boolean {
-  const t = tokens[i];
-  if (t.end - t.start < 4 || (t.shape & CAPITALIZED) === 0 || !TITLE_CASE.test(t.word)) {
+function unknownName(w: Words, i: number, last = i): boolean {
+  const text = w.text;
+  const start = w.starts[i];
+  const end = w.ends[i];
+  if (end - start < 4 || (w.shapes[i] & CAPITALIZED) === 0 || !TITLE_CASE.test(w.word(i))) {
     return false;
   }
   // A known town may have a postcode after it, an unknown word a version: "Unicode v13".
-  if (codeLike(text, t.start, t.end) || VERSION_AFTER.test(text.slice(t.end, t.end + 3))) {
+  if (codeLike(text, start, end) || VERSION_AFTER.test(text.slice(end, end + 3))) {
     return false;
   }
   // "the verses from Ayna Khadzhiyev's poems": a possessive is more often a person's.
-  if (/^['’]s\b/u.test(text.slice(tokens[last].end, tokens[last].end + 3))) return false;
+  if (/^['’]s\b/u.test(text.slice(w.ends[last], w.ends[last] + 3))) return false;
   if (
     last === i &&
-    i + 1 < tokens.length &&
-    (tokens[i + 1].shape & (CAPITALIZED | ALL_CAPS)) !== 0 &&
-    adjacent(text, t, tokens[i + 1])
+    i + 1 < w.count &&
+    (w.shapes[i + 1] & (CAPITALIZED | ALL_CAPS)) !== 0 &&
+    adjacentWords(w, i, i + 1)
   ) {
     return false;
   }
   for (let k = i; k <= last; k++) {
-    const w = tokens[k];
-    if (k > i && !TITLE_CASE.test(w.word)) return false;
-    const lower = w.lower;
+    if (k > i && !TITLE_CASE.test(w.word(k))) return false;
+    const lower = w.lower(k);
     if (
       COMMON_WORDS.has(lower) ||
       englishWordSet().has(lower) ||
@@ -482,34 +466,33 @@ function unknownName(text: string, tokens: readonly Token[], i: number, last = i
       return false;
     }
   }
-  return !organisationAfter(tokens, last);
+  return !organisationAfter(w, last);
 }
 
 function scanPlaces(text: string, anyCase: boolean): PlaceScan {
-  const tokens = tokenize(text);
+  const w = scanWords(text);
   const places: RawFinding[] = [];
   const streetWords: number[] = [];
   let i = 0;
-  while (i < tokens.length) {
-    const t = tokens[i];
-    if (!anyCase && (t.shape & (CAPITALIZED | ALL_CAPS)) === 0) {
+  while (i < w.count) {
+    if (!anyCase && (w.shapes[i] & (CAPITALIZED | ALL_CAPS)) === 0) {
       i++;
       continue;
     }
-    const flags = WORD_FLAGS.get(t.lower) ?? 0;
+    const flags = WORD_FLAGS.get(w.lower(i)) ?? 0;
     // Sentence-initial "The", "If": no place or street starts with them ("The Hague" aside).
     if ((flags & (FUNCTION | CURATED_START)) === FUNCTION) {
       i++;
       continue;
     }
-    if ((flags & STREET_TRIGGER) !== 0) streetWords.push(t.start);
-    const found = placeAt(text, tokens, i, anyCase, flags);
+    if ((flags & STREET_TRIGGER) !== 0) streetWords.push(w.starts[i]);
+    const found = placeAt(w, i, anyCase, flags);
     if (found === undefined) {
       i++;
       continue;
     }
     const [last, score] = found;
-    if (score > 0) places.push(place(text, t.start, tokens[last].end, score));
+    if (score > 0) places.push(place(text, w.starts[i], w.ends[last], score));
     i = last + 1;
   }
   return { places, streetWords };
