@@ -21,6 +21,7 @@ import {
   type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
+import { WordFlags, wordIs } from "./word-lookup.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
 const STRONG_LOCATIVES: readonly (readonly string[])[] = [
@@ -85,16 +86,21 @@ const WEAK_LOCATIVES: ReadonlySet<string> = new Set([
   "throughout",
   "towards",
 ]);
-const LOCATIVE_LAST_WORDS: ReadonlySet<string> = new Set(
-  STRONG_LOCATIVES.map((p) => p[p.length - 1]),
-);
+/** The strong locatives by their last word. */
+const STRONG_BY_LAST: ReadonlyMap<string, readonly (readonly string[])[]> = (() => {
+  const byLast = new Map<string, (readonly string[])[]>();
+  for (const p of STRONG_LOCATIVES) {
+    const last = p[p.length - 1];
+    byLast.set(last, [...(byLast.get(last) ?? []), p]);
+  }
+  return byLast;
+})();
 /** Nouns that make the capitalized word before them a place: "Montijo bridge". */
 const LANDMARKS: ReadonlySet<string> = new Set(
   "bridge|airport|harbour|harbor|station|county|province|region|district|city|town|village|river|port|valley|bay".split(
     "|",
   ),
 );
-const LONGEST_LANDMARK = Math.max(...[...LANDMARKS].map((w) => w.length));
 /** Curated places that are also everyday words: places only after a locative. */
 const AMBIGUOUS_PLACES: ReadonlySet<string> = new Set([
   "nice",
@@ -137,22 +143,27 @@ function locativeBefore(w: Words, i: number): Evidence {
   if (prevEnd - w.starts[prev] > 11 || (w.shapes[prev] & (CAPITALIZED | ALL_CAPS)) !== 0) {
     return "none";
   }
-  const lower = w.lower(prev);
-  const last = LOCATIVE_LAST_WORDS.has(lower);
-  if (!last && !WEAK_LOCATIVES.has(lower)) return "none";
+  const flags = WORD_FLAGS.of(w, prev);
+  if ((flags & (LOCATIVE_LAST | WEAK_LOCATIVE)) === 0) return "none";
   // The locative must be the word right before, on the same line.
   for (let k = prevEnd; k < w.starts[i]; k++) {
     const c = w.text.charCodeAt(k);
     if (c === 10 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63) return "none";
   }
-  if (last) {
-    const strong = STRONG_LOCATIVES.some(
-      (p) => i >= p.length && p.every((word, k) => w.lower(i - p.length + k) === word),
-    );
-    if (strong) return "strong";
+  const lower = w.lower(prev);
+  if ((flags & LOCATIVE_LAST) !== 0) {
+    for (const p of STRONG_BY_LAST.get(lower) ?? []) if (phraseEndsAt(w, prev, p)) return "strong";
   }
   if (lower === "in" || lower === "from" || lower === "near") return lower;
-  return WEAK_LOCATIVES.has(lower) ? "weak" : "none";
+  return (flags & WEAK_LOCATIVE) !== 0 ? "weak" : "none";
+}
+
+/** Whether the words up to word `last` are `phrase`. */
+function phraseEndsAt(w: Words, last: number, phrase: readonly string[]): boolean {
+  const first = last + 1 - phrase.length;
+  if (first < 0) return false;
+  for (let k = 0; k < phrase.length; k++) if (!wordIs(w, first + k, phrase[k])) return false;
+  return true;
 }
 
 interface Lookup {
@@ -242,8 +253,27 @@ const TOPONYM_TAILS: ReadonlyMap<string, readonly string[]> = (() => {
   return tails;
 })();
 
+/** The endings' last two letters as `tailKey` gives them. */
+const TAIL_KEYS: ReadonlySet<number> = new Set(
+  [...TOPONYM_TAILS.keys()].map((t) => tailKey(t.charCodeAt(0), t.charCodeAt(1))),
+);
+function tailKey(a: number, b: number): number {
+  return ((a >= 65 && a <= 90 ? a | 32 : a) << 7) | (b >= 65 && b <= 90 ? b | 32 : b);
+}
+
+/** `toponymEndingOf` word i; an ASCII tail no ending has rules it out without the word's string. */
+function toponymEnding(w: Words, i: number): boolean {
+  const end = w.ends[i];
+  if (end - w.starts[i] >= 2) {
+    const a = w.text.charCodeAt(end - 2);
+    const b = w.text.charCodeAt(end - 1);
+    if (a < 128 && b < 128 && !TAIL_KEYS.has(tailKey(a, b))) return false;
+  }
+  return toponymEndingOf(w.lower(i));
+}
+
 /** "Marysville": a generic place-name ending after at least three lower-case letters. */
-function toponymEnding(lower: string): boolean {
+function toponymEndingOf(lower: string): boolean {
   const endings = TOPONYM_TAILS.get(lower.slice(-2));
   if (endings === undefined) return false;
   for (const e of endings) {
@@ -258,19 +288,27 @@ const CURATED_START = 1; // a curated place, or the first words of one
 const FUNCTION = 2; // a function word, month or weekday
 const TOPONYM_HEAD = 4;
 const STREET_TRIGGER = 8;
-const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
-  const flags = new Map<string, number>();
-  const mark = (words: Iterable<string>, bit: number) => {
-    for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
-  };
-  mark(PLACES, CURATED_START);
-  mark(PLACE_PREFIXES, CURATED_START);
-  mark(FUNCTION_WORDS, FUNCTION);
-  mark(MONTH_AND_DAY_WORDS, FUNCTION);
-  mark(TOPONYM_HEADS, TOPONYM_HEAD);
-  mark(STREET_TRIGGER_WORDS, STREET_TRIGGER);
-  return flags;
-})();
+const LOCATIVE_LAST = 16; // the last word of a strong locative
+const WEAK_LOCATIVE = 32;
+const LANDMARK = 64;
+const WORD_FLAGS = new WordFlags(
+  (() => {
+    const flags = new Map<string, number>();
+    const mark = (words: Iterable<string>, bit: number) => {
+      for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
+    };
+    mark(PLACES, CURATED_START);
+    mark(PLACE_PREFIXES, CURATED_START);
+    mark(FUNCTION_WORDS, FUNCTION);
+    mark(MONTH_AND_DAY_WORDS, FUNCTION);
+    mark(TOPONYM_HEADS, TOPONYM_HEAD);
+    mark(STREET_TRIGGER_WORDS, STREET_TRIGGER);
+    mark(STRONG_BY_LAST.keys(), LOCATIVE_LAST);
+    mark(WEAK_LOCATIVES, WEAK_LOCATIVE);
+    mark(LANDMARKS, LANDMARK);
+    return flags;
+  })(),
+);
 
 /** A Title-case word that is no English word (nor a listed common word). */
 function properWord(w: Words, i: number): boolean {
@@ -291,8 +329,8 @@ function toponymAt(w: Words, i: number, flags: number): number {
   if (head && nextCapitalized(w, i) && properWord(w, i + 1)) {
     return i + 1;
   }
+  if (!toponymEnding(w, i)) return -1;
   const lower = w.lower(i);
-  if (!toponymEnding(lower)) return -1;
   if (!properWord(w, i) || nextCapitalized(w, i)) return -1;
   return surnameSet().has(lower) || firstNameSet().has(lower) ? -1 : i;
 }
@@ -342,11 +380,10 @@ function placeAt(
   anyCase: boolean,
   flags: number,
 ): [number, number] | undefined {
-  const lower = w.lower(i);
   const curated = (flags & CURATED_START) !== 0 ? longestPhrase(w, i, CURATED) : -1;
   if (curated >= 0) {
     const needsLocative =
-      anyCase || (curated === i && AMBIGUOUS_PLACES.has(lower)) || personLike(w, i, curated);
+      anyCase || (curated === i && AMBIGUOUS_PLACES.has(w.lower(i))) || personLike(w, i, curated);
     if (needsLocative && locativeBefore(w, i) === "none") return [curated, 0];
     return [curated, 0.75];
   }
@@ -358,15 +395,15 @@ function placeAt(
     !(i > 0 && (w.shapes[i - 1] & CAPITALIZED) !== 0 && adjacentWords(w, i - 1, i)) &&
     i + 1 < w.count &&
     (w.shapes[i + 1] & LOWERCASE) !== 0 &&
-    w.ends[i + 1] - w.starts[i + 1] <= LONGEST_LANDMARK &&
     adjacentWords(w, i, i + 1) &&
-    LANDMARKS.has(w.lower(i + 1));
+    (WORD_FLAGS.of(w, i + 1) & LANDMARK) !== 0;
   const region = locative === "none" && !landmark ? regionAfter(w, i) : -1;
   if (locative === "none" && !landmark && region < 0) {
     // A place name by its form alone: "Lake Tekapo", "Marysville" (see toponymAt).
     const toponym = anyCase ? -1 : toponymAt(w, i, flags);
     return toponym >= 0 ? [toponym, 0.5] : undefined;
   }
+  const lower = w.lower(i);
   const town = longestPhrase(w, i, towns());
   if (town >= 0 && (anyCase || town > i || !nextCapitalized(w, i)) && !organisationAfter(w, town)) {
     // One-word towns that are also words ("Reading") need a strong locative; so do towns that
@@ -479,7 +516,7 @@ function scanPlaces(text: string, anyCase: boolean): PlaceScan {
       i++;
       continue;
     }
-    const flags = WORD_FLAGS.get(w.lower(i)) ?? 0;
+    const flags = WORD_FLAGS.of(w, i);
     // Sentence-initial "The", "If": no place or street starts with them ("The Hague" aside).
     if ((flags & (FUNCTION | CURATED_START)) === FUNCTION) {
       i++;
