@@ -7,10 +7,11 @@
 // "corner of"), never over whole texts.
 
 import type { RawFinding } from "../types.js";
-import { DIGIT, LETTER, UPPER, unitClass } from "./char-classes.js";
+import { DIGIT, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
 import { finding } from "./util.js";
+import { WordFlags } from "./word-lookup.js";
 
 /** Street types written after the name that make a street without a house number. */
 const STRONG_SUFFIXES =
@@ -108,22 +109,12 @@ function lowerCased(source: string): string {
   );
 }
 
-interface Patterns {
-  readonly re: RegExp;
-  /** The kind of each capture group, in order. */
-  readonly kinds: readonly Kind[];
-}
-
 /**
- * The patterns that can start with a digit, or with a letter, as one sticky regex each (tried
- * only at word starts near a trigger); "i" for texts written all in lower case, where any letter
- * stands for a capital.
+ * Each pattern as a sticky regex (tried only at word starts near a trigger), and as written for
+ * texts all in lower case, where any letter stands for a capital.
  */
-function patterns(first: readonly Kind[], anyCase: boolean): Patterns {
-  const used = KIND.filter((k) => first.includes(k));
-  const source = used.map((k) => `(${PATTERNS[KIND.indexOf(k)]})`).join("|");
-  return { re: new RegExp(anyCase ? lowerCased(source) : source, "yu"), kinds: used };
-}
+const STREET = KIND.map((k) => new RegExp(PATTERNS[KIND.indexOf(k)], "yu"));
+const STREET_ANY_CASE = KIND.map((k) => new RegExp(lowerCased(PATTERNS[KIND.indexOf(k)]), "yu"));
 const DIGIT_FIRST: readonly Kind[] = [
   "unit",
   "house",
@@ -143,11 +134,9 @@ const LETTER_FIRST: readonly Kind[] = [
   "suffix",
   "named",
 ];
-const STREET = { digit: patterns(DIGIT_FIRST, false), letter: patterns(LETTER_FIRST, false) };
-const STREET_ANY_CASE = {
-  digit: patterns(DIGIT_FIRST, true),
-  letter: patterns(LETTER_FIRST, true),
-};
+/** The patterns tried at a digit, or at a letter, in the order of KIND: the first match wins. */
+const AT_DIGIT = KIND.filter((k) => DIGIT_FIRST.includes(k));
+const AT_LETTER = KIND.filter((k) => LETTER_FIRST.includes(k));
 
 const toSet = (list: string) => new Set(list.toLowerCase().split("|"));
 const WEAK = toSet(WEAK_SUFFIXES);
@@ -269,18 +258,140 @@ const TRAILING = ".,\t\n\r ";
 /** The street part that starts at `p`, if any. */
 function partAt(text: string, p: number, anyCase: boolean): Part | undefined {
   const c = text.charCodeAt(p);
-  const set = anyCase ? STREET_ANY_CASE : STREET;
-  const { re, kinds } = c >= 48 && c <= 57 ? set.digit : set.letter;
-  re.lastIndex = p;
-  const m = re.exec(text);
-  if (m === null) return undefined;
-  let end = p + m[0].length;
-  while (end > p && TRAILING.includes(text[end - 1])) end--;
-  let group = 1;
-  while (m[group] === undefined) group++;
-  const kind = kinds[group - 1];
-  const part = { start: p, end, kind };
-  return plausible(text, part) ? part : undefined;
+  const regexes = anyCase ? STREET_ANY_CASE : STREET;
+  spacesAfter(text, p);
+  for (const kind of c >= 48 && c <= 57 ? AT_DIGIT : AT_LETTER) {
+    if (!mayMatch(kind, text, p)) continue;
+    const re = regexes[KIND.indexOf(kind)];
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (m === null) continue;
+    let end = p + m[0].length;
+    while (end > p && TRAILING.includes(text[end - 1])) end--;
+    const part = { start: p, end, kind };
+    return plausible(text, part) ? part : undefined;
+  }
+  return undefined;
+}
+
+// Cheap necessary conditions for the costlier patterns, read at the word starts after the first
+// spaces from p: no token of a pattern holds a space or a line break, so its k-th " " is the
+// k-th one after p. They hold in any case, so they serve the lower-case patterns too.
+
+const MAX_SPACES = 6;
+/** The positions after the first spaces from the position `spacesAfter` read last. */
+const AFTER_SPACE = new Int32Array(MAX_SPACES);
+let spaceCount = 0;
+
+/** Records up to MAX_SPACES spaces after p on its line (within 200 units). */
+function spacesAfter(text: string, p: number): void {
+  spaceCount = 0;
+  const limit = Math.min(text.length, p + 200);
+  for (let i = p; i < limit && spaceCount < MAX_SPACES; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) AFTER_SPACE[spaceCount++] = i + 1;
+    else if (c === 10) break;
+  }
+}
+
+/** The position after the k-th space from p, or -1. */
+const after = (k: number) => (k <= spaceCount ? AFTER_SPACE[k - 1] : -1);
+const digitAt = (text: string, q: number) => q >= 0 && isDigit(text.charCodeAt(q));
+
+/** Whether pattern `kind` can match at p (after `spacesAfter(text, p)`). */
+function mayMatch(kind: Kind, text: string, p: number): boolean {
+  switch (kind) {
+    case "house": // number, number?, 0-3 words, street name, suffix
+      for (let k = 2; k <= 6; k++) if (suffixAt(text, after(k))) return true;
+      return false;
+    case "estate": // 1-3 names, number, 1-2 names, suffix
+      for (let k = 1; k <= 3; k++) {
+        if (
+          digitAt(text, after(k)) &&
+          (suffixAt(text, after(k + 2)) || suffixAt(text, after(k + 3)))
+        ) {
+          return true;
+        }
+      }
+      return false;
+    case "compound": // numbers?, a name?, the compound word
+      for (let k = 0; k <= 3; k++) if (compoundAt(text, k === 0 ? p : after(k))) return true;
+      return false;
+    case "postfix": // number?, name, 0-2 words, street type, number
+      for (let k = 1; k <= 4; k++) {
+        const q = after(k);
+        if (q < 0) return false;
+        POSTFIX_AT.lastIndex = q;
+        if (POSTFIX_AT.test(text)) return true;
+      }
+      return false;
+    case "suffix": // a name?, street name, suffix
+      return suffixAt(text, after(1)) || suffixAt(text, after(2));
+    case "numbered": // number, number?, 1-4 words, number
+      for (let k = 2; k <= 6; k++) if (digitAt(text, after(k))) return true;
+      return false;
+    case "named": // the last pattern tried, and kept only after a cue: see `plausible`
+      return cueBefore(text, p);
+    default:
+      return true;
+  }
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Whether the ASCII letters from q (-1: none) spell a street suffix, in any case. */
+function suffixAt(text: string, q: number): boolean {
+  if (q < 0) return false;
+  let e = q;
+  while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
+  return e > q && SUFFIX_WORDS.ofAscii(text, q, e) !== 0;
+}
+const SUFFIX_WORDS = new WordFlags(
+  new Map([...toSet(`${STRONG_SUFFIXES}|${WEAK_SUFFIXES}`)].map((w) => [w, 1])),
+);
+
+/**
+ * Whether the word from q (-1: none) can be a compound street name: its letters end in a
+ * compound street word. Words with marks, hyphens or astral characters are not ruled out.
+ */
+function compoundAt(text: string, q: number): boolean {
+  if (q < 0) return false;
+  let e = q;
+  for (; e < text.length && e - q < 64; e++) {
+    const c = text.charCodeAt(e);
+    if (c < 128) {
+      if (isAsciiLetter(c)) continue;
+      if (c === 45) return true;
+      break;
+    }
+    const k = unitClass(c);
+    if ((k & LETTER) === 0) {
+      if ((k & MARK) !== 0 || (c >= 0xd800 && c <= 0xdfff)) return true;
+      break;
+    }
+  }
+  if (e - q >= 64) return true;
+  for (const word of COMPOUND_WORDS) {
+    if (e - q > word.length && text.startsWith(word, e - word.length)) return true;
+  }
+  return false;
+}
+const COMPOUND_WORDS: readonly string[] = COMPOUND.slice(3, -1).split("|");
+
+const POSTFIX_AT = new RegExp(`(?:${POSTFIX_TYPES}) \\d`, "y");
+
+/**
+ * Whether NAMED_STREET_CUE can end at p: one to four spaces or tabs after the last letter of "at",
+ * "on", "of" or "address", or a colon (any letter outside ASCII may fold to one of them).
+ */
+function cueBefore(text: string, p: number): boolean {
+  let i = p - 1;
+  while (i >= 0 && p - i <= 5 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i === p - 1 || p - i > 5 || i < 0) return false;
+  const c = text.charCodeAt(i);
+  if (c >= 128 || c === 58) return true;
+  const l = c | 32;
+  return l === 116 || l === 110 || l === 102 || l === 115;
 }
 
 /** Every pattern starts with a digit or a capital, but for the Polish "ul." and lower-case text. */

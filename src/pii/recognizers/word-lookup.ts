@@ -58,7 +58,17 @@ export class WordFlags {
       if (c >= 128) return this.#all.get(w.lower(j)) ?? 0;
       h = Math.imul(h ^ fold(c), PRIME);
     }
-    const length = end - start;
+    return this.#probe(text, start, end - start, h);
+  }
+
+  /** The flags of text[start, end), which must be ASCII, lower-cased. */
+  ofAscii(text: string, start: number, end: number): number {
+    let h = OFFSET;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ fold(text.charCodeAt(k)), PRIME);
+    return this.#probe(text, start, end - start, h);
+  }
+
+  #probe(text: string, start: number, length: number, h: number): number {
     for (let slot = h & this.#mask; ; slot = (slot + 1) & this.#mask) {
       const key = this.#keys[slot];
       if (key === undefined) return 0;
