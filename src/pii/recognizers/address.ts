@@ -10,7 +10,7 @@ import type { RawFinding } from "../types.js";
 import { DIGIT, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
-import { finding } from "./util.js";
+import { digitRuns, finding } from "./util.js";
 import { WordFlags } from "./word-lookup.js";
 
 /** Street types written after the name that make a street without a house number. */
@@ -371,12 +371,20 @@ function compoundAt(text: string, q: number): boolean {
     }
   }
   if (e - q >= 64) return true;
-  for (const word of COMPOUND_WORDS) {
+  for (const word of COMPOUND_WORDS_BY_LAST.get(text.charCodeAt(e - 1)) ?? []) {
     if (e - q > word.length && text.startsWith(word, e - word.length)) return true;
   }
   return false;
 }
-const COMPOUND_WORDS: readonly string[] = COMPOUND.slice(3, -1).split("|");
+/** The compound street words by their last UTF-16 unit. */
+const COMPOUND_WORDS_BY_LAST: ReadonlyMap<number, readonly string[]> = (() => {
+  const byLast = new Map<number, string[]>();
+  for (const word of COMPOUND.slice(3, -1).split("|")) {
+    const last = word.charCodeAt(word.length - 1);
+    byLast.set(last, [...(byLast.get(last) ?? []), word]);
+  }
+  return byLast;
+})();
 
 const POSTFIX_AT = new RegExp(`(?:${POSTFIX_TYPES}) \\d`, "y");
 
@@ -528,7 +536,8 @@ function startOfLine(text: string, i: number): number {
 
 const BEFORE = 60;
 const CONTEXT = ["address", "live", "lives", "at", "street", "deliver", "sent", "ship", "to"];
-const DIGITS = /\d{1,6}/g;
+/** Longest number that can be a house, unit or street number. */
+const MAX_NUMBER_DIGITS = 6;
 const LOWER_PREFIXES: ReadonlySet<string> = new Set(
   PREFIXES.toLowerCase()
     .split("|")
@@ -597,9 +606,12 @@ export function findAddresses(
   anyCase: boolean,
 ): RawFinding[] {
   const triggers: number[] = [...streetWordAt];
-  DIGITS.lastIndex = 0;
-  for (let m = DIGITS.exec(text); m !== null; m = DIGITS.exec(text)) {
-    if (numberTrigger(text, m.index, m.index + m[0].length, anyCase)) triggers.push(m.index);
+  // The digit runs are shared with other recognizers (kept for the last text).
+  const runs = digitRuns(text);
+  for (let r = 0; r < runs.length; r += 2) {
+    const d = runs[r];
+    const e = runs[r + 1];
+    if (e - d <= MAX_NUMBER_DIGITS && numberTrigger(text, d, e, anyCase)) triggers.push(d);
   }
   const corners = cornerTriggers(text);
   if (triggers.length === 0 && corners.length === 0) return [];
