@@ -21,7 +21,7 @@ import {
   type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
-import { WordFlags, wordIs } from "./word-lookup.js";
+import { sameFolded, WordFlags, wordIs } from "./word-lookup.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
 const STRONG_LOCATIVES: readonly (readonly string[])[] = [
@@ -253,24 +253,40 @@ const TOPONYM_TAILS: ReadonlyMap<string, readonly string[]> = (() => {
   return tails;
 })();
 
-/** The endings' last two letters as `tailKey` gives them. */
-const TAIL_KEYS: ReadonlySet<number> = new Set(
-  [...TOPONYM_TAILS.keys()].map((t) => tailKey(t.charCodeAt(0), t.charCodeAt(1))),
+/** The endings by `tailKey` of their last two letters. */
+const ENDINGS_BY_TAIL: ReadonlyMap<number, readonly string[]> = new Map(
+  [...TOPONYM_TAILS].map(([t, endings]) => [tailKey(t.charCodeAt(0), t.charCodeAt(1)), endings]),
 );
+/** Two ASCII units, upper case folded, as one number. */
 function tailKey(a: number, b: number): number {
   return ((a >= 65 && a <= 90 ? a | 32 : a) << 7) | (b >= 65 && b <= 90 ? b | 32 : b);
 }
 
-/** `toponymEndingOf` word i; an ASCII tail no ending has rules it out without the word's string. */
+/** `toponymEndingOf` word i, read by char code when it is ASCII (its lower case is then folded). */
 function toponymEnding(w: Words, i: number): boolean {
+  const text = w.text;
+  const start = w.starts[i];
   const end = w.ends[i];
-  if (end - w.starts[i] >= 2) {
-    const a = w.text.charCodeAt(end - 2);
-    const b = w.text.charCodeAt(end - 1);
-    if (a < 128 && b < 128 && !TAIL_KEYS.has(tailKey(a, b))) return false;
+  for (let k = start; k < end; k++) {
+    if (text.charCodeAt(k) >= 128) return toponymEndingOf(w.lower(i));
   }
-  return toponymEndingOf(w.lower(i));
+  if (end - start < 2) return false;
+  const endings = ENDINGS_BY_TAIL.get(tailKey(text.charCodeAt(end - 2), text.charCodeAt(end - 1)));
+  if (endings === undefined) return false;
+  for (const e of endings) {
+    const at = end - e.length;
+    if (at - 3 < start || !sameFolded(text, at, e)) continue;
+    if (asciiLetter(text, at - 3) && asciiLetter(text, at - 2) && asciiLetter(text, at - 1)) {
+      return true;
+    }
+  }
+  return false;
 }
+
+const asciiLetter = (text: string, k: number) => {
+  const c = text.charCodeAt(k) | 32;
+  return c >= 97 && c <= 122;
+};
 
 /** "Marysville": a generic place-name ending after at least three lower-case letters. */
 function toponymEndingOf(lower: string): boolean {

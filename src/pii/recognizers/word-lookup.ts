@@ -89,8 +89,8 @@ function hashOf(key: string): number {
   return h;
 }
 
-/** text from `start`, an ASCII span as long as `key`, folds to `key`. */
-function sameFolded(text: string, start: number, key: string): boolean {
+/** Whether the ASCII text from `start`, upper case folded, begins with `key`. */
+export function sameFolded(text: string, start: number, key: string): boolean {
   for (let k = 0; k < key.length; k++) {
     if (fold(text.charCodeAt(start + k)) !== key.charCodeAt(k)) return false;
   }
