@@ -332,10 +332,36 @@ function mayMatch(kind: Kind, text: string, p: number): boolean {
       return false;
     case "named": // the last pattern tried, and kept only after a cue: see `plausible`
       return cueBefore(text, p);
-    default:
-      return true;
+    case "military": // "USNS", "APO", "FPO", "DPO"
+      return startsWithOneOf(MILITARY_FIRST, text, p);
+    case "unit": // number?, unit word
+      return startsWithOneOf(UNIT_FIRST, text, p) || startsWithOneOf(UNIT_FIRST, text, after(1));
+    case "prefix": // numbers?, street type
+      return prefixAt(text, p) || prefixAt(text, after(1)) || prefixAt(text, after(2));
   }
 }
+
+/** Whether the letter at q (-1: none), in lower case, is one of `letters`. */
+function startsWithOneOf(letters: ReadonlySet<number>, text: string, q: number): boolean {
+  return q >= 0 && letters.has(text.charCodeAt(q) | 32);
+}
+/** First letters (lower case) of the words that start a military or a unit address. */
+const MILITARY_FIRST: ReadonlySet<number> = new Set([..."uafd"].map((c) => c.charCodeAt(0)));
+const UNIT_FIRST: ReadonlySet<number> = new Set([..."asufrbp"].map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether a street type written before the name can start at q (-1: none): its ASCII letters
+ * spell one in any case. Words with other letters, and "C/", are not ruled out.
+ */
+function prefixAt(text: string, q: number): boolean {
+  if (q < 0) return false;
+  let e = q;
+  while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
+  const stop = text.charCodeAt(e);
+  if (stop >= 128 || stop === 47) return true;
+  return e > q && PREFIX_WORDS.ofAscii(text, q, e) !== 0;
+}
+const PREFIX_WORDS = new WordFlags(new Map([...toSet(PREFIXES)].map((w) => [w, 1])));
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
