@@ -262,17 +262,22 @@ function tailKey(a: number, b: number): number {
   return ((a >= 65 && a <= 90 ? a | 32 : a) << 7) | (b >= 65 && b <= 90 ? b | 32 : b);
 }
 
-/** `toponymEndingOf` word i, read by char code when it is ASCII (its lower case is then folded). */
+/**
+ * `toponymEndingOf` word i, read by char code when it is ASCII (its lower case is then folded).
+ * Two ASCII units at the end are those of the lower-case word, whatever comes before them.
+ */
 function toponymEnding(w: Words, i: number): boolean {
   const text = w.text;
   const start = w.starts[i];
   const end = w.ends[i];
-  for (let k = start; k < end; k++) {
+  const a = text.charCodeAt(end - 2);
+  const b = text.charCodeAt(end - 1);
+  if (end - start < 2 || a >= 128 || b >= 128) return toponymEndingOf(w.lower(i));
+  const endings = ENDINGS_BY_TAIL.get(tailKey(a, b));
+  if (endings === undefined) return false;
+  for (let k = start; k < end - 2; k++) {
     if (text.charCodeAt(k) >= 128) return toponymEndingOf(w.lower(i));
   }
-  if (end - start < 2) return false;
-  const endings = ENDINGS_BY_TAIL.get(tailKey(text.charCodeAt(end - 2), text.charCodeAt(end - 1)));
-  if (endings === undefined) return false;
   for (const e of endings) {
     const at = end - e.length;
     if (at - 3 < start || !sameFolded(text, at, e)) continue;
@@ -526,9 +531,10 @@ function scanPlaces(text: string, anyCase: boolean): PlaceScan {
   const w = scanWords(text);
   const places: RawFinding[] = [];
   const streetWords: number[] = [];
+  const { count, shapes } = w;
   let i = 0;
-  while (i < w.count) {
-    if (!anyCase && (w.shapes[i] & (CAPITALIZED | ALL_CAPS)) === 0) {
+  while (i < count) {
+    if (!anyCase && (shapes[i] & (CAPITALIZED | ALL_CAPS)) === 0) {
       i++;
       continue;
     }
