@@ -11,7 +11,7 @@ import { DIGIT, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
 import { digitRuns, finding } from "./util.js";
-import { WordFlags } from "./word-lookup.js";
+import { flagMap, WordFlags } from "./word-lookup.js";
 
 /** Street types written after the name that make a street without a house number. */
 const STRONG_SUFFIXES =
@@ -361,7 +361,7 @@ function prefixAt(text: string, q: number): boolean {
   if (stop >= 128 || stop === 47) return true;
   return e > q && PREFIX_WORDS.ofAscii(text, q, e) !== 0;
 }
-const PREFIX_WORDS = new WordFlags(new Map([...toSet(PREFIXES)].map((w) => [w, 1])));
+const PREFIX_WORDS = new WordFlags(flagMap([[toSet(PREFIXES), 1]]));
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -372,9 +372,7 @@ function suffixAt(text: string, q: number): boolean {
   while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
   return e > q && SUFFIX_WORDS.ofAscii(text, q, e) !== 0;
 }
-const SUFFIX_WORDS = new WordFlags(
-  new Map([...toSet(`${STRONG_SUFFIXES}|${WEAK_SUFFIXES}`)].map((w) => [w, 1])),
-);
+const SUFFIX_WORDS = new WordFlags(flagMap([[toSet(`${STRONG_SUFFIXES}|${WEAK_SUFFIXES}`), 1]]));
 
 /**
  * Whether the word from q (-1: none) can be a compound street name: its letters end in a
@@ -503,15 +501,79 @@ const NOT_PLACES: ReadonlySet<string> = new Set(
   ),
 );
 
-/** A continuation holds no function word or label ("Thanks", "Please call", "Mobile"). */
+/**
+ * A continuation holds no function word or label ("Thanks", "Please call", "Mobile"): its words
+ * are cut at white space (as \s has it) and commas, ASCII ones looked up without a string.
+ */
 function wordsOk(s: string): boolean {
-  for (const w of s.split(/[\s,]+/u)) {
-    const lower = w.toLowerCase().replace(/\.$/u, "");
-    // Region codes may spell function words: ON, OR, IN, ME, OK.
-    if (lower === "" || PARTICLE_SET.has(lower) || REGION_CODE.test(w)) continue;
-    if (FUNCTION_WORDS.has(lower) || NOT_PLACES.has(lower)) return false;
+  let a = 0;
+  while (a < s.length) {
+    let c = s.charCodeAt(a);
+    if (c === 44 || isSpace(c)) {
+      a++;
+      continue;
+    }
+    let b = a;
+    let ascii = true;
+    for (; b < s.length; b++) {
+      c = s.charCodeAt(b);
+      if (c === 44 || isSpace(c)) break;
+      if (c >= 128) ascii = false;
+    }
+    if (!(ascii ? asciiWordOk(s, a, b) : wordOk(s.slice(a, b)))) return false;
+    a = b;
   }
   return true;
+}
+
+function wordOk(w: string): boolean {
+  const lower = w.toLowerCase().replace(/\.$/u, "");
+  // Region codes may spell function words: ON, OR, IN, ME, OK.
+  if (lower === "" || PARTICLE_SET.has(lower) || REGION_CODE.test(w)) return true;
+  return !FUNCTION_WORDS.has(lower) && !NOT_PLACES.has(lower);
+}
+
+/** `wordOk` for the ASCII word s[a, b), whose lower case is its folded form. */
+function asciiWordOk(s: string, a: number, b: number): boolean {
+  const end = s.charCodeAt(b - 1) === 46 ? b - 1 : b;
+  if (end === a) return true;
+  const flags = CONTINUATION_WORDS.ofAscii(s, a, end);
+  if (flags === 0 || (flags & PARTICLE) !== 0) return true;
+  return b - a <= 3 && b - a >= 2 && isAsciiUpper(s, a, b);
+}
+const PARTICLE = 1;
+const NOT_IN_CONTINUATION = 2;
+const CONTINUATION_WORDS = new WordFlags(
+  flagMap([
+    [PARTICLE_SET, PARTICLE],
+    [FUNCTION_WORDS, NOT_IN_CONTINUATION],
+    [NOT_PLACES, NOT_IN_CONTINUATION],
+  ]),
+);
+
+/** Whether s[a, b) is all ASCII capitals (a region code, when two or three long). */
+function isAsciiUpper(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
+/** White space as the regex class \s has it (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** "the corner of A and B": one location from "the" to the end of B. */

@@ -21,7 +21,7 @@ import {
   type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
-import { sameFolded, WordFlags, wordIs } from "./word-lookup.js";
+import { flagMap, sameFolded, WordFlags, wordIs } from "./word-lookup.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
 const STRONG_LOCATIVES: readonly (readonly string[])[] = [
@@ -313,22 +313,17 @@ const LOCATIVE_LAST = 16; // the last word of a strong locative
 const WEAK_LOCATIVE = 32;
 const LANDMARK = 64;
 const WORD_FLAGS = new WordFlags(
-  (() => {
-    const flags = new Map<string, number>();
-    const mark = (words: Iterable<string>, bit: number) => {
-      for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
-    };
-    mark(PLACES, CURATED_START);
-    mark(PLACE_PREFIXES, CURATED_START);
-    mark(FUNCTION_WORDS, FUNCTION);
-    mark(MONTH_AND_DAY_WORDS, FUNCTION);
-    mark(TOPONYM_HEADS, TOPONYM_HEAD);
-    mark(STREET_TRIGGER_WORDS, STREET_TRIGGER);
-    mark(STRONG_BY_LAST.keys(), LOCATIVE_LAST);
-    mark(WEAK_LOCATIVES, WEAK_LOCATIVE);
-    mark(LANDMARKS, LANDMARK);
-    return flags;
-  })(),
+  flagMap([
+    [PLACES, CURATED_START],
+    [PLACE_PREFIXES, CURATED_START],
+    [FUNCTION_WORDS, FUNCTION],
+    [MONTH_AND_DAY_WORDS, FUNCTION],
+    [TOPONYM_HEADS, TOPONYM_HEAD],
+    [STREET_TRIGGER_WORDS, STREET_TRIGGER],
+    [STRONG_BY_LAST.keys(), LOCATIVE_LAST],
+    [WEAK_LOCATIVES, WEAK_LOCATIVE],
+    [LANDMARKS, LANDMARK],
+  ]),
 );
 
 /** A Title-case word that is no English word (nor a listed common word). */

@@ -20,6 +20,15 @@ export function wordIs(w: Words, j: number, word: string): boolean {
   return length === word.length;
 }
 
+/** The union of word lists as a map of each word to the OR of its lists' flags. */
+export function flagMap(lists: Iterable<readonly [Iterable<string>, number]>): Map<string, number> {
+  const flags = new Map<string, number>();
+  for (const [words, bit] of lists) {
+    for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
+  }
+  return flags;
+}
+
 /** Bit flags of lower-case words, looked up by word index (0 for words not listed). */
 export class WordFlags {
   readonly #all: ReadonlyMap<string, number>;
