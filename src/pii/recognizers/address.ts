@@ -561,7 +561,7 @@ function isAsciiUpper(s: string, a: number, b: number): boolean {
 }
 
 /** White space as the regex class \s has it (ECMAScript WhiteSpace and LineTerminator). */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   if (c < 128) return c === 32 || (c >= 9 && c <= 13);
   return (
     c === 0xa0 ||
