@@ -196,8 +196,7 @@ function wordsOf(s: string): string[] {
   const words: string[] = [];
   let start = 0;
   for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 32;
-    if (c === 32 || c === 44 || c === 9 || c === 10 || c === 13) {
+    if (i === s.length || isWordSeparator(s.charCodeAt(i))) {
       if (i > start) words.push(s.slice(start, i));
       start = i + 1;
     }
@@ -207,16 +206,9 @@ function wordsOf(s: string): string[] {
 
 /** Words of a match that are neither names nor particles ("of", "the") make it no street. */
 function plausible(text: string, part: Part): boolean {
+  if (!noStrayWord(text, part.start, part.end)) return false;
+  if (!CHECKED_BY_WORDS.has(part.kind)) return true;
   const words = wordsOf(text.slice(part.start, part.end));
-  for (const w of words) {
-    const c = w.charCodeAt(0);
-    if (c >= 48 && c <= 57) continue; // numbers
-    const lower = (w.endsWith(".") ? w.slice(0, -1) : w).toLowerCase();
-    if (MONTH_AND_DAY_WORDS.has(lower)) return false; // a date: "01 Aug 2026"
-    if (FUNCTION_WORDS.has(lower) && !PARTICLE_SET.has(lower) && !STREET_WORDS.has(lower)) {
-      return false;
-    }
-  }
   if (part.kind === "suffix") {
     // Without a house number a weak suffix ("Union", "Club") needs a partner: dropped here,
     // intersections and merges bring it back.
@@ -252,6 +244,52 @@ function plausible(text: string, part: Part): boolean {
   }
   return true;
 }
+
+/** The kinds `plausible` checks further by their words. */
+const CHECKED_BY_WORDS: ReadonlySet<Kind> = new Set([
+  "suffix",
+  "prefix",
+  "compound",
+  "named",
+  "numbered",
+]);
+
+/**
+ * Whether text[start, end) holds no month or weekday name (a date: "01 Aug 2026") and no function
+ * word that is neither a particle nor a street word; words as `wordsOf` cuts them, a trailing
+ * period dropped, ASCII ones looked up without a string.
+ */
+function noStrayWord(text: string, start: number, end: number): boolean {
+  let a = start;
+  while (a < end) {
+    if (isWordSeparator(text.charCodeAt(a))) {
+      a++;
+      continue;
+    }
+    let b = a;
+    let ascii = true;
+    for (; b < end && !isWordSeparator(text.charCodeAt(b)); b++) {
+      if (text.charCodeAt(b) >= 128) ascii = false;
+    }
+    const c = text.charCodeAt(a);
+    if (!(c >= 48 && c <= 57)) {
+      const e = text.charCodeAt(b - 1) === 46 ? b - 1 : b;
+      const stray = ascii
+        ? e > a && STRAY_WORDS.ofAscii(text, a, e) !== 0
+        : STRAY_WORD_SET.has(text.slice(a, e).toLowerCase());
+      if (stray) return false;
+    }
+    a = b;
+  }
+  return true;
+}
+/** What `wordsOf` splits at: space, comma, tab, line feed, carriage return. */
+const isWordSeparator = (c: number) => c === 32 || c === 44 || c === 9 || c === 10 || c === 13;
+const STRAY_WORD_SET: ReadonlySet<string> = new Set([
+  ...MONTH_AND_DAY_WORDS,
+  ...[...FUNCTION_WORDS].filter((w) => !PARTICLE_SET.has(w) && !STREET_WORDS.has(w)),
+]);
+const STRAY_WORDS = new WordFlags(flagMap([[STRAY_WORD_SET, 1]]));
 
 const TRAILING = ".,\t\n\r ";
 
@@ -438,15 +476,19 @@ function mayStart(text: string, p: number, anyCase: boolean): boolean {
 function streetParts(text: string, from: number, lastStart: number, anyCase: boolean): Part[] {
   const out: Part[] = [];
   let p = from;
+  let afterWordChar = wordCharAt(text, p - 1);
   while (p <= lastStart) {
-    if (wordCharAt(text, p) && !wordCharAt(text, p - 1) && mayStart(text, p, anyCase)) {
+    const wordChar = wordCharAt(text, p);
+    if (wordChar && !afterWordChar && mayStart(text, p, anyCase)) {
       const part = partAt(text, p, anyCase);
       if (part !== undefined) {
         out.push(part);
         p = part.end;
+        afterWordChar = wordCharAt(text, p - 1);
         continue;
       }
     }
+    afterWordChar = wordChar;
     p++;
   }
   return out;
