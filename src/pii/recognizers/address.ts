@@ -519,6 +519,7 @@ function extend(text: string, part: Part, anyCase: boolean): Part[] {
         continue;
       }
     }
+    if (!lineBreakAhead(text, current.end)) break;
     m = next.exec(rest);
     if (m === null || !wordsOk(m[3])) break;
     // After a blank line only a postcode line still belongs to the address.
@@ -533,6 +534,15 @@ function extend(text: string, part: Part, anyCase: boolean): Part[] {
   }
   return pieces;
 }
+
+/** Whether a line break follows at i, after a period and up to 8 spaces, tabs or commas, as NEXT_LINE asks. */
+function lineBreakAhead(text: string, i: number): boolean {
+  if (text.charCodeAt(i) === 46) i++;
+  for (let k = 0; k < 8 && isSpaceTabOrComma(text.charCodeAt(i)); k++) i++;
+  const c = text.charCodeAt(i);
+  return c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10);
+}
+const isSpaceTabOrComma = (c: number) => c === 32 || c === 9 || c === 44;
 
 const REGION_CODE = /^[A-Z]{2,3}$/u;
 
