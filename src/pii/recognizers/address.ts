@@ -670,8 +670,21 @@ function endOfLine(text: string, i: number): number {
   return nl < 0 ? text.length : nl;
 }
 
-function startOfLine(text: string, i: number): number {
-  return text.lastIndexOf("\n", i - 1) + 1;
+/** Where a window of parts before a trigger starts: BEFORE units back, not before its line. */
+function windowStart(text: string, at: number): number {
+  const floor = Math.max(0, at - BEFORE);
+  for (let i = at - 1; i >= floor; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return floor;
+}
+
+/** Whether text[from, to) is at most three spaces, tabs, periods or commas (empty if to < from). */
+function joinsParts(text: string, from: number, to: number): boolean {
+  if (to - from > 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 46 && c !== 44) return false;
+  }
+  return true;
 }
 
 const BEFORE = 60;
@@ -759,7 +772,7 @@ export function findAddresses(
   // Where parts may start: a few words before each trigger, on its line; merged when they overlap.
   const windows: [number, number][] = [];
   for (const at of triggers) {
-    const from = Math.max(startOfLine(text, at), at - BEFORE);
+    const from = windowStart(text, at);
     const last = windows[windows.length - 1];
     if (last !== undefined && from <= last[1]) last[1] = Math.max(last[1], at);
     else windows.push([from, at]);
@@ -781,7 +794,7 @@ export function findAddresses(
   const merged: Part[] = [];
   for (const p of parts) {
     const last = merged[merged.length - 1];
-    if (last !== undefined && /^[ \t.,]{0,3}$/u.test(text.slice(last.end, p.start))) {
+    if (last !== undefined && joinsParts(text, last.end, p.start)) {
       last.end = Math.max(last.end, p.end);
       if (last.kind === "unit") last.kind = p.kind;
       continue;
