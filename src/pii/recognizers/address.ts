@@ -113,8 +113,14 @@ function lowerCased(source: string): string {
  * Each pattern as a sticky regex (tried only at word starts near a trigger), and as written for
  * texts all in lower case, where any letter stands for a capital.
  */
-const STREET = KIND.map((k) => new RegExp(PATTERNS[KIND.indexOf(k)], "yu"));
-const STREET_ANY_CASE = KIND.map((k) => new RegExp(lowerCased(PATTERNS[KIND.indexOf(k)]), "yu"));
+const STREET = regexesOf(PATTERNS);
+const STREET_ANY_CASE = regexesOf(PATTERNS.map(lowerCased));
+function regexesOf(sources: readonly string[]): Readonly<Record<Kind, RegExp>> {
+  return Object.fromEntries(KIND.map((k, i) => [k, new RegExp(sources[i], "yu")])) as Record<
+    Kind,
+    RegExp
+  >;
+}
 const DIGIT_FIRST: readonly Kind[] = [
   "unit",
   "house",
@@ -271,8 +277,7 @@ function noStrayWord(text: string, start: number, end: number): boolean {
     for (; b < end && !isWordSeparator(text.charCodeAt(b)); b++) {
       if (text.charCodeAt(b) >= 128) ascii = false;
     }
-    const c = text.charCodeAt(a);
-    if (!(c >= 48 && c <= 57)) {
+    if (!isDigit(text.charCodeAt(a))) {
       const e = text.charCodeAt(b - 1) === 46 ? b - 1 : b;
       const stray = ascii
         ? e > a && STRAY_WORDS.ofAscii(text, a, e) !== 0
@@ -300,7 +305,7 @@ function partAt(text: string, p: number, anyCase: boolean): Part | undefined {
   spacesAfter(text, p);
   for (const kind of c >= 48 && c <= 57 ? AT_DIGIT : AT_LETTER) {
     if (!mayMatch(kind, text, p)) continue;
-    const re = regexes[KIND.indexOf(kind)];
+    const re = regexes[kind];
     re.lastIndex = p;
     const m = re.exec(text);
     if (m === null) continue;
