@@ -152,7 +152,7 @@ const STREET_WORDS: ReadonlySet<string> = new Set([
   ...toSet(PREFIXES),
 ]);
 /**
- * Lower-cased words that name a street without a house number: the caller's token pass reports
+ * Lower-cased words that name a street without a house number: the caller's word pass reports
  * them to `findAddresses` as triggers (streets with a number, compound names like "Hammarvägen"
  * among them, are triggered by the number).
  */
@@ -756,7 +756,7 @@ function cornerTriggers(text: string): number[] {
 
 /**
  * Street addresses in `text`. `streetWordAt` lists offsets of street-type words found by the
- * caller's token pass (they trigger the patterns on lines without digits).
+ * caller's word pass (they trigger the patterns on lines without digits).
  */
 export function findAddresses(
   text: string,

@@ -192,7 +192,7 @@ function towns(): Lookup {
   return townLookup;
 }
 
-/** The longest phrase from token i that `lookup` knows, as the index of its last token, or -1. */
+/** The longest phrase from word i that `lookup` knows, as the index of its last word, or -1. */
 function longestPhrase(w: Words, i: number, lookup: Lookup): number {
   let matched = -1;
   let phrase = w.lower(i);
@@ -222,8 +222,8 @@ function organisationAfter(w: Words, last: number): boolean {
 }
 
 /**
- * "Springfield, Illinois": a run of up to three capitalized words from token i followed by a
- * comma and a country or US state. Returns the run's last token, or -1.
+ * "Springfield, Illinois": a run of up to three capitalized words from word i followed by a
+ * comma and a country or US state. Returns the run's last word, or -1.
  */
 function regionAfter(w: Words, i: number): number {
   let last = i;
@@ -304,7 +304,7 @@ function toponymEndingOf(lower: string): boolean {
   return false;
 }
 
-// What the word lists say about a word, in one lookup per capitalized token (bits).
+// What the word lists say about a word, in one lookup per capitalized word (bits).
 const CURATED_START = 1; // a curated place, or the first words of one
 const FUNCTION = 2; // a function word, month or weekday
 const TOPONYM_HEAD = 4;
@@ -338,7 +338,7 @@ function properWord(w: Words, i: number): boolean {
 
 /**
  * A place name by its form: a generic head and a proper word ("Lake Tekapo"), or one proper
- * word with a place-name ending that is not a surname ("Marysville"). Last token, or -1.
+ * word with a place-name ending that is not a surname ("Marysville"). Last word, or -1.
  */
 function toponymAt(w: Words, i: number, flags: number): number {
   const head = (flags & TOPONYM_HEAD) !== 0;
@@ -351,7 +351,7 @@ function toponymAt(w: Words, i: number, flags: number): number {
   return surnameSet().has(lower) || firstNameSet().has(lower) ? -1 : i;
 }
 
-/** Token j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
+/** Word j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
 function nextCapitalized(w: Words, j: number): boolean {
   return j + 1 < w.count && (w.shapes[j + 1] & CAPITALIZED) !== 0 && adjacentWords(w, j, j + 1);
 }
@@ -387,7 +387,7 @@ interface PlaceScan {
 }
 
 /**
- * The place that starts at token i, as [last token, score], or undefined. `anyCase`: the text has
+ * The place that starts at word i, as [last word, score], or undefined. `anyCase`: the text has
  * no capitals, so every word is a candidate and a locative is always needed.
  */
 function placeAt(
@@ -482,7 +482,7 @@ const VERSION_AFTER = /^ v?\d/u;
 
 /**
  * Words after "in", "from" or "near" that look like the name of a small town: one or two
- * Title-case words (from token i to `last`) that are no English words, first names or surnames,
+ * Title-case words (from word i to `last`) that are no English words, first names or surnames,
  * not part of a longer name, not code ("JSON.parse", "`Redis`"), and not a product or company
  * name (CamelCase, all capitals, "Inc" after).
  */
