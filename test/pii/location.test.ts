@@ -52,6 +52,20 @@ describe("street addresses", () => {
     ]);
   });
 
+  it("reads street types and names outside ASCII, and after a number pair", () => {
+    expect(places("Mi casa: Rúa do Franco 5, Santiago")).toEqual(["Rúa do Franco 5, Santiago"]);
+    expect(places("Στη Λεωφόρος Κηφισίας 12 μένει")).toEqual(["Λεωφόρος Κηφισίας 12"]);
+    expect(places("Office: 12 Árpád fejedelem útja 3")).toEqual(["12 Árpád fejedelem útja 3"]);
+    expect(places("Send it to 12 34 Main Hammarvägen now.")).toEqual(["12 34 Main Hammarvägen"]);
+    expect(places("Mail to DPO AE 09498 today")).toEqual(["DPO AE 09498"]);
+  });
+
+  it("takes a bare street name and number only after a cue", () => {
+    expect(places("He lives on Joaquin Suarez 2906.")).toEqual(["Joaquin Suarez 2906"]);
+    expect(places("Our address:\tJoaquin Suarez 2906")).toEqual(["Joaquin Suarez 2906"]);
+    expect(places("He met Joaquin Suarez 2906 times.")).toEqual([]);
+  });
+
   it("takes no dates, versions, table cells or company names for streets", () => {
     expect(places("Last updated: Sat, 01 Aug 2026 06:18:34 GMT")).toEqual([]);
     expect(places("Tested on Windows 10 and Firefox 19.")).toEqual([]);

@@ -7,10 +7,12 @@
 // "corner of"), never over whole texts.
 
 import type { RawFinding } from "../types.js";
-import { DIGIT, LETTER, UPPER, unitClass } from "./char-classes.js";
+import { DIGIT, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
+import { digitRuns } from "./digit-runs.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
 import { finding } from "./util.js";
+import { flagMap, WordFlags } from "./word-lookup.js";
 
 /** Street types written after the name that make a street without a house number. */
 const STRONG_SUFFIXES =
@@ -108,21 +110,17 @@ function lowerCased(source: string): string {
   );
 }
 
-interface Patterns {
-  readonly re: RegExp;
-  /** The kind of each capture group, in order. */
-  readonly kinds: readonly Kind[];
-}
-
 /**
- * The patterns that can start with a digit, or with a letter, as one sticky regex each (tried
- * only at word starts near a trigger); "i" for texts written all in lower case, where any letter
- * stands for a capital.
+ * Each pattern as a sticky regex (tried only at word starts near a trigger), and as written for
+ * texts all in lower case, where any letter stands for a capital.
  */
-function patterns(first: readonly Kind[], anyCase: boolean): Patterns {
-  const used = KIND.filter((k) => first.includes(k));
-  const source = used.map((k) => `(${PATTERNS[KIND.indexOf(k)]})`).join("|");
-  return { re: new RegExp(anyCase ? lowerCased(source) : source, "yu"), kinds: used };
+const STREET = regexesOf(PATTERNS);
+const STREET_ANY_CASE = regexesOf(PATTERNS.map(lowerCased));
+function regexesOf(sources: readonly string[]): Readonly<Record<Kind, RegExp>> {
+  return Object.fromEntries(KIND.map((k, i) => [k, new RegExp(sources[i], "yu")])) as Record<
+    Kind,
+    RegExp
+  >;
 }
 const DIGIT_FIRST: readonly Kind[] = [
   "unit",
@@ -143,11 +141,9 @@ const LETTER_FIRST: readonly Kind[] = [
   "suffix",
   "named",
 ];
-const STREET = { digit: patterns(DIGIT_FIRST, false), letter: patterns(LETTER_FIRST, false) };
-const STREET_ANY_CASE = {
-  digit: patterns(DIGIT_FIRST, true),
-  letter: patterns(LETTER_FIRST, true),
-};
+/** The patterns tried at a digit, or at a letter, in the order of KIND: the first match wins. */
+const AT_DIGIT = KIND.filter((k) => DIGIT_FIRST.includes(k));
+const AT_LETTER = KIND.filter((k) => LETTER_FIRST.includes(k));
 
 const toSet = (list: string) => new Set(list.toLowerCase().split("|"));
 const WEAK = toSet(WEAK_SUFFIXES);
@@ -157,7 +153,7 @@ const STREET_WORDS: ReadonlySet<string> = new Set([
   ...toSet(PREFIXES),
 ]);
 /**
- * Lower-cased words that name a street without a house number: the caller's token pass reports
+ * Lower-cased words that name a street without a house number: the caller's word pass reports
  * them to `findAddresses` as triggers (streets with a number, compound names like "Hammarvägen"
  * among them, are triggered by the number).
  */
@@ -207,8 +203,7 @@ function wordsOf(s: string): string[] {
   const words: string[] = [];
   let start = 0;
   for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 32;
-    if (c === 32 || c === 44 || c === 9 || c === 10 || c === 13) {
+    if (i === s.length || isWordSeparator(s.charCodeAt(i))) {
       if (i > start) words.push(s.slice(start, i));
       start = i + 1;
     }
@@ -218,16 +213,9 @@ function wordsOf(s: string): string[] {
 
 /** Words of a match that are neither names nor particles ("of", "the") make it no street. */
 function plausible(text: string, part: Part): boolean {
+  if (!noStrayWord(text, part.start, part.end)) return false;
+  if (!CHECKED_BY_WORDS.has(part.kind)) return true;
   const words = wordsOf(text.slice(part.start, part.end));
-  for (const w of words) {
-    const c = w.charCodeAt(0);
-    if (c >= 48 && c <= 57) continue; // numbers
-    const lower = (w.endsWith(".") ? w.slice(0, -1) : w).toLowerCase();
-    if (MONTH_AND_DAY_WORDS.has(lower)) return false; // a date: "01 Aug 2026"
-    if (FUNCTION_WORDS.has(lower) && !PARTICLE_SET.has(lower) && !STREET_WORDS.has(lower)) {
-      return false;
-    }
-  }
   if (part.kind === "suffix") {
     // Without a house number a weak suffix ("Union", "Club") needs a partner: dropped here,
     // intersections and merges bring it back.
@@ -264,23 +252,222 @@ function plausible(text: string, part: Part): boolean {
   return true;
 }
 
+/** The kinds `plausible` checks further by their words. */
+const CHECKED_BY_WORDS: ReadonlySet<Kind> = new Set([
+  "suffix",
+  "prefix",
+  "compound",
+  "named",
+  "numbered",
+]);
+
+/**
+ * Whether text[start, end) holds no month or weekday name (a date: "01 Aug 2026") and no function
+ * word that is neither a particle nor a street word; words as `wordsOf` cuts them, a trailing
+ * period dropped, ASCII ones looked up without a string.
+ */
+function noStrayWord(text: string, start: number, end: number): boolean {
+  let a = start;
+  while (a < end) {
+    if (isWordSeparator(text.charCodeAt(a))) {
+      a++;
+      continue;
+    }
+    let b = a;
+    let ascii = true;
+    for (; b < end && !isWordSeparator(text.charCodeAt(b)); b++) {
+      if (text.charCodeAt(b) >= 128) ascii = false;
+    }
+    if (!isDigit(text.charCodeAt(a))) {
+      const e = text.charCodeAt(b - 1) === 46 ? b - 1 : b;
+      const stray = ascii
+        ? e > a && STRAY_WORDS.ofAscii(text, a, e) !== 0
+        : STRAY_WORD_SET.has(text.slice(a, e).toLowerCase());
+      if (stray) return false;
+    }
+    a = b;
+  }
+  return true;
+}
+/** What `wordsOf` splits at: space, comma, tab, line feed, carriage return. */
+const isWordSeparator = (c: number) => c === 32 || c === 44 || c === 9 || c === 10 || c === 13;
+const STRAY_WORD_SET: ReadonlySet<string> = new Set([
+  ...MONTH_AND_DAY_WORDS,
+  ...[...FUNCTION_WORDS].filter((w) => !PARTICLE_SET.has(w) && !STREET_WORDS.has(w)),
+]);
+const STRAY_WORDS = new WordFlags(flagMap([[STRAY_WORD_SET, 1]]));
+
 const TRAILING = ".,\t\n\r ";
 
 /** The street part that starts at `p`, if any. */
 function partAt(text: string, p: number, anyCase: boolean): Part | undefined {
   const c = text.charCodeAt(p);
-  const set = anyCase ? STREET_ANY_CASE : STREET;
-  const { re, kinds } = c >= 48 && c <= 57 ? set.digit : set.letter;
-  re.lastIndex = p;
-  const m = re.exec(text);
-  if (m === null) return undefined;
-  let end = p + m[0].length;
-  while (end > p && TRAILING.includes(text[end - 1])) end--;
-  let group = 1;
-  while (m[group] === undefined) group++;
-  const kind = kinds[group - 1];
-  const part = { start: p, end, kind };
-  return plausible(text, part) ? part : undefined;
+  const regexes = anyCase ? STREET_ANY_CASE : STREET;
+  spacesAfter(text, p);
+  for (const kind of c >= 48 && c <= 57 ? AT_DIGIT : AT_LETTER) {
+    if (!mayMatch(kind, text, p)) continue;
+    const re = regexes[kind];
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (m === null) continue;
+    let end = p + m[0].length;
+    while (end > p && TRAILING.includes(text[end - 1])) end--;
+    const part = { start: p, end, kind };
+    return plausible(text, part) ? part : undefined;
+  }
+  return undefined;
+}
+
+// Cheap necessary conditions for the costlier patterns, read at the word starts after the first
+// spaces from p: no token of a pattern holds a space or a line break, so its k-th " " is the
+// k-th one after p. They hold in any case, so they serve the lower-case patterns too.
+
+const MAX_SPACES = 6;
+/** The positions after the first spaces from the position `spacesAfter` read last. */
+const AFTER_SPACE = new Int32Array(MAX_SPACES);
+let spaceCount = 0;
+
+/** Records up to MAX_SPACES spaces after p on its line (within 200 units). */
+function spacesAfter(text: string, p: number): void {
+  spaceCount = 0;
+  const limit = Math.min(text.length, p + 200);
+  for (let i = p; i < limit && spaceCount < MAX_SPACES; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) AFTER_SPACE[spaceCount++] = i + 1;
+    else if (c === 10) break;
+  }
+}
+
+/** The position after the k-th space from p, or -1. */
+const after = (k: number) => (k <= spaceCount ? AFTER_SPACE[k - 1] : -1);
+const digitAt = (text: string, q: number) => q >= 0 && isDigit(text.charCodeAt(q));
+
+/** Whether pattern `kind` can match at p (after `spacesAfter(text, p)`). */
+function mayMatch(kind: Kind, text: string, p: number): boolean {
+  switch (kind) {
+    case "house": // number, number?, 0-3 words, street name, suffix
+      for (let k = 2; k <= 6; k++) if (suffixAt(text, after(k))) return true;
+      return false;
+    case "estate": // 1-3 names, number, 1-2 names, suffix
+      for (let k = 1; k <= 3; k++) {
+        if (
+          digitAt(text, after(k)) &&
+          (suffixAt(text, after(k + 2)) || suffixAt(text, after(k + 3)))
+        ) {
+          return true;
+        }
+      }
+      return false;
+    case "compound": // numbers?, a name?, the compound word
+      for (let k = 0; k <= 3; k++) if (compoundAt(text, k === 0 ? p : after(k))) return true;
+      return false;
+    case "postfix": // number?, name, 0-2 words, street type, number
+      for (let k = 1; k <= 4; k++) {
+        const q = after(k);
+        if (q < 0) return false;
+        POSTFIX_AT.lastIndex = q;
+        if (POSTFIX_AT.test(text)) return true;
+      }
+      return false;
+    case "suffix": // a name?, street name, suffix
+      return suffixAt(text, after(1)) || suffixAt(text, after(2));
+    case "numbered": // number, number?, 1-4 words, number
+      for (let k = 2; k <= 6; k++) if (digitAt(text, after(k))) return true;
+      return false;
+    case "named": // the last pattern tried, and kept only after a cue: see `plausible`
+      return cueBefore(text, p);
+    case "military": // "USNS", "APO", "FPO", "DPO"
+      return startsWithOneOf(MILITARY_FIRST, text, p);
+    case "unit": // number?, unit word
+      return startsWithOneOf(UNIT_FIRST, text, p) || startsWithOneOf(UNIT_FIRST, text, after(1));
+    case "prefix": // numbers?, street type
+      return prefixAt(text, p) || prefixAt(text, after(1)) || prefixAt(text, after(2));
+  }
+}
+
+/** Whether the letter at q (-1: none), in lower case, is one of `letters`. */
+function startsWithOneOf(letters: ReadonlySet<number>, text: string, q: number): boolean {
+  return q >= 0 && letters.has(text.charCodeAt(q) | 32);
+}
+/** First letters (lower case) of the words that start a military or a unit address. */
+const MILITARY_FIRST: ReadonlySet<number> = new Set([..."uafd"].map((c) => c.charCodeAt(0)));
+const UNIT_FIRST: ReadonlySet<number> = new Set([..."asufrbp"].map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether a street type written before the name can start at q (-1: none): its ASCII letters
+ * spell one in any case. Words with other letters, and "C/", are not ruled out.
+ */
+function prefixAt(text: string, q: number): boolean {
+  if (q < 0) return false;
+  let e = q;
+  while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
+  const stop = text.charCodeAt(e);
+  if (stop >= 128 || stop === 47) return true;
+  return e > q && PREFIX_WORDS.ofAscii(text, q, e) !== 0;
+}
+const PREFIX_WORDS = new WordFlags(flagMap([[toSet(PREFIXES), 1]]));
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Whether the ASCII letters from q (-1: none) spell a street suffix, in any case. */
+function suffixAt(text: string, q: number): boolean {
+  if (q < 0) return false;
+  let e = q;
+  while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
+  return e > q && SUFFIX_WORDS.ofAscii(text, q, e) !== 0;
+}
+const SUFFIX_WORDS = new WordFlags(flagMap([[toSet(`${STRONG_SUFFIXES}|${WEAK_SUFFIXES}`), 1]]));
+
+/**
+ * Whether the word from q (-1: none) can be a compound street name: its letters end in a
+ * compound street word. Words with marks, hyphens or astral characters are not ruled out.
+ */
+function compoundAt(text: string, q: number): boolean {
+  if (q < 0) return false;
+  let e = q;
+  for (; e < text.length && e - q < 64; e++) {
+    const c = text.charCodeAt(e);
+    if (c < 128) {
+      if (isAsciiLetter(c)) continue;
+      if (c === 45) return true;
+      break;
+    }
+    const k = unitClass(c);
+    if ((k & LETTER) === 0) {
+      if ((k & MARK) !== 0 || (c >= 0xd800 && c <= 0xdfff)) return true;
+      break;
+    }
+  }
+  if (e - q >= 64) return true;
+  for (const word of COMPOUND_WORDS_BY_LAST.get(text.charCodeAt(e - 1)) ?? []) {
+    if (e - q > word.length && text.startsWith(word, e - word.length)) return true;
+  }
+  return false;
+}
+/** The compound street words by their last UTF-16 unit. */
+const COMPOUND_WORDS_BY_LAST: ReadonlyMap<number, readonly string[]> = (() => {
+  const byLast = new Map<number, string[]>();
+  for (const word of COMPOUND.slice(3, -1).split("|")) {
+    const last = word.charCodeAt(word.length - 1);
+    byLast.set(last, [...(byLast.get(last) ?? []), word]);
+  }
+  return byLast;
+})();
+
+const POSTFIX_AT = new RegExp(`(?:${POSTFIX_TYPES}) \\d`, "y");
+
+/**
+ * Whether NAMED_STREET_CUE can end at p: one to four spaces or tabs after the last letter of "at",
+ * "on", "of" or "address", or a colon (any letter outside ASCII may fold to one of them).
+ */
+function cueBefore(text: string, p: number): boolean {
+  let i = p - 1;
+  while (i >= 0 && p - i <= 5 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i === p - 1 || p - i > 5 || i < 0) return false;
+  const c = text.charCodeAt(i);
+  if (c >= 128 || c === 58) return true;
+  const l = c | 32;
+  return l === 116 || l === 110 || l === 102 || l === 115;
 }
 
 /** Every pattern starts with a digit or a capital, but for the Polish "ul." and lower-case text. */
@@ -295,15 +482,19 @@ function mayStart(text: string, p: number, anyCase: boolean): boolean {
 function streetParts(text: string, from: number, lastStart: number, anyCase: boolean): Part[] {
   const out: Part[] = [];
   let p = from;
+  let afterWordChar = wordCharAt(text, p - 1);
   while (p <= lastStart) {
-    if (wordCharAt(text, p) && !wordCharAt(text, p - 1) && mayStart(text, p, anyCase)) {
+    const wordChar = wordCharAt(text, p);
+    if (wordChar && !afterWordChar && mayStart(text, p, anyCase)) {
       const part = partAt(text, p, anyCase);
       if (part !== undefined) {
         out.push(part);
         p = part.end;
+        afterWordChar = wordCharAt(text, p - 1);
         continue;
       }
     }
+    afterWordChar = wordChar;
     p++;
   }
   return out;
@@ -334,6 +525,7 @@ function extend(text: string, part: Part, anyCase: boolean): Part[] {
         continue;
       }
     }
+    if (!lineBreakAhead(text, current.end)) break;
     m = next.exec(rest);
     if (m === null || !wordsOk(m[3])) break;
     // After a blank line only a postcode line still belongs to the address.
@@ -349,6 +541,15 @@ function extend(text: string, part: Part, anyCase: boolean): Part[] {
   return pieces;
 }
 
+/** Whether a line break follows at i, after a period and up to 8 spaces, tabs or commas, as NEXT_LINE asks. */
+function lineBreakAhead(text: string, i: number): boolean {
+  if (text.charCodeAt(i) === 46) i++;
+  for (let k = 0; k < 8 && isSpaceTabOrComma(text.charCodeAt(i)); k++) i++;
+  const c = text.charCodeAt(i);
+  return c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10);
+}
+const isSpaceTabOrComma = (c: number) => c === 32 || c === 9 || c === 44;
+
 const REGION_CODE = /^[A-Z]{2,3}$/u;
 
 /** Labels and sign-offs that start the lines after an address block. */
@@ -358,15 +559,79 @@ const NOT_PLACES: ReadonlySet<string> = new Set(
   ),
 );
 
-/** A continuation holds no function word or label ("Thanks", "Please call", "Mobile"). */
+/**
+ * A continuation holds no function word or label ("Thanks", "Please call", "Mobile"): its words
+ * are cut at white space (as \s has it) and commas, ASCII ones looked up without a string.
+ */
 function wordsOk(s: string): boolean {
-  for (const w of s.split(/[\s,]+/u)) {
-    const lower = w.toLowerCase().replace(/\.$/u, "");
-    // Region codes may spell function words: ON, OR, IN, ME, OK.
-    if (lower === "" || PARTICLE_SET.has(lower) || REGION_CODE.test(w)) continue;
-    if (FUNCTION_WORDS.has(lower) || NOT_PLACES.has(lower)) return false;
+  let a = 0;
+  while (a < s.length) {
+    let c = s.charCodeAt(a);
+    if (c === 44 || isSpace(c)) {
+      a++;
+      continue;
+    }
+    let b = a;
+    let ascii = true;
+    for (; b < s.length; b++) {
+      c = s.charCodeAt(b);
+      if (c === 44 || isSpace(c)) break;
+      if (c >= 128) ascii = false;
+    }
+    if (!(ascii ? asciiWordOk(s, a, b) : wordOk(s.slice(a, b)))) return false;
+    a = b;
   }
   return true;
+}
+
+function wordOk(w: string): boolean {
+  const lower = w.toLowerCase().replace(/\.$/u, "");
+  // Region codes may spell function words: ON, OR, IN, ME, OK.
+  if (lower === "" || PARTICLE_SET.has(lower) || REGION_CODE.test(w)) return true;
+  return !FUNCTION_WORDS.has(lower) && !NOT_PLACES.has(lower);
+}
+
+/** `wordOk` for the ASCII word s[a, b), whose lower case is its folded form. */
+function asciiWordOk(s: string, a: number, b: number): boolean {
+  const end = s.charCodeAt(b - 1) === 46 ? b - 1 : b;
+  if (end === a) return true;
+  const flags = CONTINUATION_WORDS.ofAscii(s, a, end);
+  if (flags === 0 || (flags & PARTICLE) !== 0) return true;
+  return b - a <= 3 && b - a >= 2 && isAsciiUpper(s, a, b);
+}
+const PARTICLE = 1;
+const NOT_IN_CONTINUATION = 2;
+const CONTINUATION_WORDS = new WordFlags(
+  flagMap([
+    [PARTICLE_SET, PARTICLE],
+    [FUNCTION_WORDS, NOT_IN_CONTINUATION],
+    [NOT_PLACES, NOT_IN_CONTINUATION],
+  ]),
+);
+
+/** Whether s[a, b) is all ASCII capitals (a region code, when two or three long). */
+function isAsciiUpper(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
+/** White space as the regex class \s has it (ECMAScript WhiteSpace and LineTerminator). */
+export function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** "the corner of A and B": one location from "the" to the end of B. */
@@ -411,13 +676,27 @@ function endOfLine(text: string, i: number): number {
   return nl < 0 ? text.length : nl;
 }
 
-function startOfLine(text: string, i: number): number {
-  return text.lastIndexOf("\n", i - 1) + 1;
+/** Where a window of parts before a trigger starts: BEFORE units back, not before its line. */
+function windowStart(text: string, at: number): number {
+  const floor = Math.max(0, at - BEFORE);
+  for (let i = at - 1; i >= floor; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return floor;
+}
+
+/** Whether text[from, to) is at most three spaces, tabs, periods or commas (empty if to < from). */
+function joinsParts(text: string, from: number, to: number): boolean {
+  if (to - from > 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 46 && c !== 44) return false;
+  }
+  return true;
 }
 
 const BEFORE = 60;
 const CONTEXT = ["address", "live", "lives", "at", "street", "deliver", "sent", "ship", "to"];
-const DIGITS = /\d{1,6}/g;
+/** Longest number that can be a house, unit or street number. */
+const MAX_NUMBER_DIGITS = 6;
 const LOWER_PREFIXES: ReadonlySet<string> = new Set(
   PREFIXES.toLowerCase()
     .split("|")
@@ -478,7 +757,7 @@ function cornerTriggers(text: string): number[] {
 
 /**
  * Street addresses in `text`. `streetWordAt` lists offsets of street-type words found by the
- * caller's token pass (they trigger the patterns on lines without digits).
+ * caller's word pass (they trigger the patterns on lines without digits).
  */
 export function findAddresses(
   text: string,
@@ -486,9 +765,12 @@ export function findAddresses(
   anyCase: boolean,
 ): RawFinding[] {
   const triggers: number[] = [...streetWordAt];
-  DIGITS.lastIndex = 0;
-  for (let m = DIGITS.exec(text); m !== null; m = DIGITS.exec(text)) {
-    if (numberTrigger(text, m.index, m.index + m[0].length, anyCase)) triggers.push(m.index);
+  // The digit runs are shared with other recognizers (kept for the last text).
+  const runs = digitRuns(text);
+  for (let r = 0; r < runs.length; r += 2) {
+    const d = runs[r];
+    const e = runs[r + 1];
+    if (e - d <= MAX_NUMBER_DIGITS && numberTrigger(text, d, e, anyCase)) triggers.push(d);
   }
   const corners = cornerTriggers(text);
   if (triggers.length === 0 && corners.length === 0) return [];
@@ -496,7 +778,7 @@ export function findAddresses(
   // Where parts may start: a few words before each trigger, on its line; merged when they overlap.
   const windows: [number, number][] = [];
   for (const at of triggers) {
-    const from = Math.max(startOfLine(text, at), at - BEFORE);
+    const from = windowStart(text, at);
     const last = windows[windows.length - 1];
     if (last !== undefined && from <= last[1]) last[1] = Math.max(last[1], at);
     else windows.push([from, at]);
@@ -518,7 +800,7 @@ export function findAddresses(
   const merged: Part[] = [];
   for (const p of parts) {
     const last = merged[merged.length - 1];
-    if (last !== undefined && /^[ \t.,]{0,3}$/u.test(text.slice(last.end, p.start))) {
+    if (last !== undefined && joinsParts(text, last.end, p.start)) {
       last.end = Math.max(last.end, p.end);
       if (last.kind === "unit") last.kind = p.kind;
       continue;

