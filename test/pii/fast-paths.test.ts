@@ -5,25 +5,8 @@ import { getExampleNumber, isPossiblePhoneNumber, isValidPhoneNumber } from "lib
 import { describe, expect, it } from "vitest";
 import { analyze, DEFAULT_PHONE_REGIONS, makePhoneRecognizer } from "../../src/pii/index.js";
 import { mayBeNational, mayBeValidNational } from "../../src/pii/recognizers/phone.js";
-import { isAllCaps, isCapitalized } from "../../src/pii/recognizers/tokens.js";
 
 // The fast paths must give the same answers as the slow, obviously right ones they replace.
-
-const word = fc.string({
-  unit: fc.constantFrom(..."aBcDzZ'-’éÉßÖöΣσ日".split("")),
-  maxLength: 8,
-});
-
-describe("token shape fast paths", () => {
-  it("isCapitalized and isAllCaps agree with the Unicode regexes", () => {
-    fc.assert(
-      fc.property(word, (w) => {
-        expect(isCapitalized(w)).toBe(/^\p{Lu}/u.test(w) && /\p{Ll}/u.test(w) && w.length > 1);
-        expect(isAllCaps(w)).toBe(w.length > 1 && /^[\p{Lu}'’-]+$/u.test(w));
-      }),
-    );
-  });
-});
 
 describe("phone-number prefilter", () => {
   it("never rules out a region where libphonenumber finds the number possible or valid", () => {

@@ -4,8 +4,6 @@ import {
   ALL_CAPS,
   CAPITALIZED,
   INITIAL,
-  isAllCaps,
-  isCapitalized,
   LOWER_CASE_LINE,
   LOWERCASE,
   scanWords,
@@ -38,8 +36,9 @@ function reference(text: string): Ref[] {
 function shapeOf(word: string): number {
   if (/^\p{Ll}/u.test(word)) return LOWERCASE;
   if (/^\p{Lu}$/u.test(word)) return INITIAL;
-  if (isCapitalized(word)) return CAPITALIZED;
-  return isAllCaps(word) ? ALL_CAPS : 0;
+  // Title case (a capital first, some lower-case letter), else all capitals.
+  if (word.length > 1 && /^\p{Lu}/u.test(word) && /\p{Ll}/u.test(word)) return CAPITALIZED;
+  return word.length > 1 && /^[\p{Lu}'’-]+$/u.test(word) ? ALL_CAPS : 0;
 }
 
 /** Reference words the scan must keep: near a capital, or on a lower-case prose line. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { spanInList, WordBits } from "../../src/pii/recognizers/word-bits.js";
+import { scanWords } from "../../src/pii/recognizers/tokens.js";
+import { spanInList, spanIs, WordBits } from "../../src/pii/recognizers/word-bits.js";
 
 // Looking a span up in place must answer what lower-casing its slice and asking a Map answers.
 
@@ -87,5 +88,74 @@ describe("WordBits", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+// The lookups read ASCII words by char code: they must answer as a lookup of the lower-cased
+// string does, also for words whose lower case differs in length ("İ") or leaves ASCII by a
+// different road (the Kelvin sign lower-cases to "k").
+
+const WORD_LISTED = ["in", "from", "new york", "k", "kent", "straße", "zürich", "i̇n", "of"];
+const FLAGS = new Map(WORD_LISTED.map((w, i) => [w, 1 << i]));
+const wordTable = WordBits.from(WORD_LISTED.map((w, i) => [[w], 1 << i] as const));
+
+const text = fc
+  .array(
+    fc.constantFrom(
+      "In",
+      "IN",
+      "in",
+      "İn",
+      "ın",
+      "From",
+      "fROM",
+      "Kent",
+      "\u212Aent",
+      "\u212A",
+      "K",
+      "Straße",
+      "STRASSE",
+      "Zürich",
+      "ZÜRICH",
+      "Of",
+      "Off",
+      "O",
+      "Σ",
+      "New",
+    ),
+    { maxLength: 12 },
+  )
+  .map((words) => words.join(" "));
+
+describe("word lookups on the scanner's words", () => {
+  it("give the flags the lower-cased word has in the list", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const w = scanWords(t);
+        for (let i = 0; i < w.count; i++) {
+          expect(wordTable.getSpan(t, w.starts[i], w.ends[i])).toBe(FLAGS.get(w.lower(i)) ?? 0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("compare a word with a list word as its lower case does", () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom(...WORD_LISTED, "", "i", "kenT"), (t, word) => {
+        const w = scanWords(t);
+        for (let i = 0; i < w.count; i++) {
+          expect(spanIs(t, w.starts[i], w.ends[i], word)).toBe(w.lower(i) === word);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("read an ASCII span in any case", () => {
+    const t = "see KENT and Of";
+    expect(wordTable.getSpan(t, 4, 8)).toBe(FLAGS.get("kent"));
+    expect(wordTable.getSpan(t, 13, 15)).toBe(FLAGS.get("of"));
+    expect(wordTable.getSpan(t, 9, 12)).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ import { digitRuns } from "./digit-runs.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
 import { finding } from "./util.js";
-import { flagMap, WordFlags } from "./word-lookup.js";
+import { WordBits } from "./word-bits.js";
 
 /** Street types written after the name that make a street without a house number. */
 const STRONG_SUFFIXES =
@@ -281,7 +281,7 @@ function noStrayWord(text: string, start: number, end: number): boolean {
     if (!isDigit(text.charCodeAt(a))) {
       const e = text.charCodeAt(b - 1) === 46 ? b - 1 : b;
       const stray = ascii
-        ? e > a && STRAY_WORDS.ofAscii(text, a, e) !== 0
+        ? e > a && STRAY_WORDS.getSpan(text, a, e) !== 0
         : STRAY_WORD_SET.has(text.slice(a, e).toLowerCase());
       if (stray) return false;
     }
@@ -295,7 +295,7 @@ const STRAY_WORD_SET: ReadonlySet<string> = new Set([
   ...MONTH_AND_DAY_WORDS,
   ...[...FUNCTION_WORDS].filter((w) => !PARTICLE_SET.has(w) && !STREET_WORDS.has(w)),
 ]);
-const STRAY_WORDS = new WordFlags(flagMap([[STRAY_WORD_SET, 1]]));
+const STRAY_WORDS = WordBits.from([[STRAY_WORD_SET, 1]]);
 
 const TRAILING = ".,\t\n\r ";
 
@@ -403,9 +403,9 @@ function prefixAt(text: string, q: number): boolean {
   while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
   const stop = text.charCodeAt(e);
   if (stop >= 128 || stop === 47) return true;
-  return e > q && PREFIX_WORDS.ofAscii(text, q, e) !== 0;
+  return e > q && PREFIX_WORDS.getSpan(text, q, e) !== 0;
 }
-const PREFIX_WORDS = new WordFlags(flagMap([[toSet(PREFIXES), 1]]));
+const PREFIX_WORDS = WordBits.from([[toSet(PREFIXES), 1]]);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -414,9 +414,9 @@ function suffixAt(text: string, q: number): boolean {
   if (q < 0) return false;
   let e = q;
   while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
-  return e > q && SUFFIX_WORDS.ofAscii(text, q, e) !== 0;
+  return e > q && SUFFIX_WORDS.getSpan(text, q, e) !== 0;
 }
-const SUFFIX_WORDS = new WordFlags(flagMap([[toSet(`${STRONG_SUFFIXES}|${WEAK_SUFFIXES}`), 1]]));
+const SUFFIX_WORDS = WordBits.from([[toSet(`${STRONG_SUFFIXES}|${WEAK_SUFFIXES}`), 1]]);
 
 /**
  * Whether the word from q (-1: none) can be a compound street name: its letters end in a
@@ -595,19 +595,17 @@ function wordOk(w: string): boolean {
 function asciiWordOk(s: string, a: number, b: number): boolean {
   const end = s.charCodeAt(b - 1) === 46 ? b - 1 : b;
   if (end === a) return true;
-  const flags = CONTINUATION_WORDS.ofAscii(s, a, end);
+  const flags = CONTINUATION_WORDS.getSpan(s, a, end);
   if (flags === 0 || (flags & PARTICLE) !== 0) return true;
   return b - a <= 3 && b - a >= 2 && isAsciiUpper(s, a, b);
 }
 const PARTICLE = 1;
 const NOT_IN_CONTINUATION = 2;
-const CONTINUATION_WORDS = new WordFlags(
-  flagMap([
-    [PARTICLE_SET, PARTICLE],
-    [FUNCTION_WORDS, NOT_IN_CONTINUATION],
-    [NOT_PLACES, NOT_IN_CONTINUATION],
-  ]),
-);
+const CONTINUATION_WORDS = WordBits.from([
+  [PARTICLE_SET, PARTICLE],
+  [FUNCTION_WORDS, NOT_IN_CONTINUATION],
+  [NOT_PLACES, NOT_IN_CONTINUATION],
+]);
 
 /** Whether s[a, b) is all ASCII capitals (a region code, when two or three long). */
 function isAsciiUpper(s: string, a: number, b: number): boolean {

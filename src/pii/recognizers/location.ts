@@ -21,7 +21,7 @@ import {
   type Words,
 } from "./tokens.js";
 import { finding } from "./util.js";
-import { flagMap, sameFolded, WordFlags, wordIs } from "./word-lookup.js";
+import { sameFolded, spanIs, WordBits } from "./word-bits.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
 const STRONG_LOCATIVES: readonly (readonly string[])[] = [
@@ -143,7 +143,7 @@ function locativeBefore(w: Words, i: number): Evidence {
   if (prevEnd - w.starts[prev] > 11 || (w.shapes[prev] & (CAPITALIZED | ALL_CAPS)) !== 0) {
     return "none";
   }
-  const flags = WORD_FLAGS.of(w, prev);
+  const flags = WORD_FLAGS.getSpan(w.text, w.starts[prev], w.ends[prev]);
   if ((flags & (LOCATIVE_LAST | WEAK_LOCATIVE)) === 0) return "none";
   // The locative must be the word right before, on the same line.
   for (let k = prevEnd; k < w.starts[i]; k++) {
@@ -162,7 +162,10 @@ function locativeBefore(w: Words, i: number): Evidence {
 function phraseEndsAt(w: Words, last: number, phrase: readonly string[]): boolean {
   const first = last + 1 - phrase.length;
   if (first < 0) return false;
-  for (let k = 0; k < phrase.length; k++) if (!wordIs(w, first + k, phrase[k])) return false;
+  for (let k = 0; k < phrase.length; k++) {
+    const j = first + k;
+    if (!spanIs(w.text, w.starts[j], w.ends[j], phrase[k])) return false;
+  }
   return true;
 }
 
@@ -312,19 +315,17 @@ const STREET_TRIGGER = 8;
 const LOCATIVE_LAST = 16; // the last word of a strong locative
 const WEAK_LOCATIVE = 32;
 const LANDMARK = 64;
-const WORD_FLAGS = new WordFlags(
-  flagMap([
-    [PLACES, CURATED_START],
-    [PLACE_PREFIXES, CURATED_START],
-    [FUNCTION_WORDS, FUNCTION],
-    [MONTH_AND_DAY_WORDS, FUNCTION],
-    [TOPONYM_HEADS, TOPONYM_HEAD],
-    [STREET_TRIGGER_WORDS, STREET_TRIGGER],
-    [STRONG_BY_LAST.keys(), LOCATIVE_LAST],
-    [WEAK_LOCATIVES, WEAK_LOCATIVE],
-    [LANDMARKS, LANDMARK],
-  ]),
-);
+const WORD_FLAGS = WordBits.from([
+  [PLACES, CURATED_START],
+  [PLACE_PREFIXES, CURATED_START],
+  [FUNCTION_WORDS, FUNCTION],
+  [MONTH_AND_DAY_WORDS, FUNCTION],
+  [TOPONYM_HEADS, TOPONYM_HEAD],
+  [STREET_TRIGGER_WORDS, STREET_TRIGGER],
+  [STRONG_BY_LAST.keys(), LOCATIVE_LAST],
+  [WEAK_LOCATIVES, WEAK_LOCATIVE],
+  [LANDMARKS, LANDMARK],
+]);
 
 /** A Title-case word that is no English word (nor a listed common word). */
 function properWord(w: Words, i: number): boolean {
@@ -412,7 +413,7 @@ function placeAt(
     i + 1 < w.count &&
     (w.shapes[i + 1] & LOWERCASE) !== 0 &&
     adjacentWords(w, i, i + 1) &&
-    (WORD_FLAGS.of(w, i + 1) & LANDMARK) !== 0;
+    (WORD_FLAGS.getSpan(w.text, w.starts[i + 1], w.ends[i + 1]) & LANDMARK) !== 0;
   const region = locative === "none" && !landmark ? regionAfter(w, i) : -1;
   if (locative === "none" && !landmark && region < 0) {
     // A place name by its form alone: "Lake Tekapo", "Marysville" (see toponymAt).
@@ -533,7 +534,7 @@ function scanPlaces(text: string, anyCase: boolean): PlaceScan {
       i++;
       continue;
     }
-    const flags = WORD_FLAGS.of(w, i);
+    const flags = WORD_FLAGS.getSpan(w.text, w.starts[i], w.ends[i]);
     // Sentence-initial "The", "If": no place or street starts with them ("The Hague" aside).
     if ((flags & (FUNCTION | CURATED_START)) === FUNCTION) {
       i++;

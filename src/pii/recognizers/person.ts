@@ -187,7 +187,7 @@ let wordKinds: WordBits | undefined;
 /** Every listed word → what the lists say about it: one lookup per word instead of five. */
 function wordKindTable(): WordBits {
   if (wordKinds !== undefined) return wordKinds;
-  const lists: [ReadonlySet<string>, number][] = [
+  const lists: [Iterable<string>, number][] = [
     [firstNameSet(), FIRST],
     [surnameSet(), SURNAME],
     [englishWordSet(), ENGLISH],
@@ -212,8 +212,7 @@ function wordKindTable(): WordBits {
     [ARTICLES, ARTICLE],
     [AFTER_VOCATIVE_WORDS, AFTER_VOCATIVE],
   ];
-  const table = new WordBits(lists.reduce((n, [list]) => n + list.size, 0));
-  for (const [list, bit] of lists) for (const w of list) table.add(w, bit);
+  const table = WordBits.from(lists);
   // Common words that are also first names ("Will", "Grace") are no evidence of a name.
   for (const w of COMMON_WORDS) table.remove(w, FIRST);
   wordKinds = table;

@@ -1,28 +1,17 @@
-// Word tokens for the name and place recognizers: letters (with marks, apostrophes and inner
+// Words for the name and place recognizers: letters (with marks, apostrophes and inner
 // hyphens), their offsets and shape. One hand-written pass over the text: character classes come
 // from a table filled lazily per UTF-16 unit (a Unicode property regex per character would cost
-// more than the whole scan), and a token's string and lower-case form are made only when a
+// more than the whole scan), and a word's string and lower-case form are made only when a
 // recognizer asks for them. Only the words near a capital letter, and the lines written without
 // capitals, are scanned at all (see `scanWords`): lower-case prose between names is skipped.
 
 import { LETTER, LOWER, MARK, UNIT_CLASSES, UPPER, unitClass } from "./char-classes.js";
 
-/** Shape flags of a token (bits of `Token.shape`). */
+/** Shape flags of a word (bits of `Words.shapes`). */
 export const CAPITALIZED = 1; // upper-case first letter and some lower-case one: "Müller", "McNeil"
 export const ALL_CAPS = 2; // two or more letters, all upper case: "NASA", "O'NEIL"
 export const INITIAL = 4; // one upper-case letter: "J"
 export const LOWERCASE = 8; // lower-case first letter: "street", "van", "iPhone"
-
-export interface Token {
-  readonly start: number;
-  readonly end: number;
-  /** The word without a trailing period, possessive "'s" or trailing apostrophes and hyphens. */
-  readonly word: string;
-  readonly lower: string;
-  /** The word was followed by a period (kept outside `end`). */
-  readonly dot: boolean;
-  readonly shape: number;
-}
 
 /** The shared class table, as a local binding for the scan loops' ASCII fast path. */
 const classes = UNIT_CLASSES;
@@ -50,7 +39,7 @@ const unitsOf = (text: string, i: number) => {
 const APOSTROPHE = 39;
 const RIGHT_QUOTE = 0x2019;
 const HYPHEN = 45;
-/** At most this many UTF-16 units per token (as the regex `\p{L}[\p{L}\p{M}'’-]{0,39}`). */
+/** At most this many UTF-16 units per word (as the regex `\p{L}[\p{L}\p{M}'’-]{0,39}`). */
 const MAX_TOKEN = 40;
 
 /**
@@ -92,31 +81,6 @@ export class Words {
   }
   dot(i: number): boolean {
     return this.dots[i] === 1;
-  }
-}
-
-class WordToken implements Token {
-  constructor(
-    private readonly words: Words,
-    private readonly index: number,
-  ) {}
-  get start(): number {
-    return this.words.starts[this.index];
-  }
-  get end(): number {
-    return this.words.ends[this.index];
-  }
-  get word(): string {
-    return this.words.word(this.index);
-  }
-  get lower(): string {
-    return this.words.lower(this.index);
-  }
-  get dot(): boolean {
-    return this.words.dot(this.index);
-  }
-  get shape(): number {
-    return this.words.shapes[this.index] & ~LOWER_CASE_LINE;
   }
 }
 
@@ -291,7 +255,6 @@ function scanLowerCaseLines(text: string, from: number, to: number): number {
 
 let lastText: string | undefined;
 let lastWords: Words | undefined;
-let lastTokens: Token[] | undefined;
 
 /**
  * The words of `text` that names and places can involve: every word within WORDS_BEFORE /
@@ -334,67 +297,13 @@ export function scanWords(text: string): Words {
   lowerCaseLinesBefore(text.length);
   lastText = text;
   lastWords = new Words(text, sink.count, sink.starts, sink.ends, sink.shapes, sink.dots);
-  lastTokens = undefined;
   return lastWords;
-}
-
-/** Word tokens of `text`, as objects (a view of `scanWords`). */
-export function tokenize(text: string): Token[] {
-  const words = scanWords(text);
-  if (lastTokens === undefined) {
-    lastTokens = [];
-    for (let i = 0; i < words.count; i++) lastTokens.push(new WordToken(words, i));
-  }
-  return lastTokens;
-}
-
-// The shape tests run on every token: ASCII is decided by char codes, other text by the
-// Unicode regexes (the same answer, several times faster on English prose).
-const isAsciiUpper = (c: number) => c >= 65 && c <= 90;
-const isAsciiLower = (c: number) => c >= 97 && c <= 122;
-
-/** Name-like capitalization: Title case, "McConnan", "O'Neil", "DeLuca". */
-export function isCapitalized(word: string): boolean {
-  if (word.length < 2) return false;
-  const first = word.charCodeAt(0);
-  if (first < 128) {
-    if (!isAsciiUpper(first)) return false;
-    for (let i = 1; i < word.length; i++) {
-      const c = word.charCodeAt(i);
-      if (isAsciiLower(c)) return true;
-      if (c >= 128) return /\p{Ll}/u.test(word.slice(i));
-    }
-    return false;
-  }
-  return /^\p{Lu}/u.test(word) && /\p{Ll}/u.test(word);
-}
-
-export function isAllCaps(word: string): boolean {
-  if (word.length < 2) return false;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    if (c >= 128) return /^[\p{Lu}'’-]+$/u.test(word);
-    if (!isAsciiUpper(c) && c !== 39 && c !== 45) return false;
-  }
-  return true;
 }
 
 /** Abbreviations whose period does not end a sentence inside a name. */
 const ABBREVIATIONS = new Set(["st", "mt", "ft", "jr", "sr", "mr", "mrs", "ms", "dr"]);
 
-/** The text between two tokens is one space (or ". " after an initial). */
-export function adjacent(text: string, a: Token, b: Token): boolean {
-  const gap = b.start - a.end;
-  if (gap === 1) return text.charCodeAt(a.end) === 32;
-  return (
-    gap === 2 &&
-    a.dot &&
-    text.charCodeAt(a.end + 1) === 32 &&
-    (a.word.length === 1 || ABBREVIATIONS.has(a.lower))
-  );
-}
-
-/** `adjacent` for words a and b of `words`. */
+/** The text between words a and b is one space (or ". " after an initial or abbreviation). */
 export function adjacentWords(words: Words, a: number, b: number): boolean {
   const gap = words.starts[b] - words.ends[a];
   const text = words.text;

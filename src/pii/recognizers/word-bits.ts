@@ -20,6 +20,14 @@ export class WordBits {
   readonly #slots: Int32Array;
   readonly #mask: number;
 
+  /** The union of word lists, each word with the OR of its lists' bits. */
+  static from(lists: readonly (readonly [Iterable<string>, number])[]): WordBits {
+    const arrays = lists.map(([list, bits]) => [Array.from(list), bits] as const);
+    const table = new WordBits(arrays.reduce((n, [list]) => n + list.length, 0));
+    for (const [list, bits] of arrays) for (const word of list) table.add(word, bits);
+    return table;
+  }
+
   /** A table for up to `capacity` distinct words (kept at most half full). */
   constructor(capacity: number) {
     let size = 16;
@@ -85,19 +93,33 @@ export class WordBits {
       if (entry === 0) return 0;
       if (this.#slots[at + 1] === hash) {
         const key = this.#keys[entry - 1];
-        if (key.length === length && sameFolded(key, text, start)) return this.#slots[at + 2];
+        if (key.length === length && sameFolded(text, start, key)) return this.#slots[at + 2];
       }
     }
   }
 }
 
-/** Whether ASCII text from `start` equals the lower-case `key` once its capitals are folded. */
-function sameFolded(key: string, text: string, start: number): boolean {
+/** Whether the ASCII text from `start`, its capitals folded, begins with the lower-case `key`. */
+export function sameFolded(text: string, start: number, key: string): boolean {
   for (let k = 0; k < key.length; k++) {
     const c = text.charCodeAt(start + k);
     if ((c >= 65 && c <= 90 ? c + 32 : c) !== key.charCodeAt(k)) return false;
   }
   return true;
+}
+
+/**
+ * Whether text[start, end), lower-cased, is `word`. Up to its first non-ASCII unit a word's
+ * lower case matches it unit for unit, so a mismatch there is final.
+ */
+export function spanIs(text: string, start: number, end: number, word: string): boolean {
+  const length = end - start;
+  for (let k = 0; k < length; k++) {
+    const c = text.charCodeAt(start + k);
+    if (c >= 128) return text.slice(start, end).toLowerCase() === word;
+    if (k >= word.length || (c >= 65 && c <= 90 ? c + 32 : c) !== word.charCodeAt(k)) return false;
+  }
+  return length === word.length;
 }
 
 /** Whether text[start, end), lower-cased, is one of the lower-case `words` (in place if ASCII). */
@@ -112,7 +134,7 @@ export function spanInList(
   }
   const length = end - start;
   for (const word of words) {
-    if (word.length === length && sameFolded(word, text, start)) return true;
+    if (word.length === length && sameFolded(text, start, word)) return true;
   }
   return false;
 }
