@@ -35,6 +35,9 @@ export function projectOntoHyperplaneInBox(
     if (a === 0) continue;
     const room = Math.max(0, a > 0 ? hi - p[j] : p[j] - lo);
     const s = norm === "inf" ? 1 : Math.abs(a);
+    // A subnormal weight reaches its room only at an overflowing t (and moves <w, δ> by less
+    // than the smallest double): it takes no part, instead of coming out as ±Infinity.
+    if (!Number.isFinite(room / s)) continue;
     coords.push(j);
     breakpoints.push(room / s);
     slope += Math.abs(a) * s;

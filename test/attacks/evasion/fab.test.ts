@@ -97,6 +97,14 @@ describe("projectOntoHyperplaneInBox", () => {
       { numRuns: 300 },
     );
   });
+
+  it("leaves a subnormal weight out instead of moving it by Infinity", () => {
+    const out = new Float64Array(3);
+    const w = [5e-324, -0.25, 1e-9];
+    projectOntoHyperplaneInBox([0, 0, 0], w, 5e-324, [0, 1], "2", out);
+    expect([...out].every(Number.isFinite)).toBe(true);
+    expect(out[0]).toBe(0);
+  });
 });
 
 // Class 0 when x0 > x1; a third class that never wins near the data (as in white-box.test.ts).
