@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSpace } from "../../src/pii/recognizers/address.js";
+import { isSpace } from "../../src/pii/recognizers/char-classes.js";
 
 describe("address word cuts", () => {
   it("take as white space every UTF-16 unit the regex class \\s takes, and no other", () => {

@@ -7,7 +7,7 @@
 // "corner of"), never over whole texts.
 
 import type { RawFinding } from "../types.js";
-import { DIGIT, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
+import { DIGIT, isSpace, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
 import { digitRuns } from "./digit-runs.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
@@ -614,22 +614,6 @@ function isAsciiUpper(s: string, a: number, b: number): boolean {
     if (c < 65 || c > 90) return false;
   }
   return true;
-}
-
-/** White space as the regex class \s has it (ECMAScript WhiteSpace and LineTerminator). */
-export function isSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** "the corner of A and B": one location from "the" to the end of B. */

@@ -31,3 +31,19 @@ export function unitClass(code: number): number {
   const k = UNIT_CLASSES[code];
   return k === 0 ? classify(code) : k;
 }
+
+/** White space as the regex class \s has it (ECMA-262 WhiteSpace and LineTerminator). */
+export function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}

@@ -4,23 +4,10 @@
 // character, several times slower than the table lookup of an ASCII-only class, so the run is
 // found with the ASCII part of the class and continued by hand past non-ASCII characters.
 
+import { isSpace } from "./char-classes.js";
+
 /** The ASCII characters of the class (control characters other than \t-\r are not \s). */
 const ASCII_URL_CHARS = /[\x00-\x08\x0e-\x1f!#-&(-;=?-[\]_a-z~\x7f]*/y;
-
-/** The non-ASCII members of \s (ECMA-262 WhiteSpace and LineTerminator). */
-function isNonAsciiSpace(c: number): boolean {
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 
 /** The end of the maximal run of URL characters (UTF-16 units) that starts at `from`. */
 export function urlCharsEnd(text: string, from: number): number {
@@ -30,7 +17,7 @@ export function urlCharsEnd(text: string, from: number): number {
     ASCII_URL_CHARS.test(text);
     i = ASCII_URL_CHARS.lastIndex;
     const c = text.charCodeAt(i);
-    if (!(c >= 128) || isNonAsciiSpace(c)) return i;
+    if (!(c >= 128) || isSpace(c)) return i;
     i++;
   }
 }
