@@ -7,11 +7,11 @@
 // "corner of"), never over whole texts.
 
 import type { RawFinding } from "../types.js";
-import { DIGIT, isSpace, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
+import { isSpace, LETTER, MARK, UPPER, unitClass } from "./char-classes.js";
 import { digitRuns } from "./digit-runs.js";
 import { englishWordSet } from "./names-data.js";
 import { COMMON_WORDS, FUNCTION_WORDS, MONTH_AND_DAY_WORDS } from "./tokens.js";
-import { finding } from "./util.js";
+import { finding, isAsciiLetter, wordCharAt } from "./util.js";
 import { WordBits } from "./word-bits.js";
 
 /** Street types written after the name that make a street without a house number. */
@@ -686,15 +686,6 @@ const LOWER_PREFIXES: ReadonlySet<string> = new Set(
 );
 const POSTFIX_WORDS = new Set(POSTFIX_TYPES.replace(/\\/g, "").split("|"));
 
-const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
-
-/** A letter or digit at i (false outside the text). */
-function wordCharAt(text: string, i: number): boolean {
-  if (i < 0 || i >= text.length) return false;
-  const c = text.charCodeAt(i);
-  if (c < 128) return (c >= 48 && c <= 57) || isAsciiLetter(c);
-  return (unitClass(c) & (LETTER | DIGIT)) !== 0;
-}
 const isUpper = (text: string, i: number) => {
   const c = text.charCodeAt(i);
   if (Number.isNaN(c)) return false;

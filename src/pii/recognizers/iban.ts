@@ -3,7 +3,7 @@
 
 import type { RawFinding, Recognizer } from "../types.js";
 import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { asciiSet, finding, isAsciiLetter } from "./util.js";
+import { ASCII_LETTERS, finding, isAsciiLetter } from "./util.js";
 
 /** Total IBAN length per ISO 3166-1 country code (SWIFT IBAN Registry). */
 export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
@@ -120,14 +120,13 @@ export function ibanValid(iban: string): boolean {
 // Country code, check digits, then 11–30 alphanumerics, optionally in groups of four separated
 // by single spaces. Case-insensitive (people write IBANs in lower case too). Tried (sticky) two
 // letters before each run of two or more digits.
-const LETTERS = asciiSet(/[A-Za-z]/);
 export const IBAN_CANDIDATES: DigitAnchoredScan = {
   re: /[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/uy,
   lead: 2,
-  leadStart: LETTERS,
+  leadStart: ASCII_LETTERS,
   notAfter: "",
   first: [2, 32],
-  precededBy: LETTERS,
+  precededBy: ASCII_LETTERS,
   mayStart: (text, runs, r) => isAsciiLetter(text.charCodeAt(runs[r] - 2)),
 };
 

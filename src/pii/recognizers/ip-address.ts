@@ -26,8 +26,8 @@ export const V4_CANDIDATES: DigitAnchoredScan = {
   followedBy: asciiSet(/\./),
   mayStart: (text, runs, r) => runsShaped(text, runs, r, OCTETS),
 };
-// Hex groups and colons (and a trailing dotted quad); at most 45 characters (RFC 4291 max).
-// Hex groups around at least two colons; ASCII classes only, bounded (RFC 4291 max 45 chars).
+// Hex groups around at least two colons (and a trailing dotted quad); ASCII classes only, at
+// most 45 characters (RFC 4291 max).
 const V6 =
   /(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}:])/uy;
 const NOT_AFTER_V6 = ":.";

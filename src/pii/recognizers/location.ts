@@ -20,7 +20,7 @@ import {
   scanWords,
   type Words,
 } from "./tokens.js";
-import { finding } from "./util.js";
+import { finding, isAsciiLetter } from "./util.js";
 import { sameFolded, spanIs, WordBits } from "./word-bits.js";
 
 /** Phrases after which a capitalized word is a place (the phrase's words, in order). */
@@ -281,20 +281,16 @@ function toponymEnding(w: Words, i: number): boolean {
   for (let k = start; k < end - 2; k++) {
     if (text.charCodeAt(k) >= 128) return toponymEndingOf(w.lower(i));
   }
+  const letter = (k: number) => isAsciiLetter(text.charCodeAt(k));
   for (const e of endings) {
     const at = end - e.length;
     if (at - 3 < start || !sameFolded(text, at, e)) continue;
-    if (asciiLetter(text, at - 3) && asciiLetter(text, at - 2) && asciiLetter(text, at - 1)) {
+    if (letter(at - 3) && letter(at - 2) && letter(at - 1)) {
       return true;
     }
   }
   return false;
 }
-
-const asciiLetter = (text: string, k: number) => {
-  const c = text.charCodeAt(k) | 32;
-  return c >= 97 && c <= 122;
-};
 
 /** "Marysville": a generic place-name ending after at least three lower-case letters. */
 function toponymEndingOf(lower: string): boolean {

@@ -3,7 +3,7 @@
 
 import type { RawFinding, Recognizer } from "../types.js";
 import { type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
-import { asciiSet, finding, isAsciiLetter } from "./util.js";
+import { ASCII_LETTERS, finding, isAsciiLetter } from "./util.js";
 
 export function deaValid(value: string): boolean {
   const m = /^[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}$/.exec(value.toUpperCase());
@@ -17,7 +17,7 @@ export function deaValid(value: string): boolean {
 export const DEA_CANDIDATES: DigitAnchoredScan = {
   re: /[A-Za-z]{2}\d{7}(?![\p{L}\p{N}])/uy,
   lead: 2,
-  leadStart: asciiSet(/[A-Za-z]/),
+  leadStart: ASCII_LETTERS,
   notAfter: "",
   first: [7, 7],
   mayStart: (text, runs, r) =>

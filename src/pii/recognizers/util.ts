@@ -11,11 +11,11 @@ export interface Candidate {
   readonly match: RegExpExecArray;
 }
 
-/** Whether the character before `i` is a letter or digit (ASCII fast path). */
+/** Whether the unit at `i` is a letter or digit (false outside the text; ASCII fast path). */
 export function wordCharAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
   const c = text.charCodeAt(i);
-  if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+  if (c < 128) return (c >= 48 && c <= 57) || isAsciiLetter(c);
   return (unitClass(c) & (LETTER | DIGIT)) !== 0;
 }
 
@@ -57,8 +57,10 @@ export function includesFrom(text: string, needle: string, rareFrom: number): bo
   return false;
 }
 
-/** Whether a UTF-16 code unit is an ASCII letter. */
-export const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+/** Whether a UTF-16 code unit (NaN outside a text: no) is an ASCII letter. */
+export function isAsciiLetter(c: number): boolean {
+  return (c | 32) >= 97 && (c | 32) <= 122;
+}
 
 /** Membership table of the ASCII characters matching a one-character class regex. */
 export function asciiSet(charClass: RegExp): Uint8Array {
@@ -66,6 +68,9 @@ export function asciiSet(charClass: RegExp): Uint8Array {
   for (let c = 0; c < 128; c++) set[c] = charClass.test(String.fromCharCode(c)) ? 1 : 0;
   return set;
 }
+
+/** The ASCII letters, as an `asciiSet`. */
+export const ASCII_LETTERS = asciiSet(/[A-Za-z]/);
 
 /**
  * Maximal runs of characters from an ASCII `set` that are at least `minLength` long, as
