@@ -644,8 +644,7 @@ function propagate(w: Words, lex: Lexicon, found: readonly RawFinding[]): RawFin
     }
   }
   if (known.size === 0) return [];
-  const knownWords = new WordBits(known.size);
-  for (const word of known) knownWords.add(word, 1);
+  const knownWords = WordBits.from([[known, 1]]);
   const out: RawFinding[] = [];
   for (let i = 0; i < w.count; i++) {
     if (w.shapes[i] & CAPITALIZED && knownWords.getSpan(w.text, w.starts[i], w.ends[i])) {
