@@ -106,7 +106,11 @@ describe("mlsec pii (built binary)", () => {
     expect(bad.stderr).toContain("error[E_DATA_FORMAT]");
     expect(existsSync(out)).toBe(false);
     const latin1 = file("l.txt", Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
-    expect(runCli(["pii", "detect", latin1]).stderr).toContain("not valid UTF-8");
+    const notUtf8 = runCli(["pii", "detect", latin1]);
+    expect(notUtf8.status).toBe(2);
+    expect(notUtf8.stdout).toBe("");
+    expect(notUtf8.stderr).toContain("not valid UTF-8");
+    expect(notUtf8.stderr).toContain("Convert the text to UTF-8");
   });
 
   it("rejects unknown entity names and a hash operator without a key", () => {

@@ -155,13 +155,7 @@ async function readInput(file: string, maxBytes: number): Promise<string> {
     // Hostile or corrupt input: refuse invalid UTF-8 instead of analysing U+FFFD soup.
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (cause) {
-    throw new MlsecError(
-      "E_DATA_FORMAT",
-      `${file === "-" ? "standard input" : file} is not valid UTF-8`,
-      {
-        cause,
-      },
-    );
+    throw notUtf8(file === "-" ? "standard input" : file, cause);
   }
 }
 
@@ -256,6 +250,14 @@ function chunks(text: string): string[] {
   return out;
 }
 
+/** The error for input that is not UTF-8 (the generic hint speaks of .npz archives). */
+function notUtf8(name: string, cause: unknown): MlsecError {
+  return new MlsecError("E_DATA_FORMAT", `${name} is not valid UTF-8`, {
+    cause,
+    hint: "Convert the text to UTF-8 first, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8",
+  });
+}
+
 /** Where `pii detect` reads from: a file's read stream or standard input. */
 async function openSource(file: string, maxBytes: number): Promise<AsyncIterable<Uint8Array>> {
   if (file === "-") return process.stdin as AsyncIterable<Uint8Array>;
@@ -280,7 +282,7 @@ async function* streamPieces(file: string, maxBytes: number): AsyncGenerator<str
       return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
     } catch (cause) {
       // Hostile or corrupt input: refuse invalid UTF-8 instead of analysing U+FFFD soup.
-      throw new MlsecError("E_DATA_FORMAT", `${name} is not valid UTF-8`, { cause });
+      throw notUtf8(name, cause);
     }
   };
   for await (const chunk of await openSource(file, maxBytes)) {
