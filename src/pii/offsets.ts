@@ -3,13 +3,22 @@
 /** A high surrogate followed by a low one: the two units of one astral code point. */
 const SURROGATE_PAIR = /[\uD800-\uDBFF](?=[\uDC00-\uDFFF])/g;
 
-/** UTF-16 offsets of the high halves of the surrogate pairs in `text`, ascending. */
-function surrogatePairStarts(text: string): number[] {
+let lastText: string | undefined;
+let lastStarts: readonly number[] = [];
+
+/**
+ * UTF-16 offsets of the high halves of the surrogate pairs in `text`, ascending. The last text's
+ * are kept: the analyzer converts a text's offsets and its caller then measures the same text.
+ */
+function surrogatePairStarts(text: string): readonly number[] {
+  if (text === lastText) return lastStarts;
   const starts: number[] = [];
   SURROGATE_PAIR.lastIndex = 0;
   for (let m = SURROGATE_PAIR.exec(text); m !== null; m = SURROGATE_PAIR.exec(text)) {
     starts.push(m.index);
   }
+  lastText = text;
+  lastStarts = starts;
   return starts;
 }
 

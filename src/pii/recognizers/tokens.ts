@@ -225,7 +225,7 @@ function wordsBack(text: string, p: number, count: number, floor: number): numbe
 /** Capital letters (and any non-ASCII unit, checked by the table). */
 const CAPITAL_CANDIDATE = /[A-Z\u00C0-\uFFFF]/g;
 /** Lines with these characters are code or markup, not sentences written in lower case. */
-const CODE_CHARACTERS = /[{}()[\];=<>`$|\\/_*#@]/;
+const CODE_CHARACTERS = /[{}()[\];=<>`$|\\/_*#@]/g;
 
 /** Words before and after a capitalized word that the name and place rules look at. */
 const WORDS_BEFORE = 3;
@@ -233,6 +233,12 @@ const WORDS_AFTER = 4;
 
 /** Bit of `Words.shapes` beside the shape flags: the word is in a line without capitals. */
 export const LOWER_CASE_LINE = 16;
+
+/**
+ * The first code character at or after the line `scanLowerCaseLines` looks at, once found:
+ * lines are looked at in text order during one `scanWords`, so the text is searched once.
+ */
+let codeCharacterAt = -1;
 
 /**
  * Scans the lines of text[from, to), which hold no capital, unless they hold code. Returns the
@@ -244,7 +250,11 @@ function scanLowerCaseLines(text: string, from: number, to: number): number {
   while (lineStart < to) {
     const nl = text.indexOf("\n", lineStart);
     const lineEnd = nl < 0 || nl > to ? to : nl;
-    if (!CODE_CHARACTERS.test(text.slice(lineStart, lineEnd))) {
+    if (codeCharacterAt < lineStart) {
+      CODE_CHARACTERS.lastIndex = lineStart;
+      codeCharacterAt = CODE_CHARACTERS.exec(text)?.index ?? text.length;
+    }
+    if (codeCharacterAt >= lineEnd) {
       scanFrom(text, lineStart, lineEnd, Infinity, LOWER_CASE_LINE);
       scannedTo = lineEnd;
     }
@@ -266,6 +276,7 @@ let lastWords: Words | undefined;
 export function scanWords(text: string): Words {
   if (text === lastText && lastWords !== undefined) return lastWords;
   sink.count = 0;
+  codeCharacterAt = -1;
   let scanned = 0; // the text before this is scanned or skipped
   let windows = 0;
   let lineBreak = -1; // the first line break at or after `scanned`, once known
