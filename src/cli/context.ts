@@ -9,6 +9,8 @@ export interface CommandContext {
   readonly quiet: boolean;
   /** Writes to stdout (the command's result). */
   readonly out: (text: string) => void;
+  /** Writes a long result to stdout piece by piece, waiting whenever stdout's buffer is full. */
+  readonly write: (pieces: Iterable<string>) => Promise<void>;
   /** Writes to stderr (diagnostics); silent with --quiet. */
   readonly log: (text: string) => void;
   /** A progress listener that draws a bar on an interactive stderr, and does nothing otherwise. */

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { Command } from "commander";
 import { createRng, isMlsecError, MlsecError, toMlsecError } from "../core/index.js";
 import { type CommandContext, EXIT_ERROR, EXIT_OK, type OutputFormat } from "./context.js";
@@ -22,6 +23,11 @@ export function contextFrom(globals: GlobalOptions): CommandContext {
     seed: globals.seed,
     quiet: globals.quiet,
     out: (text) => process.stdout.write(text),
+    write: async (pieces) => {
+      for (const piece of pieces) {
+        if (!process.stdout.write(piece)) await once(process.stdout, "drain");
+      }
+    },
     log: (text) => {
       if (!globals.quiet) process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
     },

@@ -14,6 +14,7 @@ import { EXIT_FINDING, EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, MlsecError } from "../runner.js";
+import { FindingLog, type FindingSource, jsonReport, textReport } from "./pii-report.js";
 
 type InputFormat = "text" | "jsonl" | "csv";
 
@@ -323,24 +324,6 @@ async function* streamJsonlTexts(file: string, field: string, maxBytes: number) 
 // ---------------------------------------------------------------------------------------------
 // detect
 
-/** A finding as printed: the matched text only with --show-text (so reports do not leak it). */
-type ReportedFinding = Omit<Finding, "recognizer" | "text"> & { readonly text?: string };
-
-interface DetectRecord {
-  readonly record: number;
-  readonly column?: string;
-  readonly findings: readonly ReportedFinding[];
-}
-
-interface DetectResult {
-  readonly input: string;
-  readonly inputFormat: InputFormat;
-  readonly offsets: OffsetUnit;
-  readonly documents: number;
-  readonly summary: { readonly findings: number; readonly byType: Record<string, number> };
-  readonly results: readonly DetectRecord[];
-}
-
 async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions): Promise<number> {
   // The analyzer alone: pii/index.js would also load the anonymizers, the vault and the tabular
   // code, a fifth of the start-up time.
@@ -358,86 +341,52 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
     offsets: opts.offsets,
     recognizers: await nerRecognizers(opts, format, text),
   };
-  const shape = (f: Finding): ReportedFinding => ({
-    type: f.type,
-    start: f.start,
-    end: f.end,
-    score: f.score,
-    ...(opts.showText ? { text: f.text } : {}),
-    ...(f.detail === undefined ? {} : { detail: f.detail }),
-  });
-  const results: DetectRecord[] = [];
-  let documents = 0;
+  const log = new FindingLog();
+  /** Logs a text's findings, their offsets moved by `base` (where the text starts in the input). */
+  const record = (source: FindingSource, findings: readonly Finding[], base = 0) => {
+    for (const f of findings) {
+      log.add(source, {
+        type: f.type,
+        start: f.start + base,
+        end: f.end + base,
+        score: f.score,
+        ...(opts.showText ? { text: f.text } : {}),
+        ...(f.detail === undefined ? {} : { detail: f.detail }),
+      });
+    }
+  };
   if (format === "jsonl") {
     const texts = streaming
       ? streamJsonlTexts(file, opts.textField, opts.maxBytes)
       : (await jsonlRecords(text, opts.textField)).map((r) => r[opts.textField] as string);
     for await (const t of texts) {
-      documents++;
-      const findings = analyze(t, analyzeOptions);
-      if (findings.length > 0) results.push({ record: documents, findings: findings.map(shape) });
+      log.documents++;
+      record({ record: log.documents }, analyze(t, analyzeOptions));
     }
   } else if (format === "csv") {
     const records = await csvRecords(text);
     const [header = [], ...rows] = records;
-    documents = rows.length;
+    log.documents = rows.length;
     rows.forEach((row, r) => {
       row.forEach((cell, c) => {
-        const findings = analyze(cell, analyzeOptions);
-        if (findings.length > 0) {
-          results.push({
-            record: r + 1,
-            column: header[c] ?? String(c),
-            findings: findings.map(shape),
-          });
-        }
+        record({ record: r + 1, column: header[c] ?? String(c) }, analyze(cell, analyzeOptions));
       });
     });
   } else {
-    documents = 1;
-    const all: ReportedFinding[] = [];
+    log.documents = 1;
     let base = 0;
     for await (const piece of streaming ? streamPieces(file, opts.maxBytes) : chunks(text)) {
-      for (const f of analyze(piece, analyzeOptions)) {
-        all.push({ ...shape(f), start: f.start + base, end: f.end + base });
-      }
+      record({ record: 1 }, analyze(piece, analyzeOptions), base);
       base += opts.offsets === "utf16" ? piece.length : codePointLength(piece);
     }
-    if (all.length > 0) results.push({ record: 1, findings: all });
   }
-  const byType: Record<string, number> = {};
-  let total = 0;
-  for (const r of results) {
-    for (const f of r.findings) {
-      byType[f.type] = (byType[f.type] ?? 0) + 1;
-      total++;
-    }
-  }
-  const result: DetectResult = {
-    input: file,
-    inputFormat: format,
-    offsets: opts.offsets,
-    documents,
-    summary: { findings: total, byType },
-    results,
-  };
-  emit(ctx, "pii detect", result, renderDetect);
+  // Printed only once the whole input is analysed: bad input found late leaves no partial report.
+  await ctx.write(
+    ctx.format === "json"
+      ? jsonReport({ input: file, inputFormat: format, offsets: opts.offsets }, log)
+      : textReport(log),
+  );
   return EXIT_OK;
-}
-
-function renderDetect(r: DetectResult): string {
-  const rows: string[][] = [["record", "type", "start-end", "score", "text"]];
-  for (const rec of r.results) {
-    for (const f of rec.findings) {
-      const where = rec.column === undefined ? String(rec.record) : `${rec.record}:${rec.column}`;
-      rows.push([where, f.type, `${f.start}-${f.end}`, f.score.toFixed(2), f.text ?? ""]);
-    }
-  }
-  const types = Object.entries(r.summary.byType)
-    .map(([t, n]) => `${t} ${n}`)
-    .join(", ");
-  const summary = `${r.summary.findings} finding(s) in ${r.documents} document(s)${types ? `: ${types}` : ""}`;
-  return rows.length > 1 ? `${table(rows)}\n${summary}` : summary;
 }
 
 // ---------------------------------------------------------------------------------------------
