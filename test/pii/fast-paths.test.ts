@@ -1,10 +1,17 @@
 import fc from "fast-check";
 import examples from "libphonenumber-js/examples.mobile.json" with { type: "json" };
 import type { CountryCode } from "libphonenumber-js/max";
-import { getExampleNumber, isPossiblePhoneNumber, isValidPhoneNumber } from "libphonenumber-js/max";
+import {
+  getCountries,
+  getExampleNumber,
+  isPossiblePhoneNumber,
+  isValidPhoneNumber,
+  parsePhoneNumberFromString,
+} from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
 import { analyze, DEFAULT_PHONE_REGIONS, makePhoneRecognizer } from "../../src/pii/index.js";
 import { mayBeNational, mayBeValidNational } from "../../src/pii/recognizers/phone.js";
+import { readPlainNumber } from "../../src/pii/recognizers/phone-reading.js";
 
 // The fast paths must give the same answers as the slow, obviously right ones they replace.
 
@@ -73,6 +80,73 @@ describe("phone-number prefilter", () => {
     const first = warm.detect(text.join("\n"));
     expect(warm.detect(text.join("\n"))).toEqual(first);
     expect(makePhoneRecognizer().detect(text.join("\n"))).toEqual(first);
+  });
+});
+
+describe("phone-number reading", () => {
+  const regions = DEFAULT_PHONE_REGIONS as readonly CountryCode[];
+  const parsed = (text: string, region?: CountryCode) => {
+    const number = parsePhoneNumberFromString(
+      text,
+      region === undefined ? { extract: false } : { defaultCountry: region, extract: false },
+    );
+    return { valid: number?.isValid() ?? false, possible: number?.isPossible() ?? false };
+  };
+  // Example numbers of every region, some digits changed: many valid, many near misses.
+  const nationals = getCountries().map((c) => getExampleNumber(c, examples)!.nationalNumber);
+  const digits = fc.oneof(
+    fc.stringMatching(/^[0-9]{5,16}$/),
+    fc
+      .tuple(fc.constantFrom(...nationals), fc.nat(), fc.stringMatching(/^[0-9]?$/))
+      .map(([n, at, d]) => n.slice(0, at % n.length) + d + n.slice((at % n.length) + d.length)),
+  );
+  const prefixes = [
+    "",
+    "0",
+    "1",
+    "8",
+    "00",
+    "011",
+    "0011",
+    "001",
+    "44",
+    "49",
+    "+",
+    "+1",
+    "+44",
+    "+7",
+  ];
+  const written = fc
+    .tuple(fc.constantFrom(...prefixes), digits, fc.array(fc.nat(), { maxLength: 4 }))
+    .map(([prefix, number, cuts]) => {
+      let text = number;
+      for (const cut of cuts) {
+        const at = 1 + (cut % (text.length - 1));
+        text = text.slice(0, at) + [" ", "-", ".", "  ", ") "][cut % 5] + text.slice(at);
+      }
+      return prefix + text;
+    });
+
+  it("reads every plain text as libphonenumber parses it, in every region and in none", () => {
+    fc.assert(
+      fc.property(written, fc.constantFrom(...regions, undefined), (text, region) => {
+        expect(readPlainNumber(text, region)).toEqual(parsed(text, region));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it("reads every region's example number as libphonenumber does, nationally and internationally", () => {
+    for (const country of getCountries()) {
+      const example = getExampleNumber(country, examples)!;
+      for (const text of [example.formatNational(), example.formatInternational()]) {
+        const region = regions.includes(country) ? country : undefined;
+        expect(readPlainNumber(text, region)).toEqual(parsed(text, region));
+      }
+    }
+  });
+  it("leaves text that is not plain to libphonenumber", () => {
+    expect(readPlainNumber("212-555-0142 ext. 7", "US")).toBeUndefined();
+    expect(readPlainNumber("tel:+1-212-555-0142", "US")).toBeUndefined();
   });
 });
 

@@ -2,10 +2,18 @@
 // libphonenumber metadata): international numbers by their country code, national numbers
 // against the numbering plans of a list of regions.
 
-import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
-import { getCountryCallingCode, Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { CountryCode } from "libphonenumber-js/max";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { RawFinding, Recognizer } from "../types.js";
 import { chainedDigits, type DigitAnchoredScan, digitAnchoredMatches } from "./digit-runs.js";
+import {
+  afterIddPrefix,
+  NOT_A_NUMBER,
+  type NumberingPlan,
+  numberingPlan,
+  readPlainNumber,
+  type Verdict,
+} from "./phone-reading.js";
 import { asciiSet, finding, NUMBER_NEGATIVE_CONTEXT } from "./util.js";
 
 /** Regions tried for numbers written without a country code (many national formats). */
@@ -97,93 +105,42 @@ function separatorsLookLikePhone(raw: string): boolean {
   return /[ .()-]/.test(raw.trim());
 }
 
-/**
- * Necessary conditions for a national number to be possible or valid in a region, from the
- * region's metadata: after its national prefix is stripped, the national significant number has
- * one of the region's possible lengths (and, to be valid, matches its general pattern). A parse
- * by libphonenumber costs about 15 µs; these tests rule out most regions for a candidate in well
- * under one. Regions whose prefix rule rewrites digits, and numbers that start with the region's
- * international dialling prefix or its country calling code (libphonenumber strips a calling code
- * written without "+"), are always handed to libphonenumber.
- */
-interface LengthRule {
-  readonly lengths: readonly number[];
-  /** The national prefix, anchored; undefined when the region has none. */
-  readonly prefix?: RegExp;
-  /** The prefix rule rewrites digits (a transform rule): no shortcut is safe. */
-  readonly rewrites: boolean;
-  /** The region's general national-number pattern, anchored (every valid number matches it). */
-  readonly pattern?: RegExp;
-  readonly idd: RegExp;
-  readonly callingCode: string;
-}
-
-const lengthRules = new Map<CountryCode, LengthRule>();
-
-/** A metadata method outside the typed surface of libphonenumber-js ("missing" if absent). */
-function planValue(plan: object, method: string): unknown {
-  const fn = (plan as Record<string, unknown>)[method];
-  return typeof fn === "function" ? fn.call(plan) : "missing";
-}
-
-function lengthRule(region: CountryCode): LengthRule {
-  let rule = lengthRules.get(region);
-  if (rule === undefined) {
-    const metadata = new Metadata();
-    metadata.selectNumberingPlan(region);
-    const plan = metadata.numberingPlan!;
-    // The compressed metadata stores an absent value as 0 or leaves it out.
-    const prefix = planValue(plan, "nationalPrefixForParsing");
-    const transform = planValue(plan, "nationalPrefixTransformRule");
-    const pattern = planValue(plan, "nationalNumberPattern");
-    rule = {
-      lengths: plan.possibleLengths(),
-      ...(typeof prefix === "string" && prefix !== "missing" && prefix !== ""
-        ? { prefix: new RegExp(`^(?:${prefix})`) }
-        : {}),
-      rewrites: prefix === "missing" || (typeof transform === "string" && transform !== ""),
-      ...(typeof pattern === "string" && pattern !== "missing" && pattern !== ""
-        ? { pattern: new RegExp(`^(?:${pattern})$`) }
-        : {}),
-      idd: new RegExp(`^(?:${plan.IDDPrefix()})`),
-      callingCode: getCountryCallingCode(region),
-    };
-    lengthRules.set(region, rule);
-  }
-  return rule;
-}
+// Necessary conditions for a national number to be possible or valid in a region, from the
+// region's metadata: after its national prefix is stripped, the national significant number has
+// one of the region's possible lengths (and, to be valid, matches its general pattern). They
+// rule out most regions for a candidate before its verdict is read. Regions whose prefix rule
+// rewrites digits, and numbers that start with the region's international dialling prefix or its
+// country calling code (libphonenumber strips a calling code written without "+"), always pass.
 
 /**
- * The national significant numbers libphonenumber may read from national digits: the digits
- * themselves or, as it does without a transform rule, the digits after the national prefix match.
+ * Whether `test` holds for a national significant number libphonenumber may read from national
+ * digits: the digits themselves or, as it does without a transform rule, the digits after the
+ * national prefix match.
  */
-function significantNumbers(rule: LengthRule, digits: string): string[] {
-  const m = rule.prefix?.exec(digits);
-  return m && m[0].length > 0 ? [digits, digits.slice(m[0].length)] : [digits];
+function someSignificantNumber(
+  plan: NumberingPlan,
+  digits: string,
+  test: (national: string) => boolean,
+): boolean {
+  if (test(digits)) return true;
+  const m = plan.prefix?.exec(digits);
+  return m !== null && m !== undefined && m[0].length > 0 && test(digits.slice(m[0].length));
 }
 
-/**
- * libphonenumber reads digits after the region's international dialling prefix as an
- * international number, unless nothing or a 0 follows the prefix (stripIddPrefix: no calling
- * code starts with 0).
- */
-function readsAsInternational(rule: LengthRule, digits: string): boolean {
-  const idd = rule.idd.exec(digits);
-  if (idd === null || idd[0].length === 0) return false;
-  const rest = digits.slice(idd[0].length);
-  return rest.length > 0 && rest[0] !== "0";
-}
-
-/** Shortcuts are off when libphonenumber would read the digits another way. */
-function undecidable(rule: LengthRule, digits: string): boolean {
-  return rule.rewrites || readsAsInternational(rule, digits) || digits.startsWith(rule.callingCode);
+/** The conditions do not hold when libphonenumber would read the digits another way. */
+function undecidable(plan: NumberingPlan, digits: string): boolean {
+  return (
+    plan.transform !== undefined ||
+    afterIddPrefix(plan, digits) !== undefined ||
+    digits.startsWith(plan.callingCode)
+  );
 }
 
 /** A necessary condition for `isPossiblePhoneNumber(digits, region)`: a possible length. */
 export function mayBeNational(digits: string, region: CountryCode): boolean {
-  const rule = lengthRule(region);
-  if (undecidable(rule, digits)) return true;
-  return significantNumbers(rule, digits).some((n) => rule.lengths.includes(n.length));
+  const plan = numberingPlan(region);
+  if (undecidable(plan, digits)) return true;
+  return someSignificantNumber(plan, digits, (n) => plan.lengths.includes(n.length));
 }
 
 /**
@@ -192,36 +149,36 @@ export function mayBeNational(digits: string, region: CountryCode): boolean {
  * type of the region).
  */
 export function mayBeValidNational(digits: string, region: CountryCode): boolean {
-  const rule = lengthRule(region);
-  if (undecidable(rule, digits)) return true;
-  return significantNumbers(rule, digits).some(
-    (n) => rule.lengths.includes(n.length) && (rule.pattern === undefined || rule.pattern.test(n)),
+  const plan = numberingPlan(region);
+  if (undecidable(plan, digits)) return true;
+  return someSignificantNumber(
+    plan,
+    digits,
+    (n) => plan.lengths.includes(n.length) && plan.general.test(n),
   );
 }
 
 /**
  * Validity of recent candidates per recognizer: the same number recurs in real text (a support
- * line in every ticket, a version string in every log line), and each libphonenumber parse is
- * expensive. Bounded: cleared when full.
+ * line in every ticket, a version string in every log line), and scoring one is not free.
+ * Bounded: cleared when full.
  */
 const MEMO_LIMIT = 4096;
 
 /**
- * libphonenumber's parse of the whole string, as isValidPhoneNumber and isPossiblePhoneNumber
- * make it (`extract: false`); one parse answers both questions.
+ * libphonenumber's verdict on the whole string, as isValidPhoneNumber and isPossiblePhoneNumber
+ * reach it (`extract: false`): read from the metadata when the text is plain, else parsed.
  */
-function parseWhole(text: string, region?: CountryCode): PhoneNumber | undefined {
-  return parsePhoneNumberFromString(
+function verdictOn(text: string, region?: CountryCode): Verdict {
+  const read = readPlainNumber(text, region);
+  if (read !== undefined) return read;
+  const number = parsePhoneNumberFromString(
     text,
     region === undefined ? { extract: false } : { defaultCountry: region, extract: false },
   );
+  return number ? { valid: number.isValid(), possible: number.isPossible() } : NOT_A_NUMBER;
 }
 
-/**
- * Valid in some region (0.6 shaped, 0.4 bare), else possible in some region (0.4 / 0.2), else
- * 0.2 for a shaped number of seven or more digits. Each region is parsed at most once: first
- * for validity where the metadata allows it, then (reusing those parses) for possibility.
- */
 /**
  * The regions a recognizer tries, in the order it tries them: the outcome of scoreCandidate does
  * not depend on the order (any valid region, else any possible one), so the region that last
@@ -248,6 +205,11 @@ class RegionOrder {
   }
 }
 
+/**
+ * Valid in some region (0.6 shaped, 0.4 bare), else possible in some region (0.4 / 0.2), else
+ * 0.2 for a shaped number of seven or more digits. Each region's verdict is read at most once:
+ * first for validity where the metadata allows it, then (reusing those verdicts) for possibility.
+ */
 function scoreCandidate(
   normalized: string,
   main: string,
@@ -255,29 +217,31 @@ function scoreCandidate(
   regions: RegionOrder,
 ): number {
   if (normalized.startsWith("+")) {
-    const number = parseWhole(normalized);
-    if (number?.isValid()) return 0.75;
-    return number?.isPossible() ? 0.4 : 0;
+    const verdict = verdictOn(normalized);
+    if (verdict.valid) return 0.75;
+    return verdict.possible ? 0.4 : 0;
   }
   const shaped = separatorsLookLikePhone(main);
   // A bare digit run is far more often an ID or amount than a phone number: it is tried
   // against the first few regions only (also the expensive case for libphonenumber).
   const national = normalized.replace(/\D/g, "");
   const tried = (shaped ? regions.all : regions.bare).filter((r) => mayBeNational(national, r));
-  const parsed = new Map<CountryCode, PhoneNumber | undefined>();
+  const verdicts = new Map<CountryCode, Verdict>();
+  const verdictIn = (region: CountryCode) => {
+    let verdict = verdicts.get(region);
+    if (verdict === undefined) {
+      verdict = verdictOn(normalized, region);
+      verdicts.set(region, verdict);
+    }
+    return verdict;
+  };
   for (const region of tried) {
-    if (!mayBeValidNational(national, region)) continue;
-    const number = parseWhole(normalized, region);
-    if (number?.isValid()) {
+    if (mayBeValidNational(national, region) && verdictIn(region).valid) {
       regions.promote(region);
       return shaped ? 0.6 : 0.4;
     }
-    parsed.set(region, number);
   }
-  const possible = tried.some((region) =>
-    (parsed.has(region) ? parsed.get(region) : parseWhole(normalized, region))?.isPossible(),
-  );
-  if (possible) return shaped ? 0.4 : 0.2;
+  if (tried.some((region) => verdictIn(region).possible)) return shaped ? 0.4 : 0.2;
   return shaped && digitCount >= 7 ? 0.2 : 0;
 }
 
