@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { lineEndAfter } from "../../src/cli/commands/pii.js";
 import {
   FindingLog,
   type FindingSource,
@@ -105,5 +106,26 @@ describe("pii detect report", () => {
     expect(parts.length).toBeGreaterThan(10);
     expect(Math.max(...parts.map((p) => p.length))).toBeLessThan(70_000);
     expect(JSON.parse(parts.join("")).results[0].findings).toHaveLength(20_000);
+  });
+});
+
+describe("pii detect's piece cutter", () => {
+  it("finds the line end after an offset as indexOf on the joined parts does", () => {
+    const part = fc.string({ unit: fc.constantFrom("a", "\n", "é", "😀"), maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), fc.nat(60), (parts, from) => {
+        const joined = parts.join("");
+        const nl = joined.indexOf("\n", from);
+        const cut = lineEndAfter(parts, from);
+        if (nl < 0) {
+          expect(cut).toBeUndefined();
+        } else {
+          expect(cut).toBeDefined();
+          const [i, at] = cut as [number, number];
+          expect(parts.slice(0, i).join("").length + at).toBe(nl + 1);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
