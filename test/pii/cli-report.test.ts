@@ -31,7 +31,7 @@ const runs = fc.array(fc.tuple(source, fc.array(finding, { minLength: 1, maxLeng
 });
 
 function logOf(groups: [FindingSource, ReportedFinding[]][]): FindingLog {
-  const log = new FindingLog();
+  const log = new FindingLog({ withText: true });
   log.documents = groups.length;
   for (const [src, findings] of groups) for (const f of findings) log.add(src, f);
   return log;
@@ -98,7 +98,7 @@ describe("pii detect report", () => {
   });
 
   it("prints a long report in pieces of bounded size", () => {
-    const log = new FindingLog();
+    const log = new FindingLog({ withText: true });
     for (let i = 0; i < 20_000; i++) {
       log.add({ record: 1 }, { type: "URL", start: i * 10, end: i * 10 + 5, score: 0.9 });
     }

@@ -4,7 +4,7 @@
 
 import { SCHEMA_VERSION } from "../output.js";
 
-/** A finding as `pii detect` reports it; `text` only with --show-text. */
+/** A finding as `pii detect` reports it (`text` only with --show-text). */
 export interface ReportedFinding {
   readonly type: string;
   readonly start: number;
@@ -32,6 +32,8 @@ function grown<T extends Float64Array | Int32Array>(from: T, make: (n: number) =
 
 /** The findings of one `pii detect` run, in the order they were found. */
 export class FindingLog {
+  /** Keep each finding's matched text (--show-text). */
+  readonly #withText: boolean;
   #count = 0;
   #records = new Float64Array(INITIAL_CAPACITY);
   #columns = new Int32Array(INITIAL_CAPACITY); // index into #columnNames, or -1
@@ -47,6 +49,10 @@ export class FindingLog {
   /** How many documents (texts, records or rows) were analysed. */
   documents = 0;
 
+  constructor(options: { readonly withText: boolean }) {
+    this.#withText = options.withText;
+  }
+
   get count(): number {
     return this.#count;
   }
@@ -56,16 +62,17 @@ export class FindingLog {
     return Object.fromEntries(this.#byType);
   }
 
-  add(source: FindingSource, f: ReportedFinding): void {
+  /** Adds a finding, its offsets moved by `offset` (where its text starts in the input). */
+  add(source: FindingSource, f: ReportedFinding, offset = 0): void {
     if (this.#count === this.#starts.length) this.#grow();
     const i = this.#count++;
     this.#records[i] = source.record;
     this.#columns[i] = source.column === undefined ? -1 : indexIn(this.#columnNames, source.column);
     this.#types[i] = indexIn(this.#typeNames, f.type);
-    this.#starts[i] = f.start;
-    this.#ends[i] = f.end;
+    this.#starts[i] = f.start + offset;
+    this.#ends[i] = f.end + offset;
     this.#scores[i] = f.score;
-    if (f.text !== undefined) this.#texts.set(i, f.text);
+    if (this.#withText && f.text !== undefined) this.#texts.set(i, f.text);
     if (f.detail !== undefined) this.#details.set(i, f.detail);
     this.#byType.set(f.type, (this.#byType.get(f.type) ?? 0) + 1);
   }
@@ -81,17 +88,23 @@ export class FindingLog {
     this.#scores = grown(this.#scores, f64);
   }
 
-  finding(i: number): ReportedFinding {
-    const text = this.#texts.get(i);
-    const detail = this.#details.get(i);
-    return {
-      type: this.#typeNames[this.#types[i]],
-      start: this.#starts[i],
-      end: this.#ends[i],
-      score: this.#scores[i],
-      ...(text === undefined ? {} : { text }),
-      ...(detail === undefined ? {} : { detail }),
-    };
+  type(i: number): string {
+    return this.#typeNames[this.#types[i]];
+  }
+  start(i: number): number {
+    return this.#starts[i];
+  }
+  end(i: number): number {
+    return this.#ends[i];
+  }
+  score(i: number): number {
+    return this.#scores[i];
+  }
+  text(i: number): string | undefined {
+    return this.#texts.get(i);
+  }
+  detail(i: number): string | undefined {
+    return this.#details.get(i);
   }
 
   source(i: number): FindingSource {
@@ -144,10 +157,11 @@ const jsonNumber = (x: number) => (Number.isFinite(x) ? String(x) : "null");
  * of its text.
  */
 function findingJson(log: FindingLog, i: number): string {
-  const f = log.finding(i);
-  let json = `{\n          "type": ${JSON.stringify(f.type)},\n          "start": ${jsonNumber(f.start)},\n          "end": ${jsonNumber(f.end)},\n          "score": ${jsonNumber(f.score)}`;
-  if (f.text !== undefined) json += `,\n          "text": ${JSON.stringify(f.text)}`;
-  if (f.detail !== undefined) json += `,\n          "detail": ${JSON.stringify(f.detail)}`;
+  let json = `{\n          "type": ${JSON.stringify(log.type(i))},\n          "start": ${jsonNumber(log.start(i))},\n          "end": ${jsonNumber(log.end(i))},\n          "score": ${jsonNumber(log.score(i))}`;
+  const text = log.text(i);
+  if (text !== undefined) json += `,\n          "text": ${JSON.stringify(text)}`;
+  const detail = log.detail(i);
+  if (detail !== undefined) json += `,\n          "detail": ${JSON.stringify(detail)}`;
   return `${json}\n        }`;
 }
 
@@ -223,8 +237,13 @@ function* textParts(log: FindingLog): Generator<string> {
 }
 
 function row(log: FindingLog, i: number): string[] {
-  const f = log.finding(i);
   const { record, column } = log.source(i);
   const where = column === undefined ? String(record) : `${record}:${column}`;
-  return [where, f.type, `${f.start}-${f.end}`, f.score.toFixed(2), f.text ?? ""];
+  return [
+    where,
+    log.type(i),
+    `${log.start(i)}-${log.end(i)}`,
+    log.score(i).toFixed(2),
+    log.text(i) ?? "",
+  ];
 }

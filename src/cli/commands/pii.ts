@@ -366,19 +366,9 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
     offsets: opts.offsets,
     recognizers: await nerRecognizers(opts, format, text),
   };
-  const log = new FindingLog();
-  /** Logs a text's findings, their offsets moved by `base` (where the text starts in the input). */
-  const record = (source: FindingSource, findings: readonly Finding[], base = 0) => {
-    for (const f of findings) {
-      log.add(source, {
-        type: f.type,
-        start: f.start + base,
-        end: f.end + base,
-        score: f.score,
-        ...(opts.showText ? { text: f.text } : {}),
-        ...(f.detail === undefined ? {} : { detail: f.detail }),
-      });
-    }
+  const log = new FindingLog({ withText: opts.showText === true });
+  const record = (source: FindingSource, findings: readonly Finding[], offset = 0) => {
+    for (const f of findings) log.add(source, f, offset);
   };
   if (format === "jsonl") {
     const texts = streaming
