@@ -287,8 +287,9 @@ export function scanWords(text: string): Words {
     return Math.max(scanned, scanLowerCaseLines(text, from, limit));
   };
   CAPITAL_CANDIDATE.lastIndex = 0;
-  for (let m = CAPITAL_CANDIDATE.exec(text); m !== null; m = CAPITAL_CANDIDATE.exec(text)) {
-    const at = m.index;
+  // test, not exec: no match array per capital; the match is the one unit before lastIndex.
+  while (CAPITAL_CANDIDATE.test(text)) {
+    const at = CAPITAL_CANDIDATE.lastIndex - 1;
     if (!(classOf(text, at) & UPPER)) continue;
     // Lines without capitals lie between the last window and this capital only if a line break
     // does.
