@@ -43,8 +43,8 @@ export class FindingLog {
   #scores = new Float64Array(INITIAL_CAPACITY);
   readonly #texts = new Map<number, string>();
   readonly #details = new Map<number, string>();
-  readonly #typeNames: string[] = [];
-  readonly #columnNames: string[] = [];
+  readonly #typeNames = new Names();
+  readonly #columnNames = new Names();
   readonly #byType = new Map<string, number>();
   /** How many documents (texts, records or rows) were analysed. */
   documents = 0;
@@ -67,8 +67,8 @@ export class FindingLog {
     if (this.#count === this.#starts.length) this.#grow();
     const i = this.#count++;
     this.#records[i] = source.record;
-    this.#columns[i] = source.column === undefined ? -1 : indexIn(this.#columnNames, source.column);
-    this.#types[i] = indexIn(this.#typeNames, f.type);
+    this.#columns[i] = source.column === undefined ? -1 : this.#columnNames.indexOf(source.column);
+    this.#types[i] = this.#typeNames.indexOf(f.type);
     this.#starts[i] = f.start + offset;
     this.#ends[i] = f.end + offset;
     this.#scores[i] = f.score;
@@ -89,7 +89,7 @@ export class FindingLog {
   }
 
   type(i: number): string {
-    return this.#typeNames[this.#types[i]];
+    return this.#typeNames.at(this.#types[i]);
   }
   start(i: number): number {
     return this.#starts[i];
@@ -111,7 +111,7 @@ export class FindingLog {
     const column = this.#columns[i];
     return {
       record: this.#records[i],
-      ...(column < 0 ? {} : { column: this.#columnNames[column] }),
+      ...(column < 0 ? {} : { column: this.#columnNames.at(column) }),
     };
   }
 
@@ -121,11 +121,25 @@ export class FindingLog {
   }
 }
 
-function indexIn(names: string[], name: string): number {
-  const i = names.indexOf(name);
-  if (i >= 0) return i;
-  names.push(name);
-  return names.length - 1;
+/** Distinct strings numbered in the order they are first seen. */
+class Names {
+  readonly #list: string[] = [];
+  readonly #index = new Map<string, number>();
+
+  /** The name's number, given on first sight. */
+  indexOf(name: string): number {
+    let i = this.#index.get(name);
+    if (i === undefined) {
+      i = this.#list.length;
+      this.#list.push(name);
+      this.#index.set(name, i);
+    }
+    return i;
+  }
+
+  at(i: number): string {
+    return this.#list[i];
+  }
 }
 
 /** What `pii detect` read, printed before its findings. */
