@@ -19,7 +19,8 @@
 //               cliWallMBs), the CPU time of a run on a one-line file (startupCpuS), the rate once
 //               started and warmed up (steadyMBs: the extra MiB over the extra CPU time of the
 //               larger file) and what is left over as fixed cost (fixedCpuS: start-up, loading
-//               the word lists, compiling hot code); baseline as above.
+//               the word lists, compiling hot code); baseline as above. With BENCH_CLI_HUGE=1, also
+//               one run on ten times BENCH_CLI_MB MiB (hugeMBs, hugeWallMBs: CPU and wall time).
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
 //   recognizers-{text,readmes}: CPU ms per MB of each recognizer's detect() alone (a scan it
 //               shares with others through a per-text cache counted in each), the phone
@@ -30,7 +31,15 @@
 // The long texts are not one text repeated: every copy shifts its digits, so per-value caches
 // (phone-number validity) see as many distinct numbers as real data would.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -365,11 +374,14 @@ if (corpus.bytes > 0) {
     /** A file of about `mib` MiB of the prose; returns its size in MiB. */
     const proseFile = (file, mib) => {
       const copies = Math.max(1, Math.round((mib * MB) / Buffer.byteLength(prose)));
-      const text = Array.from({ length: copies }, (_, c) =>
-        prose.replace(/\d/g, (d) => String((Number(d) + c) % 10)),
-      ).join("\n");
-      writeFileSync(file, text);
-      return Buffer.byteLength(text) / MB;
+      let bytes = 0;
+      writeFileSync(file, "");
+      for (let c = 0; c < copies; c++) {
+        const copy = `${c > 0 ? "\n" : ""}${prose.replace(/\d/g, (d) => String((Number(d) + c) % 10))}`;
+        appendFileSync(file, copy);
+        bytes += Buffer.byteLength(copy);
+      }
+      return bytes / MB;
     };
     const small = join(dir, "prose.txt");
     const large = join(dir, "prose2.txt");
@@ -377,6 +389,18 @@ if (corpus.bytes > 0) {
     const smallMB = proseFile(small, CLI_MB);
     const largeMB = proseFile(large, 2 * CLI_MB);
     writeFileSync(tiny, "Ann Lee lives in Paris.\n");
+    let huge;
+    if (process.env.BENCH_CLI_HUGE === "1") {
+      const hugeFile = join(dir, "prose10.txt");
+      const hugeMB = proseFile(hugeFile, 10 * CLI_MB);
+      const run = cliRun(hugeFile);
+      rmSync(hugeFile);
+      huge = {
+        hugeMB: r3(hugeMB),
+        hugeMBs: r3(hugeMB / run.cpu),
+        hugeWallMBs: r3(hugeMB / run.wall),
+      };
+    }
     const best = { small: Infinity, large: Infinity, largeWall: Infinity, tiny: Infinity };
     for (let i = 0; i < REPS; i++) {
       best.small = Math.min(best.small, cliRun(small).cpu);
@@ -396,6 +420,7 @@ if (corpus.bytes > 0) {
       startupCpuS: r3(best.tiny),
       steadyMBs: r3(steady),
       fixedCpuS: r3(best.large - largeMB / steady),
+      ...huge,
       baselineMBs: r3(largeMB / base.cpu),
       ratio: r3(base.cpu / best.large),
     });
