@@ -43,8 +43,7 @@ export class WordBits {
   }
 
   /** The slot of a lower-case word, or of the empty slot where it would go. */
-  #slotOf(word: string): number {
-    const hash = WordBits.#hashOf(word);
+  #slotOf(word: string, hash = WordBits.#hashOf(word)): number {
     for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
       const at = slot * STRIDE;
       const entry = this.#slots[at];
@@ -56,14 +55,15 @@ export class WordBits {
 
   /** Sets `bits` for a lower-case word. */
   add(word: string, bits: number): void {
-    const at = this.#slotOf(word);
+    const hash = WordBits.#hashOf(word);
+    const at = this.#slotOf(word, hash);
     if (this.#slots[at] === 0) {
       if (this.#keys.length * 2 >= this.#slots.length / STRIDE) {
         throw new RangeError(`WordBits is full (${this.#keys.length} words)`);
       }
       this.#keys.push(word);
       this.#slots[at] = this.#keys.length;
-      this.#slots[at + 1] = WordBits.#hashOf(word);
+      this.#slots[at + 1] = hash;
     }
     this.#slots[at + 2] |= bits;
   }
