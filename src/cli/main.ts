@@ -27,4 +27,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// A reader that stops early (`mlsec … | head`) closes stdout: the rest of the output has nowhere
+// to go, which is no failure of the command.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 await main(process.argv);

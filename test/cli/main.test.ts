@@ -1,7 +1,24 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
 
 describe("mlsec CLI", () => {
+  it("exits quietly with 0 when the reader of its output stops early (| head)", async () => {
+    const child = spawn(process.execPath, [CLI, "--format", "json", "pii", "detect", "-"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    // Enough findings for a report of several megabytes, more than a pipe buffers.
+    child.stdin.end("Write to ann.lee@example.com or call +1 415 555 2671.\n".repeat(40_000));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const status = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+  });
+
   it("prints help and exits 0", () => {
     const r = runCli(["--help"]);
     expect(r.status).toBe(0);
