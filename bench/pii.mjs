@@ -20,7 +20,9 @@
 //               started and warmed up (steadyMBs: the extra MiB over the extra CPU time of the
 //               larger file) and what is left over as fixed cost (fixedCpuS: start-up, loading
 //               the word lists, compiling hot code); baseline as above. With BENCH_CLI_HUGE=1, also
-//               one run on ten times BENCH_CLI_MB MiB (hugeMBs, hugeWallMBs: CPU and wall time).
+//               one run on ten times BENCH_CLI_MB MiB (hugeMBs, hugeWallMBs: CPU and wall time), and
+//               with BENCH_CLI_JOBS=N one more with --jobs N (jobsMBs, jobsWallMBs, and
+//               jobsWallSpeedup: wall time of one thread over wall time of N).
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
 //   recognizers-{text,readmes}: CPU ms per MB of each recognizer's detect() alone (a scan it
 //               shares with others through a per-text cache counted in each), the phone
@@ -350,11 +352,11 @@ if (corpus.bytes > 0) {
 const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const CPU_AT_EXIT =
   'data:text/javascript,process.on("exit",()=>process.stderr.write("cpu:"+JSON.stringify(process.cpuUsage())))';
-function cliRun(file) {
+function cliRun(file, extra = []) {
   const started = performance.now();
   const run = spawnSync(
     process.execPath,
-    ["--import", CPU_AT_EXIT, CLI_MAIN, "pii", "detect", file, "--format", "json"],
+    ["--import", CPU_AT_EXIT, CLI_MAIN, "pii", "detect", file, "--format", "json", ...extra],
     { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * MB },
   );
   const wall = (performance.now() - started) / 1000;
@@ -394,12 +396,22 @@ if (corpus.bytes > 0) {
       const hugeFile = join(dir, "prose10.txt");
       const hugeMB = proseFile(hugeFile, 10 * CLI_MB);
       const run = cliRun(hugeFile);
-      rmSync(hugeFile);
       huge = {
         hugeMB: r3(hugeMB),
         hugeMBs: r3(hugeMB / run.cpu),
         hugeWallMBs: r3(hugeMB / run.wall),
       };
+      const jobs = Number(process.env.BENCH_CLI_JOBS ?? 1);
+      if (jobs > 1) {
+        const parallel = cliRun(hugeFile, ["--jobs", String(jobs)]);
+        Object.assign(huge, {
+          jobs,
+          jobsMBs: r3(hugeMB / parallel.cpu),
+          jobsWallMBs: r3(hugeMB / parallel.wall),
+          jobsWallSpeedup: r3(run.wall / parallel.wall),
+        });
+      }
+      rmSync(hugeFile);
     }
     const best = { small: Infinity, large: Infinity, largeWall: Infinity, tiny: Infinity };
     for (let i = 0; i < REPS; i++) {

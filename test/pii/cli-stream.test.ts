@@ -64,13 +64,59 @@ describe("mlsec pii detect streams its input", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("prints the same report with --jobs 2 as with one thread", () => {
+    const big = join(dir, "big-jobs.txt");
+    writeFileSync(big, bigText());
+    const records = join(dir, "many.jsonl");
+    // More records than one batch to a worker holds.
+    writeFileSync(
+      records,
+      Array.from({ length: 5000 }, (_, i) => JSON.stringify({ text: LINES[i % 3] })).join("\n"),
+    );
+    const table = join(dir, "people.csv");
+    writeFileSync(table, `name,note\nAnn Lee,${LINES[1]}\nBo Chan,"${LINES[0]}"\n`);
+    for (const [path, extra] of [
+      [big, []],
+      [records, ["--show-text"]],
+      [table, []],
+    ] as const) {
+      const one = runCli(["--format", "json", "pii", "detect", path, ...extra]);
+      const two = runCli(["--format", "json", "pii", "detect", path, ...extra, "--jobs", "2"]);
+      expect(one.status).toBe(0);
+      expect(two.status).toBe(0);
+      expect(JSON.parse(one.stdout).summary.findings).toBeGreaterThan(0);
+      expect(two.stdout).toBe(one.stdout);
+    }
+  });
+
+  it("reports an error a worker meets, prints nothing, and does not hang", () => {
+    const path = join(dir, "long-line.txt");
+    // A line over the analyzer's 1 Mi limit, after a piece that analyses fine.
+    writeFileSync(path, `${bigText()}${"word ".repeat(230_000)}\n`);
+    const r = runCli(["pii", "detect", path, "--jobs", "2"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("E_LIMIT_EXCEEDED");
+    expect(r.stdout).toBe("");
+  });
+
+  it("refuses --jobs with --ner-command, and --jobs 0", () => {
+    const path = join(dir, "small.txt");
+    writeFileSync(path, LINES[0]);
+    const ner = runCli(["pii", "detect", path, "--jobs", "2", "--ner-command", "cat"]);
+    expect(ner.status).toBe(2);
+    expect(ner.stderr).toContain("--jobs does not combine with --ner-command");
+    expect(runCli(["pii", "detect", path, "--jobs", "0"]).status).toBe(2);
+  });
+
   it("refuses invalid UTF-8 in the middle of a large file and prints nothing", () => {
     const text = Buffer.from(bigText());
     const path = join(dir, "broken.txt");
     writeFileSync(path, Buffer.concat([text, Buffer.from([0xc3, 0x28]), text]));
-    const r = runCli(["pii", "detect", path]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("E_DATA_FORMAT");
-    expect(r.stdout).toBe("");
+    for (const jobs of ["1", "2"]) {
+      const r = runCli(["pii", "detect", path, "--jobs", jobs]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("E_DATA_FORMAT");
+      expect(r.stdout).toBe("");
+    }
   });
 });

@@ -2,19 +2,19 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
-import type {
-  AnonymizerConfig,
-  EntityType,
-  Finding,
-  OffsetUnit,
-  PiiKeys,
-} from "../../pii/index.js";
+import type { AnonymizerConfig, EntityType, OffsetUnit, PiiKeys } from "../../pii/index.js";
 import type { CommandContext } from "../context.js";
 import { EXIT_FINDING, EXIT_OK } from "../context.js";
 import { parseChoice, parseInteger, parseNumber } from "../options.js";
 import { emit, table } from "../output.js";
 import { action, MlsecError } from "../runner.js";
-import { FindingLog, type FindingSource, jsonReport, textReport } from "./pii-report.js";
+import {
+  FindingLog,
+  type FindingSource,
+  jsonReport,
+  type ReportedFinding,
+  textReport,
+} from "./pii-report.js";
 
 type InputFormat = "text" | "jsonl" | "csv";
 
@@ -31,6 +31,7 @@ interface InputOptions {
 
 interface DetectOptions extends InputOptions {
   showText?: boolean;
+  jobs: number;
 }
 
 interface AnonymizeOptions extends InputOptions {
@@ -94,6 +95,12 @@ export function registerPii(program: Command): void {
       .description("report PII findings: type, offsets, score (text only with --show-text)"),
   )
     .option("--show-text", "include the matched text in the output")
+    .option(
+      "--jobs <n>",
+      "analyse on this many worker threads (each loads its own word lists: for large inputs)",
+      parseInteger("--jobs", 1, 64),
+      1,
+    )
     .action(action((ctx, file: string, opts: DetectOptions) => runDetect(ctx, file, opts)));
   inputOptions(
     pii
@@ -349,51 +356,46 @@ async function* streamJsonlTexts(file: string, field: string, maxBytes: number) 
 // ---------------------------------------------------------------------------------------------
 // detect
 
+/** Where a text's findings go: its record (and column), and where it starts in the input. */
+interface Placement {
+  readonly source: FindingSource;
+  readonly offset: number;
+}
+
 async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions): Promise<number> {
+  if (opts.jobs > 1 && opts.nerCommand !== undefined) {
+    throw new MlsecError("E_USAGE", "--jobs does not combine with --ner-command", {
+      hint: "The NER command reads all texts at once; drop --jobs, or run without --ner-command.",
+    });
+  }
   // The analyzer alone: pii/index.js would also load the anonymizers, the vault and the tabular
   // code, a fifth of the start-up time.
   const { analyze } = await import("../../pii/analyzer.js");
-  const { codePointLength } = await import("../../pii/offsets.js");
   const format = formatOf(file, opts);
   // A NER command sees every text at once, and CSV columns are classified from all rows: those
   // read the whole input; plain text and JSONL files are analysed as they are read.
   const streaming =
     opts.nerCommand === undefined && (format === "text" || (format === "jsonl" && file !== "-"));
   const text = streaming ? "" : await readInput(file, opts.maxBytes);
-  const analyzeOptions = {
+  const options = {
     entities: await entitiesOf(opts.entities),
     minScore: opts.minScore,
     offsets: opts.offsets,
-    recognizers: await nerRecognizers(opts, format, text),
   };
   const log = new FindingLog({ withText: opts.showText === true });
-  const record = (source: FindingSource, findings: readonly Finding[], offset = 0) => {
-    for (const f of findings) log.add(source, f, offset);
-  };
-  if (format === "jsonl") {
-    const texts = streaming
-      ? streamJsonlTexts(file, opts.textField, opts.maxBytes)
-      : (await jsonlRecords(text, opts.textField)).map((r) => r[opts.textField] as string);
-    for await (const t of texts) {
-      log.documents++;
-      record({ record: log.documents }, analyze(t, analyzeOptions));
-    }
-  } else if (format === "csv") {
-    const records = await csvRecords(text);
-    const [header = [], ...rows] = records;
-    log.documents = rows.length;
-    rows.forEach((row, r) => {
-      row.forEach((cell, c) => {
-        record({ record: r + 1, column: header[c] ?? String(c) }, analyze(cell, analyzeOptions));
-      });
-    });
+  const jobs = detectJobs(file, format, streaming ? undefined : text, opts, log);
+  let analysed: AsyncIterable<[Placement, readonly ReportedFinding[]]>;
+  if (opts.jobs > 1) {
+    const { analyzeOnWorkers } = await import("./pii-workers.js");
+    analysed = analyzeOnWorkers(jobs, opts.jobs, { ...options, withText: opts.showText === true });
   } else {
-    log.documents = 1;
-    let base = 0;
-    for await (const piece of streaming ? streamPieces(file, opts.maxBytes) : chunks(text)) {
-      record({ record: 1 }, analyze(piece, analyzeOptions), base);
-      base += opts.offsets === "utf16" ? piece.length : codePointLength(piece);
-    }
+    const recognizers = await nerRecognizers(opts, format, text);
+    analysed = (async function* () {
+      for await (const job of jobs) yield [job.tag, analyze(job.text, { ...options, recognizers })];
+    })();
+  }
+  for await (const [{ source, offset }, findings] of analysed) {
+    for (const f of findings) log.add(source, f, offset);
   }
   // Printed only once the whole input is analysed: bad input found late leaves no partial report.
   await ctx.write(
@@ -402,6 +404,51 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
       : textReport(log),
   );
   return EXIT_OK;
+}
+
+/**
+ * The texts `pii detect` analyses, in input order, each with its placement: the pieces of plain
+ * text, JSONL records' texts or CSV cells. `text` is the whole input, when it was read at once.
+ * Counts the documents into `log` as it goes.
+ */
+async function* detectJobs(
+  file: string,
+  format: InputFormat,
+  text: string | undefined,
+  opts: DetectOptions,
+  log: FindingLog,
+): AsyncGenerator<{ readonly text: string; readonly tag: Placement }> {
+  if (format === "jsonl") {
+    const texts =
+      text === undefined
+        ? streamJsonlTexts(file, opts.textField, opts.maxBytes)
+        : (await jsonlRecords(text, opts.textField)).map((r) => r[opts.textField] as string);
+    for await (const t of texts) {
+      log.documents++;
+      yield { text: t, tag: { source: { record: log.documents }, offset: 0 } };
+    }
+  } else if (format === "csv") {
+    const [header = [], ...rows] = await csvRecords(text ?? "");
+    log.documents = rows.length;
+    for (const [r, row] of rows.entries()) {
+      for (const [c, cell] of row.entries()) {
+        yield {
+          text: cell,
+          tag: { source: { record: r + 1, column: header[c] ?? String(c) }, offset: 0 },
+        };
+      }
+    }
+  } else {
+    const { codePointLength } = await import("../../pii/offsets.js");
+    log.documents = 1;
+    let offset = 0;
+    for await (const piece of text === undefined
+      ? streamPieces(file, opts.maxBytes)
+      : chunks(text)) {
+      yield { text: piece, tag: { source: { record: 1 }, offset } };
+      offset += opts.offsets === "utf16" ? piece.length : codePointLength(piece);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
