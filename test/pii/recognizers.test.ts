@@ -100,6 +100,18 @@ describe("analyze", () => {
     expect(details).toEqual(["aws-access-key-id", "github-token", "jwt", "private-key"]);
   });
 
+  it("finds IPv6 addresses that end in a dotted quad whole (RFC 4291 §2.2, form 3)", () => {
+    const ips = (text: string) =>
+      analyze(text)
+        .filter((f) => f.type === "IP_ADDRESS")
+        .map((f) => f.text);
+    // The last hex group "10" or "192" starts the quad: the address must not be cut after it,
+    // or anonymizing it would leave the IPv4 part behind.
+    expect(ips("client ::ffff:10.0.0.1 connected")).toEqual(["::ffff:10.0.0.1"]);
+    expect(ips("Traffic goes to 2001:db8::192.168.1.1 now.")).toEqual(["2001:db8::192.168.1.1"]);
+    expect(ips("not an address: ::ffff:10.0.0.300")).toEqual([]);
+  });
+
   it("rejects hard negatives: Luhn failures, version strings, hashes, order numbers", () => {
     expect(types("Card 4111 1111 1111 1112 was declined")).toEqual([]);
     expect(

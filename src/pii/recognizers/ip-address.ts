@@ -27,9 +27,10 @@ export const V4_CANDIDATES: DigitAnchoredScan = {
   mayStart: (text, runs, r) => runsShaped(text, runs, r, OCTETS),
 };
 // Hex groups around at least two colons (and a trailing dotted quad); ASCII classes only, at
-// most 45 characters (RFC 4291 max).
+// most 45 characters (RFC 4291 max). Not followed by ".digit": the last hex group then starts a
+// dotted quad ("::ffff:10.0.0.1", "2001:db8::192.168.1.1"), which must not be cut after "10".
 const V6 =
-  /(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}:])/uy;
+  /(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?::?\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}:]|\.\d)/uy;
 const NOT_AFTER_V6 = ":.";
 
 const isHexDigit = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
