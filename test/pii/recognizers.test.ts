@@ -112,6 +112,19 @@ describe("analyze", () => {
     expect(ips("not an address: ::ffff:10.0.0.300")).toEqual([]);
   });
 
+  it("takes table rows, decimals and year ranges for no phone numbers", () => {
+    const phones = (text: string) =>
+      analyze(text)
+        .filter((f) => f.type === "PHONE_NUMBER")
+        .map((f) => f.text);
+    expect(phones("Copyright © 2016-2026 The Authors.")).toEqual([]);
+    expect(phones("| simple | 0.0000  0.3694  0.0001  0.0002 |")).toEqual([]);
+    expect(phones("Call 8.000000 now, total 313309.09 EUR")).toEqual([]);
+    // Dotted groups of three or more digits, and dashed ones that are no range of years, stay.
+    expect(phones("call 555.1234 or 020.7946.0958 today")).toEqual(["555.1234", "020.7946.0958"]);
+    expect(phones("ring 2015-1999 or 5551-2345")).toEqual(["2015-1999", "5551-2345"]);
+  });
+
   it("rejects hard negatives: Luhn failures, version strings, hashes, order numbers", () => {
     expect(types("Card 4111 1111 1111 1112 was declined")).toEqual([]);
     expect(

@@ -245,6 +245,20 @@ function scoreCandidate(
   return shaped && digitCount >= 7 ? 0.2 : 0;
 }
 
+/**
+ * Numbers in prose that libphonenumber may accept but that are something else: a row of a table
+ * (cells apart by two spaces: "0.0001  0.0002"), a decimal number (one dot, and a side shorter than
+ * a phone number's three-digit group: "8.000000", "313309.09") and a range of years
+ * ("2016-2026").
+ */
+function otherNumber(main: string): boolean {
+  if (main.includes("  ")) return true;
+  const decimal = /^(\d+)\.(\d+)$/.exec(main);
+  if (decimal !== null) return decimal[1].length < 3 || decimal[2].length < 3;
+  const years = /^((?:19|20)\d\d)-((?:19|20)\d\d)$/.exec(main);
+  return years !== null && Number(years[1]) < Number(years[2]);
+}
+
 const EXTENSION = / ?(?:x|ext\.?|#) ?\d{1,5}$/i;
 /** Every extension has one of these ("x" of "x" and "ext", or "#"). */
 const EXTENSION_MARK = /[x#]/i;
@@ -291,6 +305,7 @@ export function makePhoneRecognizer(
         if (digits < 7 || digits > 15) continue;
         // Balanced parentheses only.
         if (countOf(main, OPEN) !== countOf(main, CLOSE)) continue;
+        if (otherNumber(main)) continue;
         let score = memo.get(main);
         if (score === undefined) {
           const normalized = main.replace(/\(0\)/, "").replace(/^00/, "+");
