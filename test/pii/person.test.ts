@@ -29,6 +29,18 @@ describe("person names", () => {
     expect(persons("Quantivex is a data company.")).toEqual([]);
   });
 
+  it("marks the other mentions of a name found with its surname, and only those", () => {
+    expect(
+      persons("The report was reviewed by Oskari T. Väänänen. Later Väänänen signed it."),
+    ).toEqual(["Oskari T. Väänänen", "Väänänen"]);
+    // One word after "by" is weak evidence; an everyday word before a name is no part of it.
+    const readme =
+      "When a command can't be processed by Redis, it is queued. Redis replies later. " +
+      "See Matt Andrews' fork. See the docs.";
+    expect(persons(readme)).not.toContain("See");
+    expect(persons(readme).filter((p) => p === "Redis").length).toBeLessThan(2);
+  });
+
   it("extends a list of names from one known name", () => {
     expect(persons("The committee: Margaret, Oyelaran and Vuković.")).toEqual([
       "Margaret",

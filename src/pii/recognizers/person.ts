@@ -639,8 +639,13 @@ function propagate(w: Words, lex: Lexicon, found: readonly RawFinding[]): RawFin
   let k = 0;
   for (const f of strong) {
     while (k < w.count && w.starts[k] < f.start) k++;
-    for (let j = k; j < w.count && w.ends[j] <= f.end; j++) {
-      if (w.ends[j] - w.starts[j] > 2 && !(lex.kind(j) & COMMON)) known.add(w.lower(j));
+    let last = k;
+    while (last + 1 < w.count && w.ends[last + 1] <= f.end) last++;
+    // A one-word name ("processed by Redis") is too weak to mark every other occurrence.
+    if (last === k) continue;
+    for (let j = k; j <= last; j++) {
+      if (w.ends[j] - w.starts[j] > 2 && !(lex.kind(j) & (COMMON | EVERYDAY)))
+        known.add(w.lower(j));
     }
   }
   if (known.size === 0) return [];
