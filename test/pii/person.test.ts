@@ -41,6 +41,11 @@ describe("person names", () => {
     expect(persons(readme).filter((p) => p === "Redis").length).toBeLessThan(2);
   });
 
+  it("takes code identifiers and documentation labels for no names", () => {
+    expect(persons("assert.equal(Math.pow(3, 4), 9); const c = Vega(spec);")).toEqual([]);
+    expect(persons("Usage: semver [options] <version>\nOptions:\n-r --range")).toEqual([]);
+  });
+
   it("extends a list of names from one known name", () => {
     expect(persons("The committee: Margaret, Oyelaran and Vuković.")).toEqual([
       "Margaret",

@@ -20,7 +20,7 @@ import {
   scanWords,
   type Words,
 } from "./tokens.js";
-import { finding } from "./util.js";
+import { finding, isAsciiLetter } from "./util.js";
 import { WordBits } from "./word-bits.js";
 
 const TITLES = new Set(
@@ -113,6 +113,12 @@ const NAME_PREFIXES = new Set([
   "du",
   "fitz",
 ]);
+
+/** "Math.pow", "Redis(": an identifier in code, a period and a letter or a parenthesis right after. */
+function codeIdentifier(w: Words, i: number): boolean {
+  const after = w.text.charCodeAt(w.ends[i]);
+  return after === 40 || (after === 46 && isAsciiLetter(w.text.charCodeAt(w.ends[i] + 1)));
+}
 
 /** "JavaScript", "GitHub": a capital after a lower-case letter, not after a name prefix. */
 function camelCase(w: Words, i: number): boolean {
@@ -253,7 +259,10 @@ class Lexicon {
     if (c < 0) {
       const w = this.words;
       c =
-        (w.shapes[i] & CAPITALIZED) !== 0 && (this.kind(i) & STOP) === 0 && !camelCase(w, i)
+        (w.shapes[i] & CAPITALIZED) !== 0 &&
+        (this.kind(i) & STOP) === 0 &&
+        !camelCase(w, i) &&
+        !codeIdentifier(w, i)
           ? 1
           : 0;
       this.#candidates[i] = c;
@@ -623,7 +632,7 @@ function speakerLabels(w: Words, lex: Lexicon): RawFinding[] {
 
 /** Field labels that open lines in forms and transcripts but are not speakers. */
 const LABEL_WORDS = new Set(
-  "website|web|personal|info|information|answer|question|q|a|when|where|what|who|from|to|cc|bcc|subject|title|position|company|organization|office|mobile|fax|tel|home|work|billing|shipping|location|notes|comment|comments|summary|description|details|status|type|id|ref|total|price|amount|qty|item|items|warning|error|example|update|edit|source|translation|chorus|verse|bridge|intro|outro|narrator".split(
+  "website|web|personal|info|information|answer|question|q|a|when|where|what|who|from|to|cc|bcc|subject|title|position|company|organization|office|mobile|fax|tel|home|work|billing|shipping|location|notes|comment|comments|summary|description|details|status|type|id|ref|total|price|amount|qty|item|items|warning|error|example|update|edit|source|translation|chorus|verse|bridge|intro|outro|narrator|usage|options|examples|installation|install|arguments|parameters|returns|output|input|syntax|defaults".split(
     "|",
   ),
 );
