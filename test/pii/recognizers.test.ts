@@ -112,6 +112,16 @@ describe("analyze", () => {
     expect(ips("not an address: ::ffff:10.0.0.300")).toEqual([]);
   });
 
+  it("finds written dates only with a day their month has", () => {
+    const dates = (text: string) =>
+      analyze(text)
+        .filter((f) => f.type === "DATE_TIME")
+        .map((f) => f.text);
+    expect(dates("Due May 39, 2027 or Nov 25, 2020.")).toEqual(["2027", "Nov 25, 2020"]);
+    expect(dates("February 29, 2023 and February 29, 2024")).toEqual(["2023", "February 29, 2024"]);
+    expect(dates("the 0th of March and the 5th of May")).toEqual(["5th of May"]);
+  });
+
   it("takes table rows, decimals and year ranges for no phone numbers", () => {
     const phones = (text: string) =>
       analyze(text)

@@ -157,6 +157,35 @@ function* writtenDates(text: string): Generator<{ start: number; end: number }> 
   }
 }
 
+const MONTH_STEMS = [
+  "jan",
+  "feb",
+  "mar",
+  "apr",
+  "may",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "oct",
+  "nov",
+  "dec",
+];
+
+/**
+ * Whether a written date's day, if it has one, is in its month ("May 39" and "0th of March" are
+ * no dates; "February 29" is one when no year says otherwise). Weekday names hold no month stem.
+ */
+export function writtenDateValid(date: string): boolean {
+  const day = /(?<!\d)(\d{1,2})(?!\d)/.exec(date);
+  if (day === null) return true;
+  // Case-insensitive Unicode matching lets "ſ" stand for "s" ("ſept").
+  const lower = date.toLowerCase().replaceAll("ſ", "s");
+  const month = MONTH_STEMS.findIndex((stem) => lower.includes(stem)) + 1;
+  const year = /\d{4}/.exec(date);
+  return validDate(year === null ? 2000 : Number(year[0]), month, Number(day[1]));
+}
+
 /** The matches of WEEKDAY as a global scan with matches(…, ""), found from each "day". */
 function* weekdays(text: string): Generator<{ start: number; end: number }> {
   let next = 0;
@@ -223,7 +252,9 @@ export const dateTimeRecognizer: Recognizer = {
         }),
       );
     }
-    for (const { start, end } of writtenDates(text)) add(start, end, 0.7);
+    for (const { start, end } of writtenDates(text)) {
+      if (writtenDateValid(text.slice(start, end))) add(start, end, 0.7);
+    }
     for (const { start, end } of weekdays(text)) add(start, end, 0.6);
     for (const { start, end, match: m } of digitAnchoredMatches(CLOCK_TIMES, text)) {
       const [h, min] = m[0].split(":").map((v) => Number.parseInt(v, 10));
