@@ -1,5 +1,5 @@
 // Dates and times: ISO 8601 calendar dates and times, US (M/D/Y) and European (D.M.Y) numeric
-// dates, written-out month dates, weekdays and years; every numeric date is checked against
+// dates, written-out month dates, weekdays and years; every date with a day is checked against
 // the Gregorian calendar (month 1–12, day within the month, leap years).
 
 import type { RawFinding, Recognizer } from "../types.js";
