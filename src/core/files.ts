@@ -3,7 +3,7 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { type FileHandle, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MlsecError } from "./errors.js";
 
@@ -64,17 +64,54 @@ export async function readFileBounded(
 
 /** Writes `bytes` to `path` atomically: temp file in the same directory, then rename. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = tempPathFor(path);
   try {
     await writeFile(temp, bytes, { flag: "wx" });
     await rename(temp, path);
   } catch (e) {
     await unlink(temp).catch(() => {});
-    throw new MlsecError("E_IO", `writing ${path} failed: ${(e as Error).message}`, {
-      cause: e,
-      details: { path },
-    });
+    throw writeFailed(path, e);
   }
+}
+
+/**
+ * Writes what `pieces` yields to `path` as writeFileAtomic does, piece by piece, so memory holds
+ * one piece: a failure while the pieces are made (bad input found late) rethrows that error and
+ * leaves neither `path` nor the temporary file behind.
+ */
+export async function writeFileAtomicFrom(
+  path: string,
+  pieces: AsyncIterable<string>,
+): Promise<void> {
+  const temp = tempPathFor(path);
+  /** A file-system step, its failure an E_IO error. */
+  const io = <T>(step: () => Promise<T>) =>
+    step().catch((e: unknown) => {
+      throw writeFailed(path, e);
+    });
+  let file: FileHandle | undefined;
+  try {
+    const opened = await io(() => open(temp, "wx"));
+    file = opened;
+    for await (const piece of pieces) await io(() => opened.write(piece));
+    file = undefined;
+    await io(() => opened.close());
+    await io(() => rename(temp, path));
+  } catch (e) {
+    await file?.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw e;
+  }
+}
+
+const tempPathFor = (path: string) =>
+  join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+
+function writeFailed(path: string, cause: unknown): MlsecError {
+  return new MlsecError("E_IO", `writing ${path} failed: ${(cause as Error).message}`, {
+    cause,
+    details: { path },
+  });
 }
 
 /** SHA-256 of a file's bytes (hex), streamed so the file's size does not matter. */

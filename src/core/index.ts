@@ -10,6 +10,7 @@ export {
   sha256OfFile,
   statBounded,
   writeFileAtomic,
+  writeFileAtomicFrom,
 } from "./files.js";
 export { jsonDepth } from "./json-depth.js";
 export { solveLinearSystem } from "./linear-solve.js";

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -106,6 +106,42 @@ describe("mlsec pii detect streams its input", () => {
     expect(ner.status).toBe(2);
     expect(ner.stderr).toContain("--jobs does not combine with --ner-command");
     expect(runCli(["pii", "detect", path, "--jobs", "0"]).status).toBe(2);
+  });
+
+  it("anonymizes into a file as it reads, writing what it writes to stdout", () => {
+    const big = join(dir, "anon.txt");
+    writeFileSync(big, bigText());
+    const records = join(dir, "anon.jsonl");
+    writeFileSync(
+      records,
+      `${Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: i, text: LINES[i % 3] })).join("\n")}\n`,
+    );
+    for (const input of [big, records]) {
+      const out = `${input}.out`;
+      const streamed = runCli(["pii", "anonymize", input, "--out", out]);
+      expect(streamed.status).toBe(0);
+      const inMemory = runCli(["pii", "anonymize", input]);
+      expect(readFileSync(out, "utf8")).toBe(inMemory.stdout);
+      expect(inMemory.stdout).toContain("<EMAIL_ADDRESS>");
+    }
+  });
+
+  it("leaves no output file and no temporary file when bad input ends an anonymization", () => {
+    const sub = mkdtempSync(join(dir, "anon-bad-"));
+    const broken = join(sub, "broken.txt");
+    const text = Buffer.from(bigText());
+    writeFileSync(broken, Buffer.concat([text, Buffer.from([0xc3, 0x28]), text]));
+    const badRecord = join(sub, "bad.jsonl");
+    writeFileSync(
+      badRecord,
+      `${JSON.stringify({ text: LINES[1] })}\n${JSON.stringify({ body: 1 })}\n`,
+    );
+    for (const input of [broken, badRecord]) {
+      const r = runCli(["pii", "anonymize", input, "--out", join(sub, "out")]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/E_DATA_FORMAT/);
+    }
+    expect(readdirSync(sub).sort()).toEqual(["bad.jsonl", "broken.txt"]);
   });
 
   it("refuses invalid UTF-8 in the middle of a large file and prints nothing", () => {

@@ -523,7 +523,13 @@ async function runAnonymize(
   if (needed.length > 0 && keys === undefined) {
     throw new MlsecError("E_PII_KEY", `the ${needed[0]!.type} operator needs --key-file`);
   }
-  const text = await readInput(file, opts.maxBytes);
+  // Into a file, plain text and JSONL files are anonymized as they are read and written as they
+  // are anonymized; CSV columns are classified from all rows, and a NER command reads all texts.
+  const streaming =
+    opts.out !== undefined &&
+    opts.nerCommand === undefined &&
+    (format === "text" || (format === "jsonl" && file !== "-"));
+  const text = streaming ? "" : await readInput(file, opts.maxBytes);
   const analyzeOptions = {
     entities: await entitiesOf(opts.entities),
     minScore: opts.minScore,
@@ -534,19 +540,38 @@ async function runAnonymize(
   const count = (items: readonly { type: string }[]) => {
     for (const it of items) byType[it.type] = (byType[it.type] ?? 0) + 1;
   };
-  let content: string;
-  let documents: number;
+  let content = "";
+  let documents = 0;
   let columns: AnonymizeResultDoc["columns"];
-  if (format === "jsonl") {
+  const anonymize = (t: string) => {
+    const res = pii.anonymizeText(t, config, keys, analyzeOptions);
+    count(res.items);
+    return res.text;
+  };
+  if (streaming) {
+    const { statBounded, writeFileAtomicFrom } = await import("../../core/index.js");
+    async function* anonymized(): AsyncGenerator<string> {
+      if (format === "jsonl") {
+        const { streamJsonl } = await import("../../data/index.js");
+        await statBounded(file, opts.maxBytes);
+        for await (const { record } of streamJsonl(file)) {
+          const t = jsonlText(record, opts.textField, ++documents);
+          yield `${JSON.stringify({ ...record, [opts.textField]: anonymize(t) })}\n`;
+        }
+      } else {
+        documents = 1;
+        for await (const piece of streamPieces(file, opts.maxBytes)) yield anonymize(piece);
+      }
+    }
+    await writeFileAtomicFrom(opts.out as string, anonymized());
+  } else if (format === "jsonl") {
     const records = await jsonlRecords(text, opts.textField);
     documents = records.length;
     content = records
-      .map((r) => {
-        const res = pii.anonymizeText(r[opts.textField] as string, config, keys, analyzeOptions);
-        count(res.items);
-        return JSON.stringify({ ...r, [opts.textField]: res.text });
-      })
-      .map((line) => `${line}\n`)
+      .map(
+        (r) =>
+          `${JSON.stringify({ ...r, [opts.textField]: anonymize(r[opts.textField] as string) })}\n`,
+      )
       .join("");
   } else if (format === "csv") {
     const records = await csvRecords(text);
@@ -557,15 +582,9 @@ async function runAnonymize(
     content = pii.formatCsv(res.records);
   } else {
     documents = 1;
-    content = chunks(text)
-      .map((piece) => {
-        const res = pii.anonymizeText(piece, config, keys, analyzeOptions);
-        count(res.items);
-        return res.text;
-      })
-      .join("");
+    content = chunks(text).map(anonymize).join("");
   }
-  await writeOutput(opts.out, content);
+  if (!streaming) await writeOutput(opts.out, content);
   const replaced = Object.values(byType).reduce((a, b) => a + b, 0);
   const result: AnonymizeResultDoc = {
     input: file,
