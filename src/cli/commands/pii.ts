@@ -344,13 +344,29 @@ export function lineEndAfter(parts: readonly string[], from: number): [number, n
   return undefined;
 }
 
-/** JSONL texts as the file is read (`streamJsonl`), checked as `jsonlRecords` checks them (`jsonlText`). */
-async function* streamJsonlTexts(file: string, field: string, maxBytes: number) {
+/**
+ * JSONL records and their texts as the file is read (`streamJsonl`), checked as `jsonlRecords`
+ * checks them (`jsonlText`).
+ */
+async function* streamJsonlRecords(file: string, field: string, maxBytes: number) {
   const { streamJsonl } = await import("../../data/index.js");
   const { statBounded } = await import("../../core/index.js");
   await statBounded(file, maxBytes);
   let n = 0;
-  for await (const { record } of streamJsonl(file)) yield jsonlText(record, field, ++n);
+  for await (const { record } of streamJsonl(file)) {
+    yield { record, text: jsonlText(record, field, ++n) };
+  }
+}
+
+/**
+ * Whether the input is analysed as it is read: plain text and JSONL files. A NER command sees
+ * every text at once, CSV columns are classified from all rows, and JSONL from standard input is
+ * parsed whole.
+ */
+function readAsItGoes(file: string, format: InputFormat, opts: InputOptions): boolean {
+  return (
+    opts.nerCommand === undefined && (format === "text" || (format === "jsonl" && file !== "-"))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,10 +388,7 @@ async function runDetect(ctx: CommandContext, file: string, opts: DetectOptions)
   // code, a fifth of the start-up time.
   const { analyze } = await import("../../pii/analyzer.js");
   const format = formatOf(file, opts);
-  // A NER command sees every text at once, and CSV columns are classified from all rows: those
-  // read the whole input; plain text and JSONL files are analysed as they are read.
-  const streaming =
-    opts.nerCommand === undefined && (format === "text" || (format === "jsonl" && file !== "-"));
+  const streaming = readAsItGoes(file, format, opts);
   const text = streaming ? "" : await readInput(file, opts.maxBytes);
   const options = {
     entities: await entitiesOf(opts.entities),
@@ -419,13 +432,15 @@ async function* detectJobs(
   log: FindingLog,
 ): AsyncGenerator<{ readonly text: string; readonly tag: Placement }> {
   if (format === "jsonl") {
-    const texts =
+    const records =
       text === undefined
-        ? streamJsonlTexts(file, opts.textField, opts.maxBytes)
-        : (await jsonlRecords(text, opts.textField)).map((r) => r[opts.textField] as string);
-    for await (const t of texts) {
+        ? streamJsonlRecords(file, opts.textField, opts.maxBytes)
+        : (await jsonlRecords(text, opts.textField)).map((r) => ({
+            text: r[opts.textField] as string,
+          }));
+    for await (const record of records) {
       log.documents++;
-      yield { text: t, tag: { source: { record: log.documents }, offset: 0 } };
+      yield { text: record.text, tag: { source: { record: log.documents }, offset: 0 } };
     }
   } else if (format === "csv") {
     const [header = [], ...rows] = await csvRecords(text ?? "");
@@ -523,12 +538,8 @@ async function runAnonymize(
   if (needed.length > 0 && keys === undefined) {
     throw new MlsecError("E_PII_KEY", `the ${needed[0]!.type} operator needs --key-file`);
   }
-  // Into a file, plain text and JSONL files are anonymized as they are read and written as they
-  // are anonymized; CSV columns are classified from all rows, and a NER command reads all texts.
-  const streaming =
-    opts.out !== undefined &&
-    opts.nerCommand === undefined &&
-    (format === "text" || (format === "jsonl" && file !== "-"));
+  // Into a file, what is read as it goes is also written as it goes.
+  const streaming = opts.out !== undefined && readAsItGoes(file, format, opts);
   const text = streaming ? "" : await readInput(file, opts.maxBytes);
   const analyzeOptions = {
     entities: await entitiesOf(opts.entities),
@@ -549,14 +560,12 @@ async function runAnonymize(
     return res.text;
   };
   if (streaming) {
-    const { statBounded, writeFileAtomicFrom } = await import("../../core/index.js");
+    const { writeFileAtomicFrom } = await import("../../core/index.js");
     async function* anonymized(): AsyncGenerator<string> {
       if (format === "jsonl") {
-        const { streamJsonl } = await import("../../data/index.js");
-        await statBounded(file, opts.maxBytes);
-        for await (const { record } of streamJsonl(file)) {
-          const t = jsonlText(record, opts.textField, ++documents);
-          yield `${JSON.stringify({ ...record, [opts.textField]: anonymize(t) })}\n`;
+        for await (const r of streamJsonlRecords(file, opts.textField, opts.maxBytes)) {
+          documents++;
+          yield `${JSON.stringify({ ...r.record, [opts.textField]: anonymize(r.text) })}\n`;
         }
       } else {
         documents = 1;

@@ -66,11 +66,13 @@ const DAY_SUFFIX = /day(?![\p{L}\p{N}])/giu;
 const WEEKDAY_STEMS = [6, 5, 4, 3] as const;
 /** Three ASCII units as one number (each below 128). */
 const trigram = (a: number, b: number, c: number) => (a << 14) | (b << 7) | c;
+/** First three letters of the month names, lower case, January first. */
+const MONTH_STEMS = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
 /** First three letters of the month and weekday names, lower case, as trigrams. */
 const NAME_PREFIXES = new Set(
-  "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun"
-    .split(" ")
-    .map((p) => trigram(p.charCodeAt(0), p.charCodeAt(1), p.charCodeAt(2))),
+  [...MONTH_STEMS, ..."mon tue wed thu fri sat sun".split(" ")].map((p) =>
+    trigram(p.charCodeAt(0), p.charCodeAt(1), p.charCodeAt(2)),
+  ),
 );
 
 /** Whether a month or weekday name may start at `i`: a known prefix, or a non-ASCII letter
@@ -156,21 +158,6 @@ function* writtenDates(text: string): Generator<{ start: number; end: number }> 
     }
   }
 }
-
-const MONTH_STEMS = [
-  "jan",
-  "feb",
-  "mar",
-  "apr",
-  "may",
-  "jun",
-  "jul",
-  "aug",
-  "sep",
-  "oct",
-  "nov",
-  "dec",
-];
 
 /**
  * Whether a written date's day, if it has one, is in its month ("May 39" and "0th of March" are
