@@ -20,7 +20,8 @@
 //               started and warmed up (steadyMBs: the extra MiB over the extra CPU time of the
 //               larger file) and what is left over as fixed cost (fixedCpuS: start-up, loading
 //               the word lists, compiling hot code); baseline as above. With BENCH_CLI_HUGE=1, also
-//               one run on ten times BENCH_CLI_MB MiB (hugeMBs, hugeWallMBs: CPU and wall time), and
+//               one run on ten times BENCH_CLI_MB MiB (hugeMBs, hugeWallMBs: CPU and wall time;
+//               hugeRatio = hugeMBs / baselineMBs), and
 //               with BENCH_CLI_JOBS=N one more with --jobs N (jobsMBs, jobsWallMBs, and
 //               jobsWallSpeedup: wall time of one thread over wall time of N).
 //   anonymize:  replace operator end to end (detect + rewrite), MB/s, same baseline.
@@ -435,6 +436,7 @@ if (corpus.bytes > 0) {
       ...huge,
       baselineMBs: r3(largeMB / base.cpu),
       ratio: r3(base.cpu / best.large),
+      ...(huge === undefined ? {} : { hugeRatio: r3(huge.hugeMBs / (largeMB / base.cpu)) }),
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
